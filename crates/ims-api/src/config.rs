@@ -1,0 +1,85 @@
+//! Runtime configuration, read from `config.json` beside the app so one build serves every
+//! cloud: nothing here is fixed at build time.
+
+use serde::{Deserialize, Serialize};
+
+/// Which API family the image endpoint speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Flavor {
+    /// Probe `/v1/cloudimages/quota` after sign-in: IMS if it answers, Glance otherwise.
+    #[default]
+    Auto,
+    /// Huawei Cloud / Open Telekom Cloud IMS: batch jobs and `/v2/cloudimages`.
+    Ims,
+    /// Plain OpenStack Glance v2: native member calls only.
+    Glance,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// IAM / Keystone base URL, without `/v3`. Empty: the page's own origin (a reverse proxy).
+    pub iam_url: String,
+    /// IMS / Glance base URL, without a version. Empty: the catalog's image endpoint, else
+    /// the page's own origin.
+    pub ims_url: String,
+    pub flavor: Flavor,
+    pub region: String,
+    pub default_domain: String,
+    /// Projects per `POST /v1/cloudimages/members` call (the vendor console takes 100).
+    pub chunk_size: usize,
+    /// Parallel native calls in the Glance flavor.
+    pub concurrency: usize,
+    /// Page size of image lists.
+    pub page_size: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            iam_url: String::new(),
+            ims_url: String::new(),
+            flavor: Flavor::Auto,
+            region: String::new(),
+            default_domain: String::new(),
+            chunk_size: 100,
+            concurrency: 8,
+            page_size: 500,
+        }
+    }
+}
+
+impl Config {
+    /// Parses `config.json`, clamping numbers to what the services accept.
+    ///
+    /// # Errors
+    /// The text is not JSON of this shape; the message names the problem.
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let mut c: Config = serde_json::from_str(text).map_err(|e| format!("config.json is not valid: {e}"))?;
+        c.chunk_size = c.chunk_size.clamp(1, 1000);
+        c.concurrency = c.concurrency.clamp(1, 64);
+        c.page_size = c.page_size.clamp(1, 1000);
+        Ok(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_fields_take_defaults() {
+        let c = Config::from_json(r#"{"flavor":"glance","region":"RegionOne"}"#).unwrap();
+        assert_eq!(c.flavor, Flavor::Glance);
+        assert_eq!(c.chunk_size, 100);
+        assert_eq!(c.concurrency, 8);
+    }
+
+    #[test]
+    fn numbers_are_clamped_and_bad_flavors_refused() {
+        let c = Config::from_json(r#"{"chunk_size":0,"concurrency":1000}"#).unwrap();
+        assert_eq!((c.chunk_size, c.concurrency), (1, 64));
+        assert!(Config::from_json(r#"{"flavor":"nova"}"#).unwrap_err().contains("config.json"));
+    }
+}

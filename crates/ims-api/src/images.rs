@@ -1,0 +1,240 @@
+//! Images as the list endpoints return them, the marks the console shows, and list paging.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::config::Flavor;
+use crate::request::{query, ApiRequest, ApiResponse, Service};
+use crate::ApiError;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct Image {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub visibility: Option<String>,
+    #[serde(default, rename = "__imagetype")]
+    pub image_type: Option<String>,
+    #[serde(default)]
+    pub disk_format: Option<String>,
+    #[serde(default, rename = "__os_type")]
+    pub os_type: Option<String>,
+    #[serde(default, rename = "__os_version")]
+    pub os_version: Option<String>,
+    #[serde(default, rename = "__platform")]
+    pub platform: Option<String>,
+    /// IMS sends it as a string of bytes.
+    #[serde(default, rename = "__image_size")]
+    pub image_size: Option<Value>,
+    /// Glance's size in bytes.
+    #[serde(default)]
+    pub size: Option<Value>,
+    #[serde(default, rename = "__system__cmkid")]
+    pub cmk_id: Option<String>,
+    #[serde(default, rename = "__whole_image")]
+    pub whole_image: Option<Value>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub updated_at: Option<String>,
+}
+
+fn truthy(v: &Option<Value>) -> bool {
+    match v {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
+        _ => false,
+    }
+}
+
+fn number(v: &Option<Value>) -> Option<u64> {
+    match v {
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+impl Image {
+    pub fn display_name(&self) -> &str {
+        self.name.as_deref().filter(|n| !n.is_empty()).unwrap_or("(no name)")
+    }
+    pub fn is_encrypted(&self) -> bool {
+        self.cmk_id.as_deref().is_some_and(|c| !c.is_empty())
+    }
+    pub fn is_full_ecs(&self) -> bool {
+        truthy(&self.whole_image)
+    }
+    pub fn is_public(&self) -> bool {
+        self.visibility.as_deref() == Some("public") || self.image_type.as_deref() == Some("gold")
+    }
+    pub fn size_bytes(&self) -> Option<u64> {
+        number(&self.image_size).or_else(|| number(&self.size))
+    }
+    pub fn os(&self) -> String {
+        match (self.os_version.as_deref(), self.platform.as_deref(), self.os_type.as_deref()) {
+            (Some(v), _, _) if !v.is_empty() => v.to_string(),
+            (_, Some(p), _) if !p.is_empty() => p.to_string(),
+            (_, _, Some(t)) => t.to_string(),
+            _ => String::new(),
+        }
+    }
+    /// What the service will say if the owner tries to share this image, before trying.
+    pub fn share_warning(&self) -> Option<&'static str> {
+        if self.is_public() {
+            Some("Public image: the service refuses to share public images (IMG.0089).")
+        } else if self.is_encrypted() {
+            Some("Encrypted image: the recipient needs a grant on its KMS key first, or the job fails (IMG.0099); default-key images cannot be shared (IMG.0098).")
+        } else if self.is_full_ecs() {
+            Some("Full-ECS image: at most 10 projects, and each must give a CBR vault ID to accept.")
+        } else {
+            None
+        }
+    }
+}
+
+/// "1.5 GiB"-style sizes.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = bytes as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ImagePage {
+    pub images: Vec<Image>,
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
+/// Which images a listing asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ListScope {
+    /// Images owned by this project.
+    Owned { project_id: String },
+    /// Images shared with this project, in one member status (pending, accepted, rejected).
+    SharedWithMe { member_status: String },
+}
+
+/// The first page's request.
+pub fn first_page(flavor: Flavor, scope: &ListScope, limit: usize) -> ApiRequest {
+    let limit = limit.to_string();
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    match scope {
+        ListScope::Owned { project_id } => pairs.push(("owner", project_id)),
+        ListScope::SharedWithMe { member_status } => {
+            pairs.push(("visibility", "shared"));
+            pairs.push(("member_status", member_status));
+            if flavor == Flavor::Ims {
+                pairs.push(("__imagetype", "shared"));
+            }
+        }
+    }
+    pairs.push(("limit", &limit));
+    let path = if flavor == Flavor::Ims { "/v2/cloudimages" } else { "/v2/images" };
+    ApiRequest::get(Service::Image, format!("{path}{}", query(&pairs)))
+}
+
+/// The request for the page after `page`, or `None` when `page` was the last.
+/// IMS gives no next link: a full page means there may be more, asked for with `marker`.
+pub fn next_page(flavor: Flavor, first: &ApiRequest, page: &ImagePage, limit: usize) -> Option<ApiRequest> {
+    match flavor {
+        Flavor::Ims => {
+            if page.images.len() < limit {
+                return None;
+            }
+            let last = page.images.last()?;
+            let base = first.path.split("&marker=").next().unwrap_or(&first.path);
+            Some(ApiRequest::get(Service::Image, format!("{base}&marker={}", crate::request::encode(&last.id))))
+        }
+        _ => {
+            let next = page.next.as_deref().filter(|n| !n.is_empty())?;
+            // Glance's link is a path; some proxies make it absolute: keep only the path.
+            let path = match next.find("://") {
+                Some(i) => next[i + 3..].find('/').map(|j| &next[i + 3 + j..]).unwrap_or("/"),
+                None => next,
+            };
+            Some(ApiRequest::get(Service::Image, path.to_string()))
+        }
+    }
+}
+
+/// `GET /v2/images/{id}`.
+pub fn get_image(id: &str) -> ApiRequest {
+    ApiRequest::get(Service::Image, format!("/v2/images/{id}"))
+}
+
+/// `PATCH /v2/images/{id}` setting `visibility` (Glance members need `shared`).
+pub fn set_visibility(id: &str, visibility: &str) -> ApiRequest {
+    let mut r = ApiRequest::new(crate::Method::Patch, Service::Image, format!("/v2/images/{id}"))
+        .json(serde_json::json!([{"op": "replace", "path": "/visibility", "value": visibility}]));
+    r.content_type = Some("application/openstack-images-v2.1-json-patch");
+    r
+}
+
+pub fn parse_page(resp: ApiResponse) -> Result<ImagePage, ApiError> {
+    resp.json()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn img(v: Value) -> Image {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn marks_encrypted_full_ecs_and_public() {
+        let i = img(serde_json::json!({"id":"a","__system__cmkid":"k1","__whole_image":"true","visibility":"private","__image_size":"1073741824"}));
+        assert!(i.is_encrypted() && i.is_full_ecs() && !i.is_public());
+        assert_eq!(i.size_bytes(), Some(1 << 30));
+        assert_eq!(human_size(1 << 30), "1.0 GiB");
+        let p = img(serde_json::json!({"id":"b","visibility":"public","size":12}));
+        assert!(p.is_public());
+        assert!(p.share_warning().unwrap().contains("IMG.0089"));
+    }
+
+    #[test]
+    fn ims_inbox_query_adds_imagetype_and_glance_does_not() {
+        let scope = ListScope::SharedWithMe { member_status: "pending".into() };
+        assert_eq!(first_page(Flavor::Ims, &scope, 100).path, "/v2/cloudimages?visibility=shared&member_status=pending&__imagetype=shared&limit=100");
+        assert_eq!(first_page(Flavor::Glance, &scope, 25).path, "/v2/images?visibility=shared&member_status=pending&limit=25");
+    }
+
+    #[test]
+    fn ims_pages_by_marker_until_a_short_page() {
+        let first = first_page(Flavor::Ims, &ListScope::Owned { project_id: "p".into() }, 2);
+        let full = ImagePage { images: vec![img(serde_json::json!({"id":"x"})), img(serde_json::json!({"id":"y"}))], next: None };
+        let second = next_page(Flavor::Ims, &first, &full, 2).unwrap();
+        assert_eq!(second.path, "/v2/cloudimages?owner=p&limit=2&marker=y");
+        let third = next_page(Flavor::Ims, &second, &full, 2).unwrap();
+        assert_eq!(third.path, "/v2/cloudimages?owner=p&limit=2&marker=y", "marker replaced, not appended");
+        let short = ImagePage { images: vec![img(serde_json::json!({"id":"z"}))], next: None };
+        assert!(next_page(Flavor::Ims, &second, &short, 2).is_none());
+    }
+
+    #[test]
+    fn glance_follows_next_links_relative_or_absolute() {
+        let first = first_page(Flavor::Glance, &ListScope::Owned { project_id: "p".into() }, 25);
+        let page = ImagePage { images: vec![], next: Some("/v2/images?marker=m&limit=25".into()) };
+        assert_eq!(next_page(Flavor::Glance, &first, &page, 25).unwrap().path, "/v2/images?marker=m&limit=25");
+        let page = ImagePage { images: vec![], next: Some("http://gl:9292/v2/images?marker=n".into()) };
+        assert_eq!(next_page(Flavor::Glance, &first, &page, 25).unwrap().path, "/v2/images?marker=n");
+        assert!(next_page(Flavor::Glance, &first, &ImagePage { images: vec![], next: None }, 25).is_none());
+    }
+}
