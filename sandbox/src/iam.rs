@@ -1,0 +1,160 @@
+//! IAM / Keystone v3: password and token sign-in with project scope, validation, revocation
+//! and the project list.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::errors::keystone;
+use crate::model::{now_ms, random_hex, rfc3339, Db, Token};
+use crate::AppState;
+
+/// Why a token was refused, so each API family can answer in its own shape.
+pub enum AuthFailure {
+    Missing,
+    Invalid,
+}
+
+impl AuthFailure {
+    pub fn message(&self) -> &'static str {
+        match self {
+            AuthFailure::Missing => "The request you have made requires authentication.",
+            AuthFailure::Invalid => "The token is expired, revoked or not valid.",
+        }
+    }
+}
+
+pub fn check_token(db: &Db, token: Option<&str>) -> Result<Token, AuthFailure> {
+    let token = token.filter(|t| !t.is_empty()).ok_or(AuthFailure::Missing)?;
+    let t = db.tokens.get(token).ok_or(AuthFailure::Invalid)?;
+    if t.revoked || now_ms() >= t.expires_ms {
+        return Err(AuthFailure::Invalid);
+    }
+    Ok(t.clone())
+}
+
+pub fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+pub async fn version() -> Json<Value> {
+    Json(json!({"version": {"id": "v3.14", "status": "stable", "links": [{"rel": "self", "href": "/v3/"}]}}))
+}
+
+fn token_body(db: &Db, t: &Token) -> Value {
+    let user = db.users.iter().find(|u| u.id == t.user_id);
+    let project = db.project(&t.project_id);
+    json!({"token": {
+        "methods": ["password"],
+        "expires_at": rfc3339(t.expires_ms),
+        "issued_at": rfc3339(t.issued_ms),
+        "user": {"id": t.user_id, "name": user.map(|u| u.name.clone()).unwrap_or_default(),
+                 "domain": {"id": "default", "name": db.domain}},
+        "project": {"id": t.project_id, "name": project.map(|p| p.name.clone()).unwrap_or_default(),
+                    "domain": {"id": "default", "name": db.domain}},
+        "roles": [{"id": "r-member", "name": "te_admin"}, {"id": "r-reader", "name": "reader"}],
+        "catalog": [{"type": "image", "name": "ims", "id": "svc-image", "endpoints": [
+            {"id": "ep-image", "interface": "public", "region": "sandbox-1", "region_id": "sandbox-1", "url": ""}
+        ]}]
+    }})
+}
+
+fn scope_project(db: &Db, body: &Value) -> Result<String, Response> {
+    let p = &body["auth"]["scope"]["project"];
+    if let Some(id) = p["id"].as_str() {
+        return db.project(id).map(|p| p.id.clone()).ok_or_else(|| keystone(StatusCode::UNAUTHORIZED, "The project in the scope does not exist or you have no role on it."));
+    }
+    if let Some(name) = p["name"].as_str() {
+        let domain = p["domain"]["name"].as_str().or(p["domain"]["id"].as_str()).unwrap_or("");
+        if !domain.eq_ignore_ascii_case(&db.domain) && domain != "default" {
+            return Err(keystone(StatusCode::UNAUTHORIZED, "The project domain in the scope is not valid."));
+        }
+        return db.project_by_name(name).map(|p| p.id.clone()).ok_or_else(|| keystone(StatusCode::UNAUTHORIZED, "The project in the scope does not exist or you have no role on it."));
+    }
+    Err(keystone(StatusCode::BAD_REQUEST, "IMS needs a project-scoped token: give scope.project.id or scope.project.name."))
+}
+
+pub async fn issue(State(state): State<AppState>, body: Option<Json<Value>>) -> Response {
+    let Some(Json(body)) = body else { return keystone(StatusCode::BAD_REQUEST, "Expecting to find auth in request body.") };
+    let ttl = state.settings().token_ttl_s;
+    let mut db = state.db();
+    let methods = body["auth"]["identity"]["methods"].as_array().cloned().unwrap_or_default();
+    let user_id = if methods.iter().any(|m| m == "password") {
+        let u = &body["auth"]["identity"]["password"]["user"];
+        let name = u["name"].as_str().unwrap_or("");
+        let password = u["password"].as_str().unwrap_or("");
+        let domain = u["domain"]["name"].as_str().or(u["domain"]["id"].as_str()).unwrap_or("");
+        let found = db.users.iter().find(|x| x.name == name && x.password == password && (x.domain.eq_ignore_ascii_case(domain) || domain == "default"));
+        match found {
+            Some(u) => u.id.clone(),
+            None => return keystone(StatusCode::UNAUTHORIZED, "The username or password is wrong."),
+        }
+    } else if methods.iter().any(|m| m == "token") {
+        let old = body["auth"]["identity"]["token"]["id"].as_str();
+        match check_token(&db, old) {
+            Ok(t) => t.user_id,
+            Err(f) => return keystone(StatusCode::UNAUTHORIZED, f.message()),
+        }
+    } else {
+        return keystone(StatusCode::BAD_REQUEST, "Only the password and token methods are supported.");
+    };
+    let project_id = match scope_project(&db, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let user = db.users.iter().find(|u| u.id == user_id).expect("user exists");
+    if !user.project_ids.contains(&project_id) {
+        return keystone(StatusCode::UNAUTHORIZED, "The project in the scope does not exist or you have no role on it.");
+    }
+    let now = now_ms();
+    let t = Token { user_id, project_id, issued_ms: now, expires_ms: now + ttl * 1000, revoked: false };
+    let id = format!("MII{}", random_hex(60));
+    let out = token_body(&db, &t);
+    db.tokens.insert(id.clone(), t);
+    (StatusCode::CREATED, [("x-subject-token", id)], Json(out)).into_response()
+}
+
+pub async fn validate(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let db = state.db();
+    if let Err(f) = check_token(&db, header(&headers, "x-auth-token")) {
+        return keystone(StatusCode::UNAUTHORIZED, f.message());
+    }
+    let subject = header(&headers, "x-subject-token").unwrap_or("");
+    match check_token(&db, Some(subject)) {
+        Ok(t) => (StatusCode::OK, [("x-subject-token", subject.to_string())], Json(token_body(&db, &t))).into_response(),
+        Err(_) => keystone(StatusCode::NOT_FOUND, "Could not find token."),
+    }
+}
+
+pub async fn revoke(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let mut db = state.db();
+    if let Err(f) = check_token(&db, header(&headers, "x-auth-token")) {
+        return keystone(StatusCode::UNAUTHORIZED, f.message());
+    }
+    let subject = header(&headers, "x-subject-token").unwrap_or("").to_string();
+    match db.tokens.get_mut(&subject) {
+        Some(t) if !t.revoked => {
+            t.revoked = true;
+            StatusCode::NO_CONTENT.into_response()
+        }
+        _ => keystone(StatusCode::NOT_FOUND, "Could not find token."),
+    }
+}
+
+pub async fn projects(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let db = state.db();
+    let t = match check_token(&db, header(&headers, "x-auth-token")) {
+        Ok(t) => t,
+        Err(f) => return keystone(StatusCode::UNAUTHORIZED, f.message()),
+    };
+    let user = db.users.iter().find(|u| u.id == t.user_id).expect("user exists");
+    let list: Vec<Value> = user
+        .project_ids
+        .iter()
+        .filter_map(|id| db.project(id))
+        .map(|p| json!({"id": p.id, "name": p.name, "domain_id": "default", "enabled": true}))
+        .collect();
+    Json(json!({"projects": list, "links": {"self": "/v3/auth/projects"}})).into_response()
+}

@@ -1,0 +1,141 @@
+//! IMS sandbox: a local stand-in for IAM, IMS and Glance over HTTP, for the console's demo
+//! and every test layer. One process serves the API, the console's `dist/` and its
+//! `config.json`, so the demo runs same-origin.
+
+pub mod admin;
+pub mod errors;
+pub mod glance;
+pub mod iam;
+pub mod ims;
+pub mod middleware;
+pub mod model;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::middleware::Fault;
+use crate::model::{Db, SeedFile};
+
+pub const DEFAULT_SEED: &str = include_str!("../seed.json");
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub seed: Option<PathBuf>,
+    pub extra_images: usize,
+    pub token_ttl_s: i64,
+    pub job_delay_ms: (i64, i64),
+    pub glance_mode: bool,
+    pub cors_origins: Vec<String>,
+    pub dist: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { seed: None, extra_images: 0, token_ttl_s: 86_400, job_delay_ms: (1000, 2000), glance_mode: false, cors_origins: Vec::new(), dist: None, config: None }
+    }
+}
+
+/// Settings the admin endpoint may change at run time.
+pub struct Settings {
+    pub token_ttl_s: i64,
+    pub job_delay_ms: (i64, i64),
+    pub glance_mode: bool,
+}
+
+pub struct Shared {
+    pub db: Mutex<Db>,
+    pub settings: Mutex<Settings>,
+    pub faults: Mutex<Vec<Fault>>,
+    pub options: Options,
+}
+
+pub type AppState = Arc<Shared>;
+
+impl Shared {
+    /// The state, with due jobs settled first.
+    pub fn db(&self) -> MutexGuard<'_, Db> {
+        let mut db = self.db.lock().unwrap_or_else(|e| e.into_inner());
+        db.settle_jobs(model::now_ms());
+        db
+    }
+    pub fn settings(&self) -> MutexGuard<'_, Settings> {
+        self.settings.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+pub fn load_db(options: &Options) -> Result<Db, String> {
+    let text = match &options.seed {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+        None => DEFAULT_SEED.to_string(),
+    };
+    let seed: SeedFile = serde_json::from_str(&text).map_err(|e| format!("seed file is not valid: {e}"))?;
+    Db::from_seed(&seed, options.extra_images)
+}
+
+pub fn build_state(options: Options) -> Result<AppState, String> {
+    let db = load_db(&options)?;
+    Ok(Arc::new(Shared {
+        db: Mutex::new(db),
+        settings: Mutex::new(Settings { token_ttl_s: options.token_ttl_s, job_delay_ms: options.job_delay_ms, glance_mode: options.glance_mode }),
+        faults: Mutex::new(Vec::new()),
+        options,
+    }))
+}
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/v3", get(iam::version))
+        .route("/v3/auth/tokens", post(iam::issue).get(iam::validate).delete(iam::revoke))
+        .route("/v3/auth/projects", get(iam::projects))
+        .route("/v1/cloudimages/members", post(ims::share).put(ims::answer).delete(ims::stop))
+        .route("/v1/cloudimages/quota", get(ims::quota))
+        .route("/v1/{project_id}/jobs/{job_id}", get(ims::job))
+        .route("/v2/cloudimages", get(glance::list_cloudimages))
+        .route("/v2/images", get(glance::list_images))
+        .route("/v2/images/{image_id}", get(glance::get_image).patch(glance::patch_image))
+        .route("/v2/images/{image_id}/members", get(glance::list_members).post(glance::add_member))
+        .route("/v2/images/{image_id}/members/{member_id}", get(glance::get_member).put(glance::set_member).delete(glance::remove_member))
+        .route("/__admin/faults", post(admin::add_fault).delete(admin::clear_faults))
+        .route("/__admin/settings", post(admin::settings))
+        .route("/__admin/reset", post(admin::reset))
+        .route("/__admin/tokens/expire", post(admin::expire_tokens))
+        .route("/__admin/seed", get(admin::seed_info))
+        .route("/config.json", get(admin::config_json));
+    let app = match &state.options.dist {
+        Some(dist) => {
+            let index = dist.join("index.html");
+            api.fallback_service(tower_http::services::ServeDir::new(dist).fallback(tower_http::services::ServeFile::new(index)))
+        }
+        None => api,
+    };
+    app.layer(axum::middleware::from_fn_with_state(state.clone(), middleware::faults))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::cors_and_request_id))
+        .with_state(state)
+}
+
+/// Serves until the process ends.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).await
+}
+
+/// Starts a sandbox on a free loopback port in a background thread; returns its base URL.
+/// For tests.
+pub fn spawn(options: Options) -> String {
+    let state = build_state(options).expect("seed loads");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            tx.send(listener.local_addr().expect("addr")).expect("send addr");
+            serve(listener, state).await.expect("serve");
+        });
+    });
+    let addr = rx.recv().expect("sandbox started");
+    format!("http://{addr}")
+}

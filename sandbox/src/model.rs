@@ -1,0 +1,329 @@
+//! The sandbox's state: projects, users, tokens, images, members, key grants and jobs.
+//! Written from the API notes, independently of the console's own types.
+
+use std::collections::{HashMap, HashSet};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::Deserialize;
+
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+pub fn rfc3339(ms: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    t.format(&time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z")).unwrap_or_default()
+}
+
+/// Glance and IMS print times without fractions.
+pub fn rfc3339_short(ms: i64) -> String {
+    let full = rfc3339(ms);
+    format!("{}Z", &full[..19])
+}
+
+/// A stable pseudo-random 128-bit value from a string (FNV-1a, twice), for seed IDs.
+fn hash128(s: &str) -> u128 {
+    let mut a: u64 = 0xcbf29ce484222325;
+    let mut b: u64 = 0x84222325cbf29ce4;
+    for byte in s.bytes() {
+        a = (a ^ byte as u64).wrapping_mul(0x100000001b3);
+        b = (b ^ byte as u64).wrapping_mul(0x100000001b3).rotate_left(7);
+    }
+    ((a as u128) << 64) | b as u128
+}
+
+pub fn uuid_from(s: &str) -> String {
+    let h = format!("{:032x}", hash128(s));
+    format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+}
+
+pub fn hex32_from(s: &str) -> String {
+    format!("{:032x}", hash128(s))
+}
+
+pub fn random_hex(n: usize) -> String {
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    (0..n).map(|_| format!("{:x}", rng.gen_range(0..16u8))).collect()
+}
+
+pub fn random_uuid() -> String {
+    let h = random_hex(32);
+    format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+}
+
+#[derive(Clone, Debug)]
+pub struct Project {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct User {
+    pub id: String,
+    pub name: String,
+    pub password: String,
+    pub domain: String,
+    pub project_ids: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Token {
+    pub user_id: String,
+    pub project_id: String,
+    pub issued_ms: i64,
+    pub expires_ms: i64,
+    pub revoked: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Image {
+    pub id: String,
+    pub name: String,
+    pub owner: String,
+    pub status: String,
+    pub visibility: String,
+    pub disk_format: String,
+    pub os_type: String,
+    pub os_version: String,
+    pub platform: String,
+    pub size: u64,
+    pub cmk_id: Option<String>,
+    /// Encrypted with the default key: never shareable.
+    pub default_key: bool,
+    pub whole_image: bool,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub member_id: String,
+    pub status: String,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+    pub vault_id: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Effect {
+    AddMember { image_id: String, project_id: String },
+    SetStatus { image_id: String, project_id: String, status: String, vault_id: Option<String> },
+    RemoveMember { image_id: String, project_id: String },
+}
+
+#[derive(Clone, Debug)]
+pub struct JobResult {
+    pub image_id: String,
+    pub project_id: Option<String>,
+    pub error: Option<(String, String)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub id: String,
+    pub job_type: &'static str,
+    pub project_id: String,
+    pub begin_ms: i64,
+    pub duration_ms: i64,
+    /// The first failure decides the job: no effect is applied then.
+    pub failure: Option<(String, String)>,
+    pub results: Vec<JobResult>,
+    pub effects: Vec<Effect>,
+    pub settled: bool,
+}
+
+#[derive(Default)]
+pub struct Db {
+    pub domain: String,
+    pub projects: Vec<Project>,
+    pub users: Vec<User>,
+    pub tokens: HashMap<String, Token>,
+    pub images: Vec<Image>,
+    pub members: HashMap<String, Vec<Member>>,
+    /// KMS key id → projects granted on it.
+    pub key_grants: HashMap<String, HashSet<String>>,
+    pub jobs: HashMap<String, Job>,
+}
+
+// ---- seed file ------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+pub struct SeedFile {
+    pub domain: String,
+    pub projects: Vec<String>,
+    pub users: Vec<SeedUser>,
+    #[serde(default)]
+    pub key_grants: HashMap<String, Vec<String>>,
+    pub images: Vec<SeedImage>,
+}
+
+#[derive(Deserialize)]
+pub struct SeedUser {
+    pub name: String,
+    pub password: String,
+    pub projects: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub struct SeedImage {
+    pub name: String,
+    pub owner: String,
+    #[serde(default = "private")]
+    pub visibility: String,
+    #[serde(default = "active")]
+    pub status: String,
+    #[serde(default)]
+    pub os: String,
+    #[serde(default)]
+    pub size_gib: f64,
+    #[serde(default)]
+    pub cmk: Option<String>,
+    #[serde(default)]
+    pub default_key: bool,
+    #[serde(default)]
+    pub whole_image: bool,
+    /// project name → member status
+    #[serde(default)]
+    pub members: HashMap<String, String>,
+}
+
+fn private() -> String {
+    "private".into()
+}
+fn active() -> String {
+    "active".into()
+}
+
+impl Db {
+    /// Builds the state from a seed, plus `extra_images` generated images owned by the first
+    /// project (for scale tests). IDs derive from names, so they are the same on every start.
+    pub fn from_seed(seed: &SeedFile, extra_images: usize) -> Result<Self, String> {
+        let mut db = Db { domain: seed.domain.clone(), ..Default::default() };
+        for name in &seed.projects {
+            db.projects.push(Project { id: hex32_from(&format!("project:{name}")), name: name.clone() });
+        }
+        let pid = |db: &Db, name: &str| db.project_by_name(name).map(|p| p.id.clone()).ok_or_else(|| format!("seed: unknown project {name}"));
+        for u in &seed.users {
+            let project_ids = u.projects.iter().map(|p| pid(&db, p)).collect::<Result<_, _>>()?;
+            db.users.push(User { id: hex32_from(&format!("user:{}", u.name)), name: u.name.clone(), password: u.password.clone(), domain: seed.domain.clone(), project_ids });
+        }
+        for (key, projects) in &seed.key_grants {
+            let ids = projects.iter().map(|p| pid(&db, p)).collect::<Result<_, _>>()?;
+            db.key_grants.insert(key.clone(), ids);
+        }
+        let base = 1_767_225_600_000i64; // 2026-01-01: seed times are stable across restarts
+        for (n, s) in seed.images.iter().enumerate() {
+            let id = uuid_from(&format!("image:{}", s.name));
+            let owner = pid(&db, &s.owner)?;
+            let t = base + n as i64 * 3_600_000;
+            db.images.push(Image {
+                id: id.clone(),
+                name: s.name.clone(),
+                owner,
+                status: s.status.clone(),
+                visibility: s.visibility.clone(),
+                disk_format: "zvhd2".into(),
+                os_type: if s.os.to_lowercase().contains("windows") { "Windows".into() } else { "Linux".into() },
+                os_version: s.os.clone(),
+                platform: s.os.split_whitespace().next().unwrap_or("Other").to_string(),
+                size: (s.size_gib * 1_073_741_824.0) as u64,
+                cmk_id: s.cmk.clone(),
+                default_key: s.default_key,
+                whole_image: s.whole_image,
+                created_ms: t,
+                updated_ms: t,
+            });
+            let mut members = Vec::new();
+            for (pname, status) in &s.members {
+                members.push(Member { member_id: pid(&db, pname)?, status: status.clone(), created_ms: t, updated_ms: t, vault_id: None });
+            }
+            members.sort_by(|a, b| a.member_id.cmp(&b.member_id));
+            db.members.insert(id, members);
+        }
+        let owner = db.projects.first().map(|p| p.id.clone()).unwrap_or_default();
+        for n in 0..extra_images {
+            let name = format!("bulk-{n:05}");
+            let t = base - (n as i64 + 1) * 60_000;
+            db.images.push(Image {
+                id: uuid_from(&format!("image:{name}")),
+                name,
+                owner: owner.clone(),
+                status: "active".into(),
+                visibility: "private".into(),
+                disk_format: "qcow2".into(),
+                os_type: "Linux".into(),
+                os_version: ["Ubuntu 24.04", "Debian 12", "EulerOS 2.9", "CentOS 7.9"][n % 4].into(),
+                platform: ["Ubuntu", "Debian", "EulerOS", "CentOS"][n % 4].into(),
+                size: (n as u64 % 40 + 1) * 268_435_456,
+                cmk_id: None,
+                default_key: false,
+                whole_image: false,
+                created_ms: t,
+                updated_ms: t,
+            });
+        }
+        Ok(db)
+    }
+
+    pub fn project_by_name(&self, name: &str) -> Option<&Project> {
+        self.projects.iter().find(|p| p.name == name)
+    }
+    pub fn project(&self, id: &str) -> Option<&Project> {
+        self.projects.iter().find(|p| p.id == id)
+    }
+    pub fn image(&self, id: &str) -> Option<&Image> {
+        self.images.iter().find(|i| i.id == id)
+    }
+    pub fn image_mut(&mut self, id: &str) -> Option<&mut Image> {
+        self.images.iter_mut().find(|i| i.id == id)
+    }
+    pub fn members_of(&self, image_id: &str) -> &[Member] {
+        self.members.get(image_id).map(Vec::as_slice).unwrap_or(&[])
+    }
+    pub fn member(&self, image_id: &str, project_id: &str) -> Option<&Member> {
+        self.members_of(image_id).iter().find(|m| m.member_id == project_id)
+    }
+
+    /// Applies the effects of every job whose time has come. Called before each request, so
+    /// state and job status agree whoever looks first.
+    pub fn settle_jobs(&mut self, now: i64) {
+        let due: Vec<String> = self.jobs.values().filter(|j| !j.settled && now >= j.begin_ms + j.duration_ms).map(|j| j.id.clone()).collect();
+        for id in due {
+            let job = self.jobs.get_mut(&id).expect("due job exists");
+            job.settled = true;
+            if job.failure.is_some() {
+                continue;
+            }
+            let effects = job.effects.clone();
+            for e in effects {
+                self.apply(e, now);
+            }
+        }
+    }
+
+    pub fn apply(&mut self, effect: Effect, now: i64) {
+        match effect {
+            Effect::AddMember { image_id, project_id } => {
+                let list = self.members.entry(image_id).or_default();
+                if !list.iter().any(|m| m.member_id == project_id) {
+                    list.push(Member { member_id: project_id, status: "pending".into(), created_ms: now, updated_ms: now, vault_id: None });
+                }
+            }
+            Effect::SetStatus { image_id, project_id, status, vault_id } => {
+                if let Some(m) = self.members.get_mut(&image_id).and_then(|l| l.iter_mut().find(|m| m.member_id == project_id)) {
+                    m.status = status;
+                    m.updated_ms = now;
+                    if vault_id.is_some() {
+                        m.vault_id = vault_id;
+                    }
+                }
+            }
+            Effect::RemoveMember { image_id, project_id } => {
+                if let Some(l) = self.members.get_mut(&image_id) {
+                    l.retain(|m| m.member_id != project_id);
+                }
+            }
+        }
+    }
+}
