@@ -1,10 +1,7 @@
-//! IMS Share Console: entry point. The app is browser-only; a native build is an empty binary
-//! so that `cargo test --workspace` can build the workspace without wasm tools.
-
-#[cfg(target_arch = "wasm32")]
-mod app;
+//! IMS Share Console: the binary Trunk builds. Everything lives in the library so the
+//! browser tests can reach it; a native build is an empty program.
 
 fn main() {
     #[cfg(target_arch = "wasm32")]
-    app::start();
+    ims_share_console::start();
 }

@@ -70,7 +70,6 @@ pub enum JobKind {
     StopSharing,
     Accept,
     Reject,
-    MakeShared,
 }
 
 impl JobKind {
@@ -80,7 +79,6 @@ impl JobKind {
             JobKind::StopSharing => "Stop sharing",
             JobKind::Accept => "Accept",
             JobKind::Reject => "Reject",
-            JobKind::MakeShared => "Set visibility shared",
         }
     }
 }

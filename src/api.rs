@@ -1,0 +1,68 @@
+//! The API handle pages use: the session's token and endpoints, every failure as one
+//! [`ApiError`], and 401 handled in one place (the session ends, sign-in shows over the page).
+
+use std::rc::Rc;
+
+use gloo_timers::future::TimeoutFuture;
+use ims_api::config::{Config, Flavor};
+use ims_api::{ApiError, ApiRequest, ApiResponse};
+use serde::de::DeserializeOwned;
+use yew::Callback;
+
+use crate::transport::{self, Endpoints};
+
+#[derive(Clone)]
+pub struct Api {
+    pub config: Rc<Config>,
+    pub endpoints: Endpoints,
+    pub token: Option<String>,
+    pub flavor: Flavor,
+    pub project_id: String,
+    pub on_unauthorized: Callback<()>,
+}
+
+impl PartialEq for Api {
+    fn eq(&self, other: &Self) -> bool {
+        self.token == other.token && self.endpoints == other.endpoints && self.flavor == other.flavor && Rc::ptr_eq(&self.config, &other.config)
+    }
+}
+
+impl Api {
+    pub fn is_ims(&self) -> bool {
+        self.flavor == Flavor::Ims
+    }
+
+    /// Sends once; a non-2xx answer is an error.
+    pub async fn send(&self, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
+        let result = transport::send(&self.endpoints, self.token.as_deref(), req).await.and_then(ApiResponse::ok);
+        if let Err(e) = &result {
+            if e.is_unauthorized() && req.authenticated {
+                self.on_unauthorized.emit(());
+            }
+        }
+        result
+    }
+
+    pub async fn json<T: DeserializeOwned>(&self, req: &ApiRequest) -> Result<T, ApiError> {
+        self.send(req).await?.json()
+    }
+
+    /// For reads only: retries twice more on outages and throttling (0.5 s, then 1.5 s).
+    pub async fn read<T: DeserializeOwned>(&self, req: &ApiRequest) -> Result<T, ApiError> {
+        let mut delay = 500;
+        for _ in 0..2 {
+            match self.json(req).await {
+                Err(e) if e.is_retryable() => {
+                    TimeoutFuture::new(delay).await;
+                    delay *= 3;
+                }
+                other => return other,
+            }
+        }
+        self.json(req).await
+    }
+}
+
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}

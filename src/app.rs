@@ -1,0 +1,117 @@
+//! The provider stack (config > session > notices > jobs > router) and the layout.
+
+use std::rc::Rc;
+
+use ims_api::config::Config;
+use ims_api::images::ListScope;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::components::header::Header;
+use crate::components::jobs_panel::JobsPanel;
+use crate::components::notices::NoticesProvider;
+use crate::components::sign_in_form::SignInForm;
+use crate::hooks::{use_api, use_image_list};
+use crate::jobs::{use_jobs, JobsProvider};
+use crate::pages::sign_in::SignInPage;
+use crate::routes::{switch, Route};
+use crate::session::context::{use_session, SessionProvider, StoredSession};
+use crate::session::SessionAction;
+
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    pub config: Rc<Config>,
+}
+
+#[component]
+pub fn App(props: &AppProps) -> Html {
+    html! {
+        <ContextProvider<Rc<Config>> context={props.config.clone()}>
+            <SessionProvider>
+                <NoticesProvider>
+                    <JobsProvider>
+                        <BrowserRouter>
+                            <Layout />
+                        </BrowserRouter>
+                    </JobsProvider>
+                </NoticesProvider>
+            </SessionProvider>
+        </ContextProvider<Rc<Config>>>
+    }
+}
+
+#[component]
+fn Layout() -> Html {
+    let session = use_session();
+    let on_signed_in = {
+        let session = session.clone();
+        Callback::from(move |s: StoredSession| session.dispatch(SessionAction::SignedIn(s)))
+    };
+    if session.current.is_none() && session.expired.is_none() {
+        return html! { <SignInPage on_signed_in={on_signed_in} /> };
+    }
+    html! {
+        <>
+            <a class="skip" href="#main">{"Skip to content"}</a>
+            if session.current.is_some() { <Header /> }
+            <Nav />
+            <main id="main" tabindex="-1">
+                <Switch<Route> render={switch} />
+            </main>
+            <JobsPanel />
+            if let Some(hint) = session.expired.clone() {
+                <div class="modal-backdrop">
+                    <div class="modal" role="dialog" aria-modal="true" aria-label="Sign in again">
+                        <p role="alert">{"Your session has ended. Sign in again to go on where you were: nothing you typed is lost."}</p>
+                        <SignInForm hint={Some(hint)} on_signed_in={on_signed_in} heading={Some(AttrValue::from("Sign in again"))} />
+                    </div>
+                </div>
+            }
+        </>
+    }
+}
+
+#[component]
+fn Nav() -> Html {
+    let api = use_api();
+    let jobs = use_jobs();
+    let scope = api.token.as_ref().map(|_| ListScope::SharedWithMe { member_status: "pending".into() });
+    let (pending, _) = use_image_list(&api, scope, jobs.ended);
+    let count = pending.images.iter().filter(|i| i.owner.as_deref() != Some(api.project_id.as_str())).count();
+    let badge = (!pending.loading && pending.error.is_none()).then_some(count);
+    let running = jobs.list.iter().filter(|j| !j.state.is_final()).count();
+    html! {
+        <nav aria-label="Main">
+            <ul>
+                <li><NavLink to={Route::Images} label="My images" /></li>
+                <li><NavLink to={Route::Shared} label="Shared with me" badge={badge} badge_label="pending" /></li>
+                <li><NavLink to={Route::Jobs} label="Jobs" badge={(running > 0).then_some(running)} badge_label="running" /></li>
+                <li><NavLink to={Route::Settings} label="Settings" /></li>
+            </ul>
+        </nav>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NavLinkProps {
+    to: Route,
+    label: &'static str,
+    #[prop_or_default]
+    badge: Option<usize>,
+    #[prop_or_default]
+    badge_label: &'static str,
+}
+
+#[component]
+fn NavLink(props: &NavLinkProps) -> Html {
+    let current = use_route::<Route>();
+    let active = current.as_ref() == Some(&props.to) || (props.to == Route::Images && matches!(current, Some(Route::Home | Route::Image { .. })));
+    html! {
+        <Link<Route> to={props.to.clone()} classes={classes!(active.then_some("active"))}>
+            { props.label }
+            if let Some(n) = props.badge {
+                <span class="badge" aria-label={format!("{n} {}", props.badge_label)}>{ n }</span>
+            }
+        </Link<Route>>
+    }
+}

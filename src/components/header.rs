@@ -1,0 +1,103 @@
+//! The header: who is signed in, to which project, how long the token has left, the project
+//! switcher and sign-out. An expired token ends the session here, before any call fails.
+
+use ims_api::auth::{self, Named, ProjectList};
+use ims_api::time::describe_remaining;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use crate::hooks::{use_api, use_now};
+use crate::session::context::{use_session, SignInHint};
+use crate::session::{sign_in, SessionAction};
+
+#[component]
+pub fn Header() -> Html {
+    let session = use_session();
+    let api = use_api();
+    let now = use_now();
+    let projects = use_state(|| None::<Vec<Named>>);
+    let switch_error = use_state(|| None::<String>);
+    let busy = use_state(|| false);
+    let Some(current) = session.current.clone() else { return Html::default() };
+    let info = current.info.clone();
+    let remaining = info.remaining_ms(now);
+    {
+        let session = session.clone();
+        use_effect_with(remaining <= 0, move |expired| {
+            if *expired {
+                session.dispatch(SessionAction::Expired);
+            }
+        });
+    }
+    let sign_out = {
+        let (session, api) = (session.clone(), api.clone());
+        Callback::from(move |_| {
+            let (session, api) = (session.clone(), api.clone());
+            if let Some(t) = api.token.clone() {
+                // Revoke best-effort: the session ends here whatever IAM says.
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = crate::transport::send(&api.endpoints, None, &auth::revoke_token(&t)).await;
+                });
+            }
+            session.dispatch(SessionAction::SignedOut);
+        })
+    };
+    let open_switcher = {
+        let (api, projects, switch_error) = (api.clone(), projects.clone(), switch_error.clone());
+        Callback::from(move |_| {
+            let (api, projects, switch_error) = (api.clone(), projects.clone(), switch_error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api.read::<ProjectList>(&auth::list_projects()).await {
+                    Ok(list) => projects.set(Some(list.projects)),
+                    Err(e) => switch_error.set(Some(e.user_message())),
+                }
+            });
+        })
+    };
+    let on_pick = {
+        let (session, api, projects, switch_error, busy, info) = (session.clone(), api.clone(), projects.clone(), switch_error.clone(), busy.clone(), info.clone());
+        Callback::from(move |e: Event| {
+            let id = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if id.is_empty() || id == info.project.id || *busy {
+                return;
+            }
+            let name = projects.as_ref().and_then(|l| l.iter().find(|p| p.id == id)).map(|p| p.name.clone()).unwrap_or_else(|| id.clone());
+            let (session, api, switch_error, busy, info) = (session.clone(), api.clone(), switch_error.clone(), busy.clone(), info.clone());
+            busy.set(true);
+            wasm_bindgen_futures::spawn_local(async move {
+                let token = api.token.clone().unwrap_or_default();
+                match sign_in::rescope(&api.config, &token, &id).await {
+                    Ok(s) => session.dispatch(SessionAction::SignedIn(s)),
+                    Err(e) => {
+                        // IAM may refuse token re-scoping: ask for the password for that project.
+                        switch_error.set(Some(format!("Switching needs your password again ({})", e.user_message())));
+                        session.dispatch(SessionAction::SignInAgain(SignInHint { user: info.user.name.clone(), domain: info.domain.clone(), project: name }));
+                    }
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let low = remaining < 5 * 60 * 1000;
+    html! {
+        <header class="top">
+            <span class="brand">{"IMS Share Console"}</span>
+            <dl class="who" aria-label="Session">
+                <div><dt>{"User"}</dt><dd>{ &info.user.name }</dd></div>
+                <div><dt>{"Project"}</dt><dd data-testid="current-project">{ &info.project.name }</dd></div>
+                <div><dt>{"Session ends in"}</dt><dd class={classes!(low.then_some("warn"))}>{ describe_remaining(remaining) }</dd></div>
+            </dl>
+            if let Some(list) = &*projects {
+                <label class="switcher">{"Switch project "}
+                    <select onchange={on_pick} disabled={*busy} aria-label="Switch project">
+                        { for list.iter().map(|p| html! { <option value={p.id.clone()} selected={p.id == info.project.id}>{ &p.name }</option> }) }
+                    </select>
+                </label>
+            } else {
+                <button type="button" onclick={open_switcher}>{"Switch project…"}</button>
+            }
+            if let Some(e) = &*switch_error { <span class="error" role="alert">{ e }</span> }
+            <button type="button" onclick={sign_out}>{"Sign out"}</button>
+        </header>
+    }
+}

@@ -1,0 +1,52 @@
+//! The project-ID box: IDs separated by commas, spaces or new lines, each checked where it
+//! stands. The text is the parent's state, so nothing typed is lost on a failed request.
+
+use ims_api::ids::{parse_project_ids, IdToken};
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct IdListInputProps {
+    pub id: AttrValue,
+    pub label: AttrValue,
+    pub value: AttrValue,
+    pub on_input: Callback<String>,
+    /// The signed-in project, refused as a target.
+    #[prop_or_default]
+    pub own_project: Option<AttrValue>,
+    #[prop_or_default]
+    pub disabled: bool,
+}
+
+pub fn tokens(value: &str, own: Option<&str>) -> Vec<IdToken> {
+    parse_project_ids(value, own)
+}
+
+#[component]
+pub fn IdListInput(props: &IdListInputProps) -> Html {
+    let toks = tokens(&props.value, props.own_project.as_deref());
+    let bad: Vec<(usize, &IdToken)> = toks.iter().enumerate().filter(|(_, t)| !t.is_valid()).collect();
+    let valid = toks.len() - bad.len();
+    let oninput = {
+        let cb = props.on_input.clone();
+        Callback::from(move |e: InputEvent| cb.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value()))
+    };
+    let help_id = format!("{}-help", props.id);
+    let errors_id = format!("{}-errors", props.id);
+    html! {
+        <div class="field">
+            <label for={props.id.clone()}>{ &props.label }</label>
+            <textarea id={props.id.clone()} rows="4" value={props.value.clone()} {oninput} disabled={props.disabled}
+                aria-invalid={(!bad.is_empty()).to_string()} aria-describedby={format!("{help_id} {errors_id}")}
+                placeholder="9c61004714024f9586705d090530f9fa, edc89b490d7d4392898e19b2deb34797" spellcheck="false" />
+            <p id={help_id} class="hint">{ format!("{valid} valid project ID(s). Separate IDs with commas, spaces or new lines.") }</p>
+            <ul id={errors_id} class="id-problems" aria-label="Problems with the project IDs">
+                { for bad.iter().map(|(i, t)| html! {
+                    <li class={if matches!(t.problem, Some(ims_api::ids::IdProblem::Duplicate { .. })) { "warn" } else { "bad" }}>
+                        <code>{ format!("#{} {}", i + 1, t.text) }</code>{ ": " }{ t.problem.as_ref().map(|p| p.message()).unwrap_or_default() }
+                    </li>
+                }) }
+            </ul>
+        </div>
+    }
+}

@@ -1,0 +1,143 @@
+//! The sign-in form: password (user, domain, project by name or ID) or an existing token.
+//! The password lives only in this component's state and is cleared once used.
+
+use std::rc::Rc;
+
+use ims_api::auth::login_error_message;
+use ims_api::config::Config;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::session::context::{SignInHint, StoredSession};
+use crate::session::sign_in;
+
+#[derive(Properties, PartialEq)]
+pub struct SignInFormProps {
+    #[prop_or_default]
+    pub hint: Option<SignInHint>,
+    pub on_signed_in: Callback<StoredSession>,
+    #[prop_or_default]
+    pub heading: Option<AttrValue>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Password,
+    Token,
+}
+
+fn text_input(state: &UseStateHandle<String>) -> Callback<InputEvent> {
+    let state = state.clone();
+    Callback::from(move |e: InputEvent| state.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+}
+
+#[component]
+pub fn SignInForm(props: &SignInFormProps) -> Html {
+    let config = use_context::<Rc<Config>>().expect("config");
+    let hint = props.hint.clone().unwrap_or_default();
+    let mode = use_state(|| Mode::Password);
+    let user = use_state(|| hint.user.clone());
+    let domain = use_state(|| if hint.domain.is_empty() { config.default_domain.clone() } else { hint.domain.clone() });
+    let project = use_state(|| hint.project.clone());
+    let password = use_state(String::new);
+    let token = use_state(String::new);
+    let busy = use_state(|| false);
+    let error = use_state(|| None::<String>);
+    let missing = use_state(Vec::<&'static str>::new);
+
+    let onsubmit = {
+        let (mode, user, domain, project, password, token, busy, error, missing) =
+            (mode.clone(), user.clone(), domain.clone(), project.clone(), password.clone(), token.clone(), busy.clone(), error.clone(), missing.clone());
+        let (config, done) = (config.clone(), props.on_signed_in.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            let mut gaps = Vec::new();
+            if *mode == Mode::Password {
+                for (v, name) in [(&*user, "user"), (&*password, "password"), (&*domain, "domain"), (&*project, "project")] {
+                    if v.trim().is_empty() {
+                        gaps.push(name);
+                    }
+                }
+            } else if token.trim().is_empty() {
+                gaps.push("token");
+            }
+            missing.set(gaps.clone());
+            if !gaps.is_empty() {
+                return;
+            }
+            busy.set(true);
+            error.set(None);
+            let (config, done, busy, error, password) = (config.clone(), done.clone(), busy.clone(), error.clone(), password.clone());
+            let (m, u, d, p, pw, t) = (*mode, (*user).clone(), (*domain).clone(), (*project).clone(), (*password).clone(), (*token).clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = match m {
+                    Mode::Password => sign_in::with_password(&config, u.trim(), &pw, d.trim(), p.trim()).await,
+                    Mode::Token => sign_in::with_token(&config, &t).await,
+                };
+                busy.set(false);
+                match result {
+                    Ok(s) => {
+                        password.set(String::new());
+                        done.emit(s);
+                    }
+                    Err(e) => error.set(Some(login_error_message(&e))),
+                }
+            });
+        })
+    };
+    let field_error = |name: &'static str| {
+        missing.contains(&name).then(|| html! { <p class="field-error" id={format!("{name}-error")}>{ format!("Enter the {name}.") }</p> })
+    };
+    let invalid = |name: &'static str| missing.contains(&name).to_string();
+    let set_mode = |m: Mode| {
+        let mode = mode.clone();
+        let missing = missing.clone();
+        Callback::from(move |_| {
+            mode.set(m);
+            missing.set(Vec::new());
+        })
+    };
+    html! {
+        <form class="sign-in" onsubmit={onsubmit} aria-labelledby="sign-in-heading" novalidate=true>
+            <h2 id="sign-in-heading">{ props.heading.clone().unwrap_or_else(|| "Sign in".into()) }</h2>
+            <div class="tabs" role="group" aria-label="Sign-in method">
+                <button type="button" aria-pressed={(*mode == Mode::Password).to_string()} onclick={set_mode(Mode::Password)}>{"Password"}</button>
+                <button type="button" aria-pressed={(*mode == Mode::Token).to_string()} onclick={set_mode(Mode::Token)}>{"Use an existing token"}</button>
+            </div>
+            if *mode == Mode::Password {
+                <div class="field">
+                    <label for="sign-in-user">{"User name"}</label>
+                    <input id="sign-in-user" autocomplete="username" value={(*user).clone()} oninput={text_input(&user)} aria-invalid={invalid("user")} />
+                    { for field_error("user") }
+                </div>
+                <div class="field">
+                    <label for="sign-in-password">{"Password"}</label>
+                    <input id="sign-in-password" type="password" autocomplete="current-password" value={(*password).clone()} oninput={text_input(&password)} aria-invalid={invalid("password")} />
+                    { for field_error("password") }
+                </div>
+                <div class="field">
+                    <label for="sign-in-domain">{"Domain (account)"}</label>
+                    <input id="sign-in-domain" value={(*domain).clone()} oninput={text_input(&domain)} aria-invalid={invalid("domain")} />
+                    { for field_error("domain") }
+                </div>
+                <div class="field">
+                    <label for="sign-in-project">{"Project (name or ID)"}</label>
+                    <input id="sign-in-project" value={(*project).clone()} oninput={text_input(&project)} aria-invalid={invalid("project")} placeholder="eu-de_ops or 32-hex ID" />
+                    { for field_error("project") }
+                </div>
+            } else {
+                <div class="field">
+                    <label for="sign-in-token">{"Token"}</label>
+                    <input id="sign-in-token" type="password" autocomplete="off" value={(*token).clone()} oninput={text_input(&token)} aria-invalid={invalid("token")} />
+                    <p class="hint">{"A project-scoped IAM token (X-Subject-Token). It is checked with IAM and kept for this tab only."}</p>
+                    { for field_error("token") }
+                </div>
+            }
+            if let Some(msg) = &*error { <p class="error" role="alert">{ msg }</p> }
+            <button type="submit" class="primary" disabled={*busy}>{ if *busy { "Signing in…" } else { "Sign in" } }</button>
+        </form>
+    }
+}

@@ -1,0 +1,9 @@
+//! Hooks: the stateful glue between the API handle, the session and the pages.
+
+mod use_api;
+mod use_image_list;
+mod use_now;
+
+pub use use_api::use_api;
+pub use use_image_list::{use_image_list, ImageList};
+pub use use_now::use_now;

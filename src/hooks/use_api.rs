@@ -1,0 +1,29 @@
+use std::rc::Rc;
+
+use ims_api::config::Config;
+use yew::prelude::*;
+
+use crate::api::Api;
+use crate::session::context::use_session;
+use crate::session::sign_in::endpoints;
+use crate::session::SessionAction;
+
+/// The API handle for the current session.
+#[hook]
+pub fn use_api() -> Api {
+    let config = use_context::<Rc<Config>>().expect("config is provided");
+    let session = use_session();
+    let on_unauthorized = {
+        let session = session.clone();
+        Callback::from(move |_| session.dispatch(SessionAction::Expired))
+    };
+    let current = session.current.as_ref();
+    Api {
+        endpoints: endpoints(&config, current.map(|s| &s.info)),
+        token: current.map(|s| s.info.token.clone()),
+        flavor: current.map(|s| s.flavor).unwrap_or(config.flavor),
+        project_id: current.map(|s| s.info.project.id.clone()).unwrap_or_default(),
+        config,
+        on_unauthorized,
+    }
+}

@@ -1,0 +1,68 @@
+use ims_api::images::{first_page, next_page, ImagePage, ListScope, Image};
+use ims_api::ApiError;
+use yew::prelude::*;
+
+use crate::api::Api;
+
+#[derive(Clone, PartialEq, Default)]
+pub struct ImageList {
+    pub images: Vec<Image>,
+    pub loading: bool,
+    pub error: Option<ApiError>,
+    /// Bumped to reload.
+    pub generation: u32,
+}
+
+/// Loads every page of a listing (IMS by marker, Glance by `next`), showing progress as
+/// pages arrive. A failed page keeps what was loaded and says so; `reload` starts over.
+#[hook]
+pub fn use_image_list(api: &Api, scope: Option<ListScope>, refresh: u64) -> (UseStateHandle<ImageList>, Callback<()>) {
+    let state = use_state(ImageList::default);
+    let generation = use_state(|| 0u32);
+    let reload = {
+        let generation = generation.clone();
+        Callback::from(move |_| generation.set(*generation + 1))
+    };
+    {
+        let state = state.clone();
+        let api = api.clone();
+        use_effect_with((scope, api.token.clone(), api.flavor, *generation, refresh), move |(scope, _, _, gen, _)| {
+            let cancelled = std::rc::Rc::new(std::cell::Cell::new(false));
+            if let (Some(scope), true) = (scope.clone(), api.token.is_some()) {
+                let gen = *gen;
+                state.set(ImageList { images: Vec::new(), loading: true, error: None, generation: gen });
+                let cancelled = cancelled.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let limit = api.config.page_size;
+                    let first = first_page(api.flavor, &scope, limit);
+                    let mut req = first.clone();
+                    let mut all: Vec<Image> = Vec::new();
+                    loop {
+                        let page: Result<ImagePage, ApiError> = api.read(&req).await;
+                        if cancelled.get() {
+                            return;
+                        }
+                        match page {
+                            Ok(page) => {
+                                let next = next_page(api.flavor, &first, &page, limit);
+                                all.extend(page.images);
+                                let more = next.is_some();
+                                state.set(ImageList { images: all.clone(), loading: more, error: None, generation: gen });
+                                match next {
+                                    Some(n) => req = n,
+                                    None => break,
+                                }
+                            }
+                            Err(e) => {
+                                state.set(ImageList { images: all, loading: false, error: Some(e), generation: gen });
+                                break;
+                            }
+                        }
+                    }
+                });
+            }
+            move || cancelled.set(true)
+        });
+    }
+    (state, reload)
+}

@@ -1,0 +1,102 @@
+//! Every job of this tab, server-side (polled) and client-side (native calls in parallel),
+//! kept in sessionStorage so a reload goes on watching them.
+
+mod client;
+mod poller;
+
+use std::rc::Rc;
+
+use ims_api::jobs::{JobState, PairResult, TrackedJob};
+use yew::prelude::*;
+
+pub use client::{client_request, start_client_job, ClientCall};
+pub use poller::JobPoller;
+
+use crate::session::store;
+
+#[derive(Clone, PartialEq, Default)]
+pub struct Jobs {
+    pub list: Vec<TrackedJob>,
+    /// Counts jobs that reached an end, so views can refresh when one does.
+    pub ended: u64,
+    /// Images touched by the jobs that ended last (for targeted refreshes).
+    pub last_ended_images: Vec<String>,
+}
+
+pub enum JobsAction {
+    Add(TrackedJob),
+    Replace(TrackedJob),
+    Record { id: String, result: PairResult, now: i64 },
+    CheckAgain { id: String, now: i64 },
+    ClearFinished,
+}
+
+impl Reducible for Jobs {
+    type Action = JobsAction;
+    fn reduce(self: Rc<Self>, action: JobsAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        let mut ended: Option<Vec<String>> = None;
+        let mut update = |next: &mut Jobs, id: &str, f: &dyn Fn(&mut TrackedJob)| {
+            if let Some(j) = next.list.iter_mut().find(|j| j.id == id) {
+                let was_final = j.state.is_final();
+                f(j);
+                if !was_final && j.state.is_final() {
+                    ended = Some(j.images.clone());
+                }
+            }
+        };
+        match action {
+            JobsAction::Add(job) => next.list.insert(0, job),
+            JobsAction::Replace(job) => {
+                let id = job.id.clone();
+                update(&mut next, &id, &|j| *j = job.clone());
+            }
+            JobsAction::Record { id, result, now } => update(&mut next, &id, &|j| j.record(result.clone(), now)),
+            JobsAction::CheckAgain { id, now } => update(&mut next, &id, &|j| j.restart_polling(now)),
+            JobsAction::ClearFinished => next.list.retain(|j| !j.state.is_final()),
+        }
+        if let Some(images) = ended {
+            next.ended += 1;
+            next.last_ended_images = images;
+        }
+        Rc::new(next)
+    }
+}
+
+impl Jobs {
+    /// Client jobs cannot resume after a reload: those left unfinished end as failed, and
+    /// "retry the failed ones" sends what is missing.
+    fn restore(now: i64) -> Self {
+        let mut list: Vec<TrackedJob> = store::load(store::JOBS_KEY).unwrap_or_default();
+        for j in list.iter_mut().filter(|j| j.is_client() && !j.state.is_final()) {
+            j.state = JobState::Failed;
+            j.fail_reason = Some("interrupted by a reload: retry to send the remaining calls".into());
+            j.finished_ms = Some(now);
+        }
+        Jobs { list, ended: 0, last_ended_images: Vec::new() }
+    }
+}
+
+pub type JobsHandle = UseReducerHandle<Jobs>;
+
+#[hook]
+pub fn use_jobs() -> JobsHandle {
+    use_context::<JobsHandle>().expect("JobsProvider is mounted")
+}
+
+#[derive(Properties, PartialEq)]
+pub struct JobsProviderProps {
+    pub children: Html,
+}
+
+#[component]
+pub fn JobsProvider(props: &JobsProviderProps) -> Html {
+    let jobs = use_reducer(|| Jobs::restore(crate::api::now_ms()));
+    use_effect_with(jobs.list.clone(), |list| store::save(store::JOBS_KEY, list));
+    html! {
+        <ContextProvider<JobsHandle> context={jobs}>
+            <JobPoller />
+            {props.children.clone()}
+        </ContextProvider<JobsHandle>>
+    }
+}

@@ -1,0 +1,210 @@
+//! One image: its members with their status and dates; add one member and see the record
+//! the service returns; remove one or several. Refreshes when a job on this image ends.
+
+use std::collections::HashSet;
+
+use ims_api::ids::is_project_id;
+use ims_api::images::{get_image, human_size, Image};
+use ims_api::members::{self, Member, MemberList};
+use ims_api::ApiError;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+use yew_router::prelude::Link;
+
+use crate::components::{ConfirmDialog, ErrorView};
+use crate::hooks::use_api;
+use crate::jobs::use_jobs;
+use crate::routes::Route;
+
+#[derive(Properties, PartialEq)]
+pub struct ImageDetailProps {
+    pub id: String,
+}
+
+#[component]
+pub fn ImageDetail(props: &ImageDetailProps) -> Html {
+    let api = use_api();
+    let jobs = use_jobs();
+    let image = use_state(|| None::<Result<Image, ApiError>>);
+    let members = use_state(|| None::<Result<Vec<Member>, ApiError>>);
+    let reload = use_state(|| 0u32);
+    let selected = use_state(HashSet::<String>::new);
+    let new_member = use_state(String::new);
+    let add_error = use_state(|| None::<String>);
+    let added = use_state(|| None::<Member>);
+    let adding = use_state(|| false);
+    let add_guard = use_mut_ref(|| false);
+    let confirm_remove = use_state(|| false);
+    let removing = use_state(|| false);
+    let remove_error = use_state(|| None::<String>);
+    // Refresh when a job that touched this image ends.
+    let job_tick = if jobs.last_ended_images.contains(&props.id) { jobs.ended } else { 0 };
+    {
+        let (api, image, members, id) = (api.clone(), image.clone(), members.clone(), props.id.clone());
+        use_effect_with((id, *reload, job_tick, api.token.clone()), move |(id, _, _, _)| {
+            let id = id.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                image.set(Some(api.read::<Image>(&get_image(&id)).await));
+                members.set(Some(api.read::<MemberList>(&members::list(&id)).await.map(|l| l.members)));
+            });
+        });
+    }
+    let refresh = {
+        let reload = reload.clone();
+        Callback::from(move |_| reload.set(*reload + 1))
+    };
+    let add = {
+        let (api, new_member, add_error, added, adding, reload, id) = (api.clone(), new_member.clone(), add_error.clone(), added.clone(), adding.clone(), reload.clone(), props.id.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let pid = new_member.trim().to_ascii_lowercase();
+            if !is_project_id(&pid) && api.is_ims() {
+                add_error.set(Some("Enter one project ID: 32 hex characters.".into()));
+                return;
+            }
+            if pid.is_empty() {
+                add_error.set(Some("Enter a project ID.".into()));
+                return;
+            }
+            if pid == api.project_id {
+                add_error.set(Some("This is your own project: an image cannot be shared with its owner.".into()));
+                return;
+            }
+            if *add_guard.borrow() {
+                return;
+            }
+            *add_guard.borrow_mut() = true;
+            adding.set(true);
+            add_error.set(None);
+            let (api, new_member, add_error, added, adding, reload, id, guard) = (api.clone(), new_member.clone(), add_error.clone(), added.clone(), adding.clone(), reload.clone(), id.clone(), add_guard.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = api.json::<Member>(&members::add(&id, &pid)).await;
+                *guard.borrow_mut() = false;
+                adding.set(false);
+                match result {
+                    Ok(m) => {
+                        added.set(Some(m));
+                        new_member.set(String::new());
+                        reload.set(*reload + 1);
+                    }
+                    Err(e) => add_error.set(Some(e.user_message())),
+                }
+            });
+        })
+    };
+    let remove = {
+        let (api, selected, removing, remove_error, confirm_remove, reload, id) = (api.clone(), selected.clone(), removing.clone(), remove_error.clone(), confirm_remove.clone(), reload.clone(), props.id.clone());
+        Callback::from(move |_| {
+            if *removing {
+                return;
+            }
+            removing.set(true);
+            let (api, selected, removing, remove_error, confirm_remove, reload, id) = (api.clone(), selected.clone(), removing.clone(), remove_error.clone(), confirm_remove.clone(), reload.clone(), id.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut failures = Vec::new();
+                let mut left = (*selected).clone();
+                for pid in selected.iter() {
+                    match api.send(&members::remove(&id, pid)).await {
+                        Ok(_) => {
+                            left.remove(pid);
+                        }
+                        Err(e) => failures.push(format!("{pid}: {}", e.user_message())),
+                    }
+                }
+                removing.set(false);
+                confirm_remove.set(false);
+                selected.set(left);
+                remove_error.set((!failures.is_empty()).then(|| failures.join("; ")));
+                reload.set(*reload + 1);
+            });
+        })
+    };
+    let title = match &*image {
+        Some(Ok(i)) => i.display_name().to_string(),
+        _ => props.id.clone(),
+    };
+    let member_rows = |list: &Vec<Member>| {
+        list.iter().map(|m| {
+            let pid = m.member_id.clone();
+            let checked = selected.contains(&pid);
+            let toggle = {
+                let selected = selected.clone();
+                let pid = pid.clone();
+                Callback::from(move |_| {
+                    let mut s = (*selected).clone();
+                    if !s.remove(&pid) {
+                        s.insert(pid.clone());
+                    }
+                    selected.set(s);
+                })
+            };
+            html! {
+                <tr key={pid.clone()}>
+                    <td><input type="checkbox" checked={checked} onchange={toggle} aria-label={format!("Select member {pid}")} /></td>
+                    <td><code>{ &pid }</code></td>
+                    <td><span class={format!("status status-{}", m.status)}>{ &m.status }</span></td>
+                    <td>{ m.created_at.clone().unwrap_or_default() }</td>
+                    <td>{ m.updated_at.clone().unwrap_or_default() }</td>
+                </tr>
+            }
+        }).collect::<Html>()
+    };
+    html! {
+        <section aria-labelledby="detail-heading">
+            <p><Link<Route> to={Route::Images}>{"← My images"}</Link<Route>></p>
+            <h1 id="detail-heading">{ title }</h1>
+            { match &*image {
+                Some(Ok(i)) => html! {
+                    <dl class="facts">
+                        <dt>{"ID"}</dt><dd><code>{ &i.id }</code></dd>
+                        <dt>{"Status"}</dt><dd>{ i.status.clone().unwrap_or_default() }</dd>
+                        <dt>{"OS"}</dt><dd>{ i.os() }</dd>
+                        <dt>{"Size"}</dt><dd>{ i.size_bytes().map(human_size).unwrap_or_default() }</dd>
+                        <dt>{"Visibility"}</dt><dd>{ i.visibility.clone().unwrap_or_default() }</dd>
+                        if let Some(w) = i.share_warning() { <dt>{"Note"}</dt><dd>{ w }</dd> }
+                    </dl>
+                },
+                Some(Err(e)) => html! { <ErrorView error={e.clone()} context={Some(AttrValue::from("Loading the image failed"))} on_retry={Some(refresh.clone())} /> },
+                None => html! { <p>{"Loading…"}</p> },
+            } }
+            <h2>{"Members"}</h2>
+            { match &*members {
+                Some(Ok(list)) if list.is_empty() => html! { <p>{"Not shared with any project."}</p> },
+                Some(Ok(list)) => html! {
+                    <table aria-label="Members">
+                        <thead><tr><th scope="col"><span class="visually-hidden">{"Selected"}</span></th><th scope="col">{"Project"}</th><th scope="col">{"Status"}</th><th scope="col">{"Added"}</th><th scope="col">{"Updated"}</th></tr></thead>
+                        <tbody>{ member_rows(list) }</tbody>
+                    </table>
+                },
+                Some(Err(e)) => html! { <ErrorView error={e.clone()} context={Some(AttrValue::from("Loading members failed"))} on_retry={Some(refresh.clone())} /> },
+                None => html! { <p>{"Loading members…"}</p> },
+            } }
+            <div class="toolbar">
+                <button type="button" class="danger" disabled={selected.is_empty() || *removing} onclick={{ let c = confirm_remove.clone(); move |_| c.set(true) }}>{ format!("Remove {} selected member(s)…", selected.len()) }</button>
+                <button type="button" onclick={refresh.reform(|_| ())}>{"Refresh"}</button>
+            </div>
+            if let Some(e) = &*remove_error { <p class="error" role="alert">{ format!("Some members were not removed: {e}") }</p> }
+            <form class="panel" onsubmit={add} aria-labelledby="add-member-heading">
+                <h2 id="add-member-heading">{"Add a member"}</h2>
+                <div class="field">
+                    <label for="add-member">{"Project ID"}</label>
+                    <input id="add-member" value={(*new_member).clone()} spellcheck="false" aria-invalid={add_error.is_some().to_string()} aria-describedby="add-member-error"
+                        oninput={{ let n = new_member.clone(); move |e: InputEvent| n.set(e.target_unchecked_into::<HtmlInputElement>().value()) }} />
+                    if let Some(e) = &*add_error { <p class="field-error" id="add-member-error" role="alert">{ e }</p> }
+                </div>
+                <button type="submit" class="primary" disabled={*adding}>{ if *adding { "Adding…" } else { "Add member" } }</button>
+                if let Some(m) = &*added {
+                    <div class="success" role="status" aria-label="Added member">
+                        { format!("Added {}: status {}, created {}", m.member_id, m.status, m.created_at.clone().unwrap_or_default()) }
+                    </div>
+                }
+            </form>
+            if *confirm_remove {
+                <ConfirmDialog title="Remove members?" confirm_label="Remove" busy={*removing} on_confirm={remove} on_cancel={{ let c = confirm_remove.clone(); Callback::from(move |_| c.set(false)) }}>
+                    <p>{ format!("These projects will lose access to {}:", props.id) }</p>
+                    <ul>{ for selected.iter().map(|p| html! { <li><code>{ p }</code></li> }) }</ul>
+                </ConfirmDialog>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,114 @@
+//! Every job of this tab: server jobs with their live status and per-image results, and the
+//! Glance flavor's client jobs with progress and "retry the failed ones".
+
+use ims_api::jobs::{JobState, TrackedJob};
+use ims_api::time::format_rfc3339;
+use yew::prelude::*;
+
+use crate::api::now_ms;
+use crate::hooks::{use_api, use_now};
+use crate::jobs::{client_request, start_client_job, use_jobs, ClientCall, JobsAction};
+
+#[component]
+pub fn JobsPage() -> Html {
+    let jobs = use_jobs();
+    let api = use_api();
+    let now = use_now();
+    let retry = {
+        let (api, jobs) = (api.clone(), jobs.clone());
+        Callback::from(move |job: TrackedJob| {
+            let calls: Vec<ClientCall> = job
+                .failed_pairs()
+                .into_iter()
+                .chain(missing_pairs(&job))
+                .map(|(i, p)| ClientCall { request: client_request(job.kind, &i, &p, None), image_id: i, project_id: p })
+                .collect();
+            if !calls.is_empty() {
+                start_client_job(&api, &jobs.dispatcher(), job.kind, job.images.clone(), job.projects.clone(), calls);
+            }
+        })
+    };
+    let clear = {
+        let jobs = jobs.clone();
+        Callback::from(move |_| jobs.dispatch(JobsAction::ClearFinished))
+    };
+    html! {
+        <section aria-labelledby="jobs-heading">
+            <h1 id="jobs-heading">{"Jobs"}</h1>
+            <div class="toolbar">
+                <button type="button" onclick={clear} disabled={!jobs.list.iter().any(|j| j.state.is_final())}>{"Clear finished"}</button>
+            </div>
+            if jobs.list.is_empty() { <p>{"No jobs in this tab yet. Share, stop sharing, accept or reject images to start one."}</p> }
+            <table aria-label="Jobs">
+                <thead><tr>
+                    <th scope="col">{"Type"}</th><th scope="col">{"Images"}</th><th scope="col">{"Projects"}</th>
+                    <th scope="col">{"Status"}</th><th scope="col">{"Started"}</th><th scope="col">{"Time"}</th><th scope="col">{"Details"}</th>
+                </tr></thead>
+                <tbody>
+                    { for jobs.list.iter().map(|j| job_row(j, now, &jobs, &retry)) }
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+/// Pairs a client job never got to (interrupted by a reload).
+fn missing_pairs(job: &TrackedJob) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for i in &job.images {
+        for p in &job.projects {
+            if !job.results.iter().any(|r| &r.image_id == i && r.project_id.as_deref() == Some(p.as_str())) {
+                out.push((i.clone(), p.clone()));
+            }
+        }
+    }
+    out
+}
+
+fn job_row(j: &TrackedJob, now: i64, jobs: &crate::jobs::JobsHandle, retry: &Callback<TrackedJob>) -> Html {
+    let elapsed = (j.finished_ms.unwrap_or(now) - j.started_ms).max(0) / 1000;
+    let check_again = {
+        let (jobs, id) = (jobs.clone(), j.id.clone());
+        Callback::from(move |_| jobs.dispatch(JobsAction::CheckAgain { id: id.clone(), now: now_ms() }))
+    };
+    let retry_this = {
+        let (retry, job) = (retry.clone(), j.clone());
+        Callback::from(move |_| retry.emit(job.clone()))
+    };
+    let can_retry = j.is_client() && j.state.is_final() && (!j.failed_pairs().is_empty() || !missing_pairs(j).is_empty());
+    html! {
+        <tr key={j.id.clone()} class={format!("job-state-{}", j.state.label().to_lowercase().replace([' ', '?'], ""))}>
+            <td>{ j.kind.label() }{ if j.is_client() { " (native calls)" } else { "" } }</td>
+            <td>{ j.images.len() }</td>
+            <td>{ j.projects.len() }</td>
+            <td>
+                <strong class="job-status">{ j.state.label() }</strong>
+                if j.is_client() && !j.state.is_final() {
+                    <progress max="100" value={j.progress_percent().to_string()} aria-label="Progress">{ format!("{}%", j.progress_percent()) }</progress>
+                }
+                if let Some(w) = j.failure_words() { <p class="error">{ w }</p> }
+                if let Some(e) = &j.last_error { <p class="hint">{ e }</p> }
+            </td>
+            <td>{ format_rfc3339(j.started_ms) }</td>
+            <td>{ format!("{elapsed} s") }</td>
+            <td>
+                <details>
+                    <summary>{ format!("{} result(s)", j.results.len()) }</summary>
+                    <p><code>{ &j.id }</code>{ j.job_type.clone().map(|t| format!(" · {t}")).unwrap_or_default() }</p>
+                    <ul class="results">
+                        { for j.results.iter().map(|r| html! {
+                            <li class={if r.ok { "ok" } else { "bad" }}>
+                                <code>{ &r.image_id }</code>
+                                { r.project_id.clone().map(|p| format!(" → {p}")).unwrap_or_default() }
+                                { if r.ok { " ✓" } else { " ✗" } }
+                                { r.message.clone().map(|m| format!(" {m}")).unwrap_or_default() }
+                            </li>
+                        }) }
+                    </ul>
+                </details>
+                if j.state == JobState::GaveUp { <button type="button" onclick={check_again}>{"Check again"}</button> }
+                if can_retry { <button type="button" onclick={retry_this}>{"Retry the failed ones"}</button> }
+            </td>
+        </tr>
+    }
+}

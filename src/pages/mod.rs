@@ -1,0 +1,8 @@
+//! One module per screen.
+
+pub mod image_detail;
+pub mod jobs;
+pub mod my_images;
+pub mod settings;
+pub mod shared_with_me;
+pub mod sign_in;

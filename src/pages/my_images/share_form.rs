@@ -1,0 +1,173 @@
+//! Share the selected images with projects: IDs checked in place, what the service will
+//! refuse said before sending, the member quota, a preview, then the calls (IMS: batch jobs
+//! of at most `chunk_size` projects; Glance: native calls in parallel).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use ims_api::batch::{chunk_projects, pairs, preview, FULL_ECS_MEMBER_LIMIT};
+use ims_api::ids::{valid_ids, IdProblem};
+use ims_api::images::{set_visibility, Image};
+use ims_api::jobs::{JobKind, TrackedJob};
+use ims_api::members::{batch_share, JobAccepted};
+use ims_api::quota::{self, QuotaAnswer};
+use ims_api::ApiError;
+use yew::prelude::*;
+
+use crate::api::now_ms;
+use crate::components::id_list_input::tokens;
+use crate::components::{ErrorView, IdListInput};
+use crate::hooks::use_api;
+use crate::jobs::{client_request, start_client_job, use_jobs, ClientCall, JobsAction};
+
+#[derive(Properties, PartialEq)]
+pub struct ShareFormProps {
+    pub images: Vec<Image>,
+    pub on_close: Callback<()>,
+}
+
+#[component]
+pub fn ShareForm(props: &ShareFormProps) -> Html {
+    let api = use_api();
+    let jobs = use_jobs();
+    let text = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let in_flight = use_mut_ref(|| false);
+    // Chunks already sent, so a retry after a failure sends only the rest.
+    let sent_chunks = use_mut_ref(|| 0usize);
+    let done = use_state(|| None::<String>);
+    let quota = use_state(|| None::<Result<QuotaAnswer, ApiError>>);
+    let make_shared = use_state(|| false);
+    {
+        let (api, quota) = (api.clone(), quota.clone());
+        use_effect_with(api.token.clone(), move |_| {
+            if api.is_ims() {
+                wasm_bindgen_futures::spawn_local(async move { quota.set(Some(api.read::<QuotaAnswer>(&quota::get()).await)) });
+            }
+        });
+    }
+    let own = api.project_id.clone();
+    let toks = tokens(&text, Some(&own));
+    let projects = valid_ids(&toks);
+    let blocking = toks.iter().any(|t| matches!(t.problem, Some(IdProblem::Malformed { .. } | IdProblem::OwnProject)));
+    let not_shared: Vec<Image> = if api.is_ims() { Vec::new() } else { props.images.iter().filter(|i| i.visibility.as_deref() != Some("shared")).cloned().collect() };
+    let full_ecs_over = props.images.iter().any(|i| i.is_full_ecs()) && projects.len() > FULL_ECS_MEMBER_LIMIT;
+    let chunks = chunk_projects(&projects, api.config.chunk_size);
+    let can_send = !projects.is_empty() && !blocking && !*busy && (not_shared.is_empty() || *make_shared);
+
+    let submit = {
+        let (api, jobs, error, busy, done, text) = (api.clone(), jobs.clone(), error.clone(), busy.clone(), done.clone(), text.clone());
+        let (in_flight, sent_chunks) = (in_flight.clone(), sent_chunks.clone());
+        let images: Vec<String> = props.images.iter().map(|i| i.id.clone()).collect();
+        let (chunks, projects, not_shared) = (chunks.clone(), projects.clone(), not_shared.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if !can_send || *in_flight.borrow() {
+                return;
+            }
+            *in_flight.borrow_mut() = true;
+            busy.set(true);
+            error.set(None);
+            let (api, jobs, error, busy, done, text) = (api.clone(), jobs.clone(), error.clone(), busy.clone(), done.clone(), text.clone());
+            let (in_flight, sent_chunks, images, chunks, projects, not_shared) =
+                (in_flight.clone(), sent_chunks.clone(), images.clone(), chunks.clone(), projects.clone(), not_shared.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = if api.is_ims() {
+                    send_chunks(&api, &jobs, &images, &chunks, &sent_chunks).await
+                } else {
+                    share_natively(&api, &jobs, &images, &projects, &not_shared).await
+                };
+                *in_flight.borrow_mut() = false;
+                busy.set(false);
+                match result {
+                    Ok(message) => {
+                        *sent_chunks.borrow_mut() = 0;
+                        text.set(String::new());
+                        done.set(Some(message));
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let form_ref = use_node_ref();
+    let on_retry = {
+        let form = form_ref.clone();
+        Callback::from(move |_| {
+            if let Some(f) = form.cast::<web_sys::HtmlFormElement>() {
+                let _ = f.request_submit();
+            }
+        })
+    };
+    let flagged: Vec<(&Image, &'static str)> = props.images.iter().filter_map(|i| i.share_warning().map(|w| (i, w))).collect();
+    let quota_view = match &*quota {
+        Some(Ok(q)) => q.resource("image_member").map(|r| {
+            let headroom = r.quota - r.used;
+            html! { <p class="quota" data-testid="member-quota">{ format!("Member quota: up to {} projects per image; your fullest image has {} ({} left).", r.quota, r.used, headroom) }</p> }
+        }),
+        Some(Err(e)) => Some(html! { <p class="hint">{ format!("The member quota could not be read: {}", e.user_message()) }</p> }),
+        None => None,
+    };
+    let calls_text = if api.is_ims() {
+        format!("Sent as {} call(s) of at most {} projects each.", chunks.len(), api.config.chunk_size)
+    } else {
+        format!("Sent as {} native call(s), {} at a time.", props.images.len() * projects.len(), api.config.concurrency)
+    };
+    html! {
+        <form class="panel" ref={form_ref} onsubmit={submit} aria-labelledby="share-heading">
+            <h2 id="share-heading">{ format!("Share {} image(s)", props.images.len()) }</h2>
+            if !flagged.is_empty() {
+                <ul class="flags" aria-label="Images the service may refuse">
+                    { for flagged.iter().map(|(i, w)| html! { <li><strong>{ i.display_name() }</strong>{ ": " }{ *w }</li> }) }
+                </ul>
+            }
+            if !not_shared.is_empty() {
+                <div class="field">
+                    <label>
+                        <input type="checkbox" checked={*make_shared} onchange={{ let m = make_shared.clone(); move |_| m.set(!*m) }} />
+                        { format!(" Switch {} image(s) to visibility \"shared\" first (Glance adds members only to shared images): {}", not_shared.len(),
+                            not_shared.iter().map(|i| i.display_name().to_string()).collect::<Vec<_>>().join(", ")) }
+                    </label>
+                </div>
+            }
+            <IdListInput id="share-projects" label="Project IDs to share with" value={(*text).clone()} on_input={{ let t = text.clone(); move |v| t.set(v) }}
+                own_project={Some(AttrValue::from(own.clone()))} disabled={*busy} />
+            if full_ecs_over {
+                <p class="field-error">{ format!("A full-ECS image takes at most {FULL_ECS_MEMBER_LIMIT} projects: the job will fail.") }</p>
+            }
+            { for quota_view }
+            <p class="preview" data-testid="share-preview">{ preview(props.images.len(), projects.len()) }{ ". " }{ calls_text }</p>
+            if let Some(e) = &*error {
+                <ErrorView error={e.clone()} context={Some(AttrValue::from("Sharing failed"))} on_retry={Some(on_retry)} />
+            }
+            if let Some(m) = &*done { <p class="success" role="status">{ m }</p> }
+            <div class="actions">
+                <button type="submit" class="primary" disabled={!can_send}>{ if *busy { "Sharing…" } else { "Share" } }</button>
+                <button type="button" onclick={props.on_close.reform(|_| ())}>{"Close"}</button>
+            </div>
+        </form>
+    }
+}
+
+async fn send_chunks(api: &crate::api::Api, jobs: &crate::jobs::JobsHandle, images: &[String], chunks: &[Vec<String>], sent: &Rc<RefCell<usize>>) -> Result<String, ApiError> {
+    let start = *sent.borrow();
+    for chunk in &chunks[start..] {
+        let accepted: JobAccepted = api.json(&batch_share(images, chunk)).await?;
+        jobs.dispatch(JobsAction::Add(TrackedJob::new_server(JobKind::Share, accepted.job_id, api.project_id.clone(), images.to_vec(), chunk.clone(), now_ms())));
+        *sent.borrow_mut() += 1;
+    }
+    Ok(format!("Started {} share job(s): follow them under Jobs.", chunks.len() - start))
+}
+
+async fn share_natively(api: &crate::api::Api, jobs: &crate::jobs::JobsHandle, images: &[String], projects: &[String], not_shared: &[Image]) -> Result<String, ApiError> {
+    for img in not_shared {
+        api.send(&set_visibility(&img.id, "shared")).await?;
+    }
+    let calls = pairs(images, projects)
+        .into_iter()
+        .map(|(i, p)| ClientCall { request: client_request(JobKind::Share, &i, &p, None), image_id: i, project_id: p })
+        .collect();
+    start_client_job(api, &jobs.dispatcher(), JobKind::Share, images.to_vec(), projects.to_vec(), calls);
+    Ok("Sharing started: progress is under Jobs.".to_string())
+}

@@ -1,0 +1,124 @@
+//! Stop sharing the selected images with chosen projects, after a confirmation that names
+//! what will stop.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use ims_api::batch::{chunk_projects, pairs, preview};
+use ims_api::ids::{valid_ids, IdProblem};
+use ims_api::images::Image;
+use ims_api::jobs::{JobKind, TrackedJob};
+use ims_api::members::{batch_stop, JobAccepted};
+use ims_api::ApiError;
+use yew::prelude::*;
+
+use crate::api::{now_ms, Api};
+use crate::components::id_list_input::tokens;
+use crate::components::{ConfirmDialog, ErrorView, IdListInput};
+use crate::hooks::use_api;
+use crate::jobs::{client_request, start_client_job, use_jobs, ClientCall, JobsAction, JobsHandle};
+
+#[derive(Properties, PartialEq)]
+pub struct StopFormProps {
+    pub images: Vec<Image>,
+    pub on_close: Callback<()>,
+}
+
+#[component]
+pub fn StopForm(props: &StopFormProps) -> Html {
+    let api = use_api();
+    let jobs = use_jobs();
+    let text = use_state(String::new);
+    let confirming = use_state(|| false);
+    let busy = use_state(|| false);
+    let in_flight = use_mut_ref(|| false);
+    let sent_chunks = use_mut_ref(|| 0usize);
+    let error = use_state(|| None::<ApiError>);
+    let done = use_state(|| None::<String>);
+    let own = api.project_id.clone();
+    let toks = tokens(&text, Some(&own));
+    let projects = valid_ids(&toks);
+    let blocking = toks.iter().any(|t| matches!(t.problem, Some(IdProblem::Malformed { .. } | IdProblem::OwnProject)));
+    let ready = !projects.is_empty() && !blocking;
+    let ask = {
+        let confirming = confirming.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if ready {
+                confirming.set(true);
+            }
+        })
+    };
+    let confirm = {
+        let (api, jobs, busy, error, done, confirming, text) = (api.clone(), jobs.clone(), busy.clone(), error.clone(), done.clone(), confirming.clone(), text.clone());
+        let images: Vec<String> = props.images.iter().map(|i| i.id.clone()).collect();
+        let projects = projects.clone();
+        Callback::from(move |_| {
+            if *in_flight.borrow() {
+                return;
+            }
+            *in_flight.borrow_mut() = true;
+            busy.set(true);
+            error.set(None);
+            let (api, jobs, busy, error, done, confirming, text) = (api.clone(), jobs.clone(), busy.clone(), error.clone(), done.clone(), confirming.clone(), text.clone());
+            let (in_flight, sent_chunks, images, projects) = (in_flight.clone(), sent_chunks.clone(), images.clone(), projects.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = stop(&api, &jobs, &images, &projects, &sent_chunks).await;
+                *in_flight.borrow_mut() = false;
+                busy.set(false);
+                confirming.set(false);
+                match result {
+                    Ok(m) => {
+                        *sent_chunks.borrow_mut() = 0;
+                        text.set(String::new());
+                        done.set(Some(m));
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let names: Vec<String> = props.images.iter().map(|i| i.display_name().to_string()).collect();
+    html! {
+        <form class="panel" onsubmit={ask} aria-labelledby="stop-heading">
+            <h2 id="stop-heading">{ format!("Stop sharing {} image(s)", props.images.len()) }</h2>
+            <IdListInput id="stop-projects" label="Project IDs to stop sharing with" value={(*text).clone()} on_input={{ let t = text.clone(); move |v| t.set(v) }}
+                own_project={Some(AttrValue::from(own.clone()))} disabled={*busy} />
+            <p class="preview">{ preview(props.images.len(), projects.len()) }</p>
+            if let Some(e) = &*error {
+                <ErrorView error={e.clone()} context={Some(AttrValue::from("Stopping failed"))} on_retry={Some({ let c = confirming.clone(); Callback::from(move |_| c.set(true)) })} />
+            }
+            if let Some(m) = &*done { <p class="success" role="status">{ m }</p> }
+            <div class="actions">
+                <button type="submit" class="danger" disabled={!ready || *busy}>{"Stop sharing…"}</button>
+                <button type="button" onclick={props.on_close.reform(|_| ())}>{"Close"}</button>
+            </div>
+            if *confirming {
+                <ConfirmDialog title="Stop sharing?" confirm_label="Stop sharing" busy={*busy} on_confirm={confirm} on_cancel={{ let c = confirming.clone(); Callback::from(move |_| c.set(false)) }}>
+                    <p>{ format!("These {} project(s) will lose access to these {} image(s):", projects.len(), names.len()) }</p>
+                    <p><strong>{"Images: "}</strong>{ names.join(", ") }</p>
+                    <p><strong>{"Projects: "}</strong><code>{ projects.join(", ") }</code></p>
+                </ConfirmDialog>
+            }
+        </form>
+    }
+}
+
+async fn stop(api: &Api, jobs: &JobsHandle, images: &[String], projects: &[String], sent: &Rc<RefCell<usize>>) -> Result<String, ApiError> {
+    if !api.is_ims() {
+        let calls = pairs(images, projects)
+            .into_iter()
+            .map(|(i, p)| ClientCall { request: client_request(JobKind::StopSharing, &i, &p, None), image_id: i, project_id: p })
+            .collect();
+        start_client_job(api, &jobs.dispatcher(), JobKind::StopSharing, images.to_vec(), projects.to_vec(), calls);
+        return Ok("Stopping started: progress is under Jobs.".into());
+    }
+    let chunks = chunk_projects(projects, api.config.chunk_size);
+    let start = *sent.borrow();
+    for chunk in &chunks[start..] {
+        let accepted: JobAccepted = api.json(&batch_stop(images, chunk)).await?;
+        jobs.dispatch(JobsAction::Add(TrackedJob::new_server(JobKind::StopSharing, accepted.job_id, api.project_id.clone(), images.to_vec(), chunk.clone(), now_ms())));
+        *sent.borrow_mut() += 1;
+    }
+    Ok(format!("Started {} stop-sharing job(s): follow them under Jobs.", chunks.len() - start))
+}

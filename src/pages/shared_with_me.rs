@@ -1,0 +1,261 @@
+//! Shared with me: the images other projects shared with the signed-in project, by member
+//! status; accept or reject in batches (IMS jobs) or one at a time (native calls, also the
+//! whole Glance flavor), and move a rejected image back.
+
+use std::collections::HashSet;
+
+use ims_api::ids::is_image_id;
+use ims_api::images::{Image, ListScope};
+use ims_api::jobs::{JobKind, TrackedJob};
+use ims_api::members::{self, batch_answer, JobAccepted, MemberStatus};
+use ims_api::ApiError;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::api::{now_ms, Api};
+use crate::components::ErrorView;
+use crate::hooks::{use_api, use_image_list};
+use crate::jobs::{client_request, start_client_job, use_jobs, ClientCall, JobsAction, JobsHandle};
+
+const TABS: [(&str, &str); 3] = [("pending", "Pending"), ("accepted", "Accepted"), ("rejected", "Rejected")];
+
+/// The plain words for a refusal that comes from acting in the wrong project.
+fn explain(e: &ApiError, project_name: &str) -> String {
+    if e.status() == Some(403) {
+        format!(
+            "Only the project an image was shared with can accept or reject it, with a token of that project. You are signed in to {project_name}. \
+             Switch to the recipient project (header, Switch project) and try again. ({})",
+            e.user_message()
+        )
+    } else {
+        e.user_message()
+    }
+}
+
+async fn answer(api: &Api, jobs: &JobsHandle, images: Vec<String>, status: MemberStatus, vault: Option<String>) -> Result<String, ApiError> {
+    let kind = if status == MemberStatus::Accepted { JobKind::Accept } else { JobKind::Reject };
+    let own = api.project_id.clone();
+    if api.is_ims() {
+        let accepted: JobAccepted = api.json(&batch_answer(&images, &own, status, vault.as_deref())).await?;
+        jobs.dispatch(JobsAction::Add(TrackedJob::new_server(kind, accepted.job_id, own.clone(), images.clone(), vec![own], now_ms())));
+        Ok(format!("{} job started for {} image(s).", kind.label(), images.len()))
+    } else {
+        let calls = images
+            .iter()
+            .map(|i| ClientCall { request: client_request(kind, i, &own, vault.as_deref()), image_id: i.clone(), project_id: own.clone() })
+            .collect();
+        start_client_job(api, &jobs.dispatcher(), kind, images.clone(), vec![own], calls);
+        Ok(format!("{} started for {} image(s).", kind.label(), images.len()))
+    }
+}
+
+#[component]
+pub fn SharedWithMe() -> Html {
+    let api = use_api();
+    let jobs = use_jobs();
+    let tab = use_state(|| "pending");
+    let scope = api.token.as_ref().map(|_| ListScope::SharedWithMe { member_status: (*tab).to_string() });
+    let (list, reload) = use_image_list(&api, scope, jobs.ended);
+    let selected = use_state(HashSet::<String>::new);
+    let vault = use_state(String::new);
+    let vault_error = use_state(|| None::<String>);
+    let busy = use_state(|| false);
+    let guard = use_mut_ref(|| false);
+    let error = use_state(|| None::<String>);
+    let done = use_state(|| None::<String>);
+    let by_id = use_state(String::new);
+    let by_id_error = use_state(|| None::<String>);
+    let own = api.project_id.clone();
+    let project_name = use_context::<crate::session::SessionHandle>()
+        .and_then(|s| s.info().map(|i| i.project.name.clone()))
+        .unwrap_or_default();
+    let images: Vec<Image> = list.images.iter().filter(|i| i.owner.as_deref() != Some(own.as_str())).cloned().collect();
+    let chosen: Vec<Image> = images.iter().filter(|i| selected.contains(&i.id)).cloned().collect();
+    let needs_vault = api.is_ims() && chosen.iter().any(Image::is_full_ecs);
+
+    // One entry point for every answer: the vault check, the double-click guard, errors.
+    let run = {
+        let (api, jobs, busy, error, done, vault, vault_error, selected, project_name) =
+            (api.clone(), jobs.clone(), busy.clone(), error.clone(), done.clone(), vault.clone(), vault_error.clone(), selected.clone(), project_name.clone());
+        let all: Vec<Image> = images.clone();
+        Callback::from(move |(ids, status): (Vec<String>, MemberStatus)| {
+            let full_ecs = api.is_ims() && all.iter().any(|i| ids.contains(&i.id) && i.is_full_ecs());
+            if status == MemberStatus::Accepted && full_ecs && vault.trim().is_empty() {
+                vault_error.set(Some("A full-ECS image is accepted into a CBR vault: enter the vault ID.".into()));
+                return;
+            }
+            vault_error.set(None);
+            if ids.is_empty() || *guard.borrow() {
+                return;
+            }
+            *guard.borrow_mut() = true;
+            busy.set(true);
+            error.set(None);
+            done.set(None);
+            let v = (status == MemberStatus::Accepted && full_ecs).then(|| vault.trim().to_string());
+            let (api, jobs, busy, error, done, selected, guard, project_name) =
+                (api.clone(), jobs.clone(), busy.clone(), error.clone(), done.clone(), selected.clone(), guard.clone(), project_name.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = answer(&api, &jobs, ids, status, v).await;
+                *guard.borrow_mut() = false;
+                busy.set(false);
+                match result {
+                    Ok(m) => {
+                        done.set(Some(m));
+                        selected.set(HashSet::new());
+                    }
+                    Err(e) => error.set(Some(explain(&e, &project_name))),
+                }
+            });
+        })
+    };
+    let selected_ids: Vec<String> = chosen.iter().map(|i| i.id.clone()).collect();
+    let all_ids: Vec<String> = images.iter().map(|i| i.id.clone()).collect();
+    let bulk = |ids: Vec<String>, status: MemberStatus| {
+        let run = run.clone();
+        Callback::from(move |_| run.emit((ids.clone(), status)))
+    };
+    // One image, native call: accept, reject or back to pending.
+    let single = {
+        let (api, error, done, reload, project_name, vault, vault_error) = (api.clone(), error.clone(), done.clone(), reload.clone(), project_name.clone(), vault.clone(), vault_error.clone());
+        Callback::from(move |(img, status): (Image, MemberStatus)| {
+            if status == MemberStatus::Accepted && img.is_full_ecs() && api.is_ims() && vault.trim().is_empty() {
+                vault_error.set(Some("A full-ECS image is accepted into a CBR vault: enter the vault ID.".into()));
+                return;
+            }
+            let (api, error, done, reload, project_name) = (api.clone(), error.clone(), done.clone(), reload.clone(), project_name.clone());
+            let v = (img.is_full_ecs() && status == MemberStatus::Accepted).then(|| vault.trim().to_string());
+            wasm_bindgen_futures::spawn_local(async move {
+                let own = api.project_id.clone();
+                match api.send(&members::set_status(&img.id, &own, status, v.as_deref())).await {
+                    Ok(_) => {
+                        done.set(Some(format!("{} is now {}.", img.display_name(), status.as_str())));
+                        reload.emit(());
+                    }
+                    Err(e) => error.set(Some(explain(&e, &project_name))),
+                }
+            });
+        })
+    };
+    let answer_by_id = |status: MemberStatus| {
+        let (api, by_id, by_id_error, run, project_name) = (api.clone(), by_id.clone(), by_id_error.clone(), run.clone(), project_name.clone());
+        Callback::from(move |_| {
+            let ids: Vec<String> = by_id.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).map(str::to_lowercase).collect();
+            if ids.is_empty() {
+                by_id_error.set(Some("Enter one or more image IDs.".into()));
+                return;
+            }
+            if let Some(bad) = ids.iter().find(|i| !is_image_id(i)) {
+                by_id_error.set(Some(format!("{bad} is not an image ID (a UUID such as d164b5df-1bc3-4c3f-893e-3e471fd16e64).")));
+                return;
+            }
+            let (api, by_id_error, run, project_name) = (api.clone(), by_id_error.clone(), run.clone(), project_name.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                // Say plainly which images are not shared with this project before asking.
+                let own = api.project_id.clone();
+                let mut missing = Vec::new();
+                for id in &ids {
+                    if let Err(e) = api.send(&ims_api::request::ApiRequest::get(ims_api::request::Service::Image, format!("/v2/images/{id}/members/{own}"))).await {
+                        if e.status() == Some(404) || e.status() == Some(403) {
+                            missing.push(id.clone());
+                        } else {
+                            by_id_error.set(Some(e.user_message()));
+                            return;
+                        }
+                    }
+                }
+                if !missing.is_empty() {
+                    by_id_error.set(Some(format!(
+                        "Not shared with {project_name}, the project you are signed in to: {}. If it was shared with another of your projects, switch to that project first.",
+                        missing.join(", ")
+                    )));
+                    return;
+                }
+                by_id_error.set(None);
+                run.emit((ids, status));
+            });
+        })
+    };
+    let toggle = |id: String| {
+        let selected = selected.clone();
+        Callback::from(move |_| {
+            let mut s = (*selected).clone();
+            if !s.remove(&id) {
+                s.insert(id.clone());
+            }
+            selected.set(s);
+        })
+    };
+    let rows = images.iter().map(|img| {
+        let (s1, s2, s3) = (single.clone(), single.clone(), single.clone());
+        let (i1, i2, i3) = (img.clone(), img.clone(), img.clone());
+        let name = img.display_name().to_string();
+        html! {
+            <tr key={img.id.clone()}>
+                <td><input type="checkbox" checked={selected.contains(&img.id)} onchange={toggle(img.id.clone())} aria-label={format!("Select {name}")} /></td>
+                <td>{ &name }{ for img.is_full_ecs().then(|| html! { <span class="mark mark-ecs">{"Full-ECS"}</span> }) }</td>
+                <td><code class="id">{ &img.id }</code></td>
+                <td><code class="id">{ img.owner.clone().unwrap_or_default() }</code></td>
+                <td>{ img.os() }</td>
+                <td class="row-actions">
+                    if *tab != "accepted" { <button type="button" onclick={move |_| s1.emit((i1.clone(), MemberStatus::Accepted))} aria-label={format!("Accept {name}")}>{"Accept"}</button> }
+                    if *tab != "rejected" { <button type="button" onclick={move |_| s2.emit((i2.clone(), MemberStatus::Rejected))} aria-label={format!("Reject {name}")}>{"Reject"}</button> }
+                    if *tab != "pending" { <button type="button" onclick={move |_| s3.emit((i3.clone(), MemberStatus::Pending))} aria-label={format!("Move {name} back to pending")}>{"Back to pending"}</button> }
+                </td>
+            </tr>
+        }
+    });
+    html! {
+        <section aria-labelledby="shared-heading">
+            <h1 id="shared-heading">{"Shared with me"}</h1>
+            <div role="tablist" aria-label="Member status" class="tabs">
+                { for TABS.iter().map(|(key, label)| {
+                    let (tab, selected) = (tab.clone(), selected.clone());
+                    let key = *key;
+                    html! { <button type="button" role="tab" aria-selected={(*tab == key).to_string()} onclick={move |_| { tab.set(key); selected.set(HashSet::new()); }}>{ *label }</button> }
+                }) }
+            </div>
+            <div role="tabpanel" aria-label={format!("{} images", *tab)}>
+                if let Some(e) = &list.error { <ErrorView error={e.clone()} context={Some(AttrValue::from("Listing failed"))} on_retry={Some(reload.clone())} /> }
+                <div class="toolbar">
+                    <button type="button" class="primary" disabled={chosen.is_empty() || *busy || *tab == "accepted"} onclick={bulk(selected_ids.clone(), MemberStatus::Accepted)}>{ format!("Accept {} selected", chosen.len()) }</button>
+                    <button type="button" disabled={chosen.is_empty() || *busy || *tab == "rejected"} onclick={bulk(selected_ids.clone(), MemberStatus::Rejected)}>{ format!("Reject {} selected", chosen.len()) }</button>
+                    if *tab == "pending" {
+                        <button type="button" disabled={images.is_empty() || *busy} onclick={bulk(all_ids.clone(), MemberStatus::Accepted)}>{ format!("Accept all {} pending", images.len()) }</button>
+                    }
+                    <span class="count" role="status">{ if list.loading { "Loading…".to_string() } else { format!("{} image(s)", images.len()) } }</span>
+                </div>
+                if needs_vault || vault_error.is_some() {
+                    <div class="field">
+                        <label for="vault-id">{"CBR vault ID for full-ECS images"}</label>
+                        <input id="vault-id" value={(*vault).clone()} aria-invalid={vault_error.is_some().to_string()} aria-describedby="vault-help"
+                            oninput={{ let v = vault.clone(); move |e: InputEvent| v.set(e.target_unchecked_into::<HtmlInputElement>().value()) }} />
+                        <p class="hint" id="vault-help">{"A full-ECS image carries backups: accepting it stores them in one of your Cloud Backup and Recovery vaults, so IMS needs the vault's ID."}</p>
+                        if let Some(e) = &*vault_error { <p class="field-error" role="alert">{ e }</p> }
+                    </div>
+                }
+                if let Some(e) = &*error { <p class="error" role="alert">{ e }</p> }
+                if let Some(m) = &*done { <p class="success" role="status">{ m }</p> }
+                <table aria-label="Images shared with this project">
+                    <thead><tr>
+                        <th scope="col"><span class="visually-hidden">{"Selected"}</span></th><th scope="col">{"Name"}</th><th scope="col">{"ID"}</th>
+                        <th scope="col">{"Owner project"}</th><th scope="col">{"OS"}</th><th scope="col">{"Actions"}</th>
+                    </tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+                if images.is_empty() && !list.loading { <p>{ format!("No {} images.", *tab) }</p> }
+            </div>
+            <details class="panel">
+                <summary>{"Answer by image ID"}</summary>
+                <div class="field">
+                    <label for="answer-ids">{"Image IDs"}</label>
+                    <textarea id="answer-ids" rows="2" value={(*by_id).clone()} aria-invalid={by_id_error.is_some().to_string()}
+                        oninput={{ let b = by_id.clone(); move |e: InputEvent| b.set(e.target_unchecked_into::<HtmlTextAreaElement>().value()) }} />
+                    if let Some(e) = &*by_id_error { <p class="field-error" role="alert">{ e }</p> }
+                </div>
+                <button type="button" disabled={*busy} onclick={answer_by_id(MemberStatus::Accepted)}>{"Accept these"}</button>
+                <button type="button" disabled={*busy} onclick={answer_by_id(MemberStatus::Rejected)}>{"Reject these"}</button>
+            </details>
+        </section>
+    }
+}

@@ -1,0 +1,23 @@
+//! The sign-in screen shown when there is no session, at whatever address was asked for:
+//! once signed in, that page renders.
+
+use yew::prelude::*;
+
+use crate::components::sign_in_form::SignInForm;
+use crate::session::context::StoredSession;
+
+#[derive(Properties, PartialEq)]
+pub struct SignInPageProps {
+    pub on_signed_in: Callback<StoredSession>,
+}
+
+#[component]
+pub fn SignInPage(props: &SignInPageProps) -> Html {
+    html! {
+        <main id="main" class="sign-in-page">
+            <h1>{"IMS Share Console"}</h1>
+            <p class="lead">{"Share machine images with other projects, see who has them, and answer images shared with you."}</p>
+            <SignInForm on_signed_in={props.on_signed_in.clone()} />
+        </main>
+    }
+}
