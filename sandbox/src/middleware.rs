@@ -140,13 +140,11 @@ pub async fn faults(State(state): State<AppState>, req: Request, next: Next) -> 
     }
     if let Some(code) = f.status {
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let msg = match code {
-            429 => "Too many requests: flow control.",
-            503 => "The service is unavailable.",
-            _ => "Internal service error.",
-        };
-        let code_str = if code == 429 { "IMG.0060" } else { "IMG.0000" };
-        return crate::errors::ims(status, code_str, msg);
+        if code == 429 {
+            return crate::errors::ims(status, "IMG.0060", "Too many requests: flow control.");
+        }
+        // Outages come from gateways and load balancers: plain text, no service error code.
+        return (status, [("content-type", "text/plain")], status.to_string()).into_response();
     }
     next.run(req).await
 }

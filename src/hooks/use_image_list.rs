@@ -26,17 +26,21 @@ pub fn use_image_list(api: &Api, scope: Option<ListScope>, refresh: u64) -> (Use
     {
         let state = state.clone();
         let api = api.clone();
-        use_effect_with((scope, api.token.clone(), api.flavor, *generation, refresh), move |(scope, _, _, gen, _)| {
+        // Keyed on whether there is a token, not on its value: signing in again to the same
+        // project reloads in place instead of starting from an empty list.
+        use_effect_with((scope, api.token.is_some(), api.flavor, *generation, refresh), move |(scope, _, _, gen, _)| {
             let cancelled = std::rc::Rc::new(std::cell::Cell::new(false));
             if let (Some(scope), true) = (scope.clone(), api.token.is_some()) {
                 let gen = *gen;
-                state.set(ImageList { images: Vec::new(), loading: true, error: None, generation: gen });
+                // What was shown stays until the first page of the new listing lands.
+                state.set(ImageList { images: state.images.clone(), loading: true, error: None, generation: gen });
                 let cancelled = cancelled.clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     let limit = api.config.page_size;
                     let first = first_page(api.flavor, &scope, limit);
                     let mut req = first.clone();
                     let mut all: Vec<Image> = Vec::new();
+                    let mut first_page_seen = false;
                     loop {
                         let page: Result<ImagePage, ApiError> = api.read(&req).await;
                         if cancelled.get() {
@@ -47,6 +51,7 @@ pub fn use_image_list(api: &Api, scope: Option<ListScope>, refresh: u64) -> (Use
                                 let next = next_page(api.flavor, &first, &page, limit);
                                 all.extend(page.images);
                                 let more = next.is_some();
+                                first_page_seen = true;
                                 state.set(ImageList { images: all.clone(), loading: more, error: None, generation: gen });
                                 match next {
                                     Some(n) => req = n,
@@ -54,7 +59,8 @@ pub fn use_image_list(api: &Api, scope: Option<ListScope>, refresh: u64) -> (Use
                                 }
                             }
                             Err(e) => {
-                                state.set(ImageList { images: all, loading: false, error: Some(e), generation: gen });
+                                let images = if first_page_seen { all } else { state.images.clone() };
+                                state.set(ImageList { images, loading: false, error: Some(e), generation: gen });
                                 break;
                             }
                         }

@@ -28,10 +28,10 @@ fn storage_usable() -> bool {
 }
 
 pub fn save<T: Serialize>(key: &str, value: &T) {
-    let Ok(text) = serde_json::to_string(value) else { return };
-    if storage_usable() && SessionStorage::set(key, text.clone()).is_ok() {
+    if storage_usable() && SessionStorage::set(key, value).is_ok() {
         return;
     }
+    let Ok(text) = serde_json::to_string(value) else { return };
     MEMORY.with(|m| m.borrow_mut().insert(key.to_string(), text));
 }
 

@@ -37,6 +37,8 @@ pub fn MyImages() -> Html {
     let sort = use_state(|| (SortKey::Name, true));
     let selected = use_state(|| Rc::new(HashSet::<String>::new()));
     let panel = use_state(|| Panel::None);
+    let share_text = use_state(String::new);
+    let stop_text = use_state(String::new);
 
     let visible: Rc<Vec<Image>> = use_memo((list.images.clone(), (*filter).clone(), *sort), |(images, filter, sort)| {
         let needle = filter.trim().to_lowercase();
@@ -107,10 +109,10 @@ pub fn MyImages() -> Html {
                 <button type="button" disabled={chosen.is_empty()} onclick={open(Panel::Stop)}>{ format!("Stop sharing {} selected…", chosen.len()) }</button>
             </div>
             if *panel == Panel::Share && !chosen.is_empty() {
-                <ShareForm images={chosen.clone()} on_close={close.clone()} />
+                <ShareForm images={chosen.clone()} on_close={close.clone()} text={share_text.clone()} />
             }
             if *panel == Panel::Stop && !chosen.is_empty() {
-                <StopForm images={chosen.clone()} on_close={close.clone()} />
+                <StopForm images={chosen.clone()} on_close={close.clone()} text={stop_text.clone()} />
             }
             <ImageTable images={visible.clone()} selected={(*selected).clone()} on_toggle={on_toggle} sort={*sort} on_sort={on_sort} caption="Images owned by the signed-in project" />
         </section>

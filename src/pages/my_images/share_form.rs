@@ -24,13 +24,15 @@ use crate::jobs::{client_request, start_client_job, use_jobs, ClientCall, JobsAc
 pub struct ShareFormProps {
     pub images: Vec<Image>,
     pub on_close: Callback<()>,
+    /// The typed IDs, owned by the page so they survive this form being closed or remounted.
+    pub text: UseStateHandle<String>,
 }
 
 #[component]
 pub fn ShareForm(props: &ShareFormProps) -> Html {
     let api = use_api();
     let jobs = use_jobs();
-    let text = use_state(String::new);
+    let text = props.text.clone();
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
     let in_flight = use_mut_ref(|| false);

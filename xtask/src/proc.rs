@@ -1,0 +1,82 @@
+//! Running commands with the project's tool folders first on PATH, and background servers
+//! that stop when dropped.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn home() -> PathBuf {
+    PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/root".into()))
+}
+
+/// Where installs that outlive a clone go (npm binaryen, the OpenStack venv).
+pub fn cache_dir() -> PathBuf {
+    home().join(".cache/ims-share-console")
+}
+
+pub fn binaryen_bin() -> PathBuf {
+    cache_dir().join("binaryen/node_modules/.bin")
+}
+
+fn path_var() -> String {
+    let cargo_bin = home().join(".cargo/bin");
+    format!("{}:{}:{}", binaryen_bin().display(), cargo_bin.display(), std::env::var("PATH").unwrap_or_default())
+}
+
+pub fn cmd(program: &str) -> Command {
+    let mut c = Command::new(program);
+    c.env("PATH", path_var()).env("TRUNK_SKIP_VERSION_CHECK", "true");
+    c
+}
+
+pub fn run(c: &mut Command) -> Result<(), String> {
+    let shown = format!("{c:?}");
+    let status = c.status().map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed with {status}"))
+    }
+}
+
+/// stdout of a command, or None if it could not run or failed.
+pub fn output(c: &mut Command) -> Option<String> {
+    let out = c.stderr(Stdio::null()).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// A background process, killed when dropped.
+pub struct Server {
+    pub child: Child,
+    pub name: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn spawn(name: &str, c: &mut Command, log: &std::path::Path) -> Result<Server, String> {
+    let file = std::fs::File::create(log).map_err(|e| format!("cannot write {}: {e}", log.display()))?;
+    let err = file.try_clone().map_err(|e| e.to_string())?;
+    let child = c.stdout(file).stderr(err).spawn().map_err(|e| format!("cannot start {name}: {e}"))?;
+    Ok(Server { child, name: name.to_string() })
+}
+
+/// Waits until a TCP port answers.
+pub fn wait_port(port: u16, timeout: Duration) -> Result<(), String> {
+    let started = Instant::now();
+    while started.elapsed() < timeout {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(format!("nothing answered on 127.0.0.1:{port} within {timeout:?}"))
+}
+
+pub fn port_free(port: u16) -> bool {
+    std::net::TcpListener::bind(("127.0.0.1", port)).is_ok()
+}

@@ -1,0 +1,69 @@
+//! Installs the tools, each only when missing or at another version, saying what it does.
+
+use std::path::Path;
+
+use crate::proc::{binaryen_bin, cache_dir, cmd, output, run};
+use crate::root;
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+pub const BINARYEN_VERSION: &str = "132.0.0";
+pub const PLAYWRIGHT_VERSION: &str = "1.65.1";
+
+/// The wasm-bindgen version Cargo.lock pins: the CLI must be exactly the same.
+pub fn wasm_bindgen_version() -> Result<String, String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(l) = lines.next() {
+        if l == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|v| v.strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_string());
+            }
+        }
+    }
+    Err("wasm-bindgen is not in Cargo.lock".into())
+}
+
+fn have(program: &str, args: &[&str], wanted: &str) -> bool {
+    output(cmd(program).args(args)).is_some_and(|v| v.contains(wanted))
+}
+
+fn step(name: &str, ok: bool, install: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    if ok {
+        println!("setup: {name}: already installed");
+        return Ok(());
+    }
+    println!("setup: installing {name} …");
+    let started = std::time::Instant::now();
+    install()?;
+    println!("setup: {name} installed in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+pub fn all() -> Result<(), String> {
+    step("rust target wasm32-unknown-unknown", have("rustup", &["target", "list", "--installed"], "wasm32-unknown-unknown"), || {
+        run(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+    })?;
+    step(&format!("trunk {TRUNK_VERSION}"), have("trunk", &["--version"], TRUNK_VERSION), || {
+        run(cmd("cargo").args(["install", "--locked", "trunk", "--version", TRUNK_VERSION]))
+    })?;
+    let wb = wasm_bindgen_version()?;
+    let wb_ok = have("wasm-bindgen", &["--version"], &wb) && have("wasm-bindgen-test-runner", &["--version"], &wb);
+    // Not --locked: its lock file pins a webpki-roots the registry no longer serves.
+    step(&format!("wasm-bindgen-cli {wb}"), wb_ok, || run(cmd("cargo").args(["install", "--force", "wasm-bindgen-cli", "--version", &wb])))?;
+    let wasm_opt = binaryen_bin().join("wasm-opt");
+    step(&format!("wasm-opt (npm binaryen {BINARYEN_VERSION})"), have(wasm_opt.to_str().unwrap_or(""), &["--version"], "version 132"), || {
+        let prefix = cache_dir().join("binaryen");
+        run(cmd("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(prefix).arg(format!("binaryen@{BINARYEN_VERSION}")))
+    })?;
+    let apt_ok = Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() && have("brotli", &["--version"], "brotli");
+    step("chromium, chromium-driver, brotli (apt)", apt_ok, || {
+        run(cmd("apt-get").args(["update", "-q"]))?;
+        run(cmd("apt-get").args(["install", "-y", "-q", "--no-install-recommends", "chromium", "chromium-driver", "brotli"]).env("DEBIAN_FRONTEND", "noninteractive"))
+    })?;
+    let e2e = root().join("e2e");
+    let pw = std::fs::read_to_string(e2e.join("node_modules/playwright-core/package.json")).unwrap_or_default();
+    step(&format!("playwright-core {PLAYWRIGHT_VERSION} (npm ci, no browser download)"), pw.contains(&format!("\"version\": \"{PLAYWRIGHT_VERSION}\"")), || {
+        run(cmd("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&e2e).env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))
+    })?;
+    Ok(())
+}

@@ -1,0 +1,31 @@
+//! Sizes of dist/: raw, gzip -9 and brotli -q 11, per file and in total.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn compressed(tool: &str, args: &[&str], path: &Path) -> Option<u64> {
+    let out = Command::new(tool).args(args).arg(path).stderr(Stdio::null()).output().ok()?;
+    out.status.success().then_some(out.stdout.len() as u64)
+}
+
+pub fn print(dist: &Path) -> Result<(), String> {
+    let mut rows = Vec::new();
+    for entry in std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_file() {
+            let raw = std::fs::metadata(&path).map_err(|e| e.to_string())?.len();
+            let gz = compressed("gzip", &["-9", "-c"], &path);
+            let br = compressed("brotli", &["-q", "11", "-c"], &path);
+            rows.push((path.file_name().unwrap_or_default().to_string_lossy().to_string(), raw, gz, br));
+        }
+    }
+    rows.sort_by(|a, b| b.1.cmp(&a.1));
+    let kb = |n: Option<u64>| n.map(|n| format!("{:.1} KB", n as f64 / 1000.0)).unwrap_or_else(|| "n/a".into());
+    println!("dist/ sizes (raw / gzip -9 / brotli -q 11):");
+    for (name, raw, gz, br) in &rows {
+        println!("  {name:<48} {:>10} {:>10} {:>10}", kb(Some(*raw)), kb(*gz), kb(*br));
+    }
+    let sum = |f: &dyn Fn(&(String, u64, Option<u64>, Option<u64>)) -> Option<u64>| rows.iter().map(f).sum::<Option<u64>>();
+    println!("  {:<48} {:>10} {:>10} {:>10}", "total", kb(sum(&|r| Some(r.1))), kb(sum(&|r| r.2)), kb(sum(&|r| r.3)));
+    Ok(())
+}

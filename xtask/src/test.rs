@@ -1,0 +1,83 @@
+//! `cargo xtask test`: every layer, in order, each against its own fresh server.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::proc::{cmd, port_free, run, spawn, wait_port, Server};
+use crate::{build, root, setup};
+
+pub const E2E_PORT: u16 = 18090;
+pub const E2E_BIG_PORT: u16 = 18091;
+pub const UNIT_PORT: u16 = 18081;
+pub const OS_CONSOLE_PORT: u16 = 18092;
+
+pub fn logs_dir() -> PathBuf {
+    let d = root().join("target/test-logs");
+    let _ = std::fs::create_dir_all(&d);
+    d
+}
+
+/// Builds the sandbox binary; returns its path.
+pub fn build_sandbox() -> Result<PathBuf, String> {
+    run(cmd("cargo").args(["build", "--quiet", "-p", "ims-sandbox"]).current_dir(root()))?;
+    Ok(root().join("target/debug/ims-sandbox"))
+}
+
+pub fn sandbox(port: u16, extra: &[&str]) -> Result<Server, String> {
+    if !port_free(port) {
+        return Err(format!("port {port} is busy: stop what runs there and try again"));
+    }
+    let bin = build_sandbox()?;
+    let mut c = cmd(bin.to_str().unwrap_or("ims-sandbox"));
+    c.args(["--port", &port.to_string()]).args(extra);
+    let s = spawn("sandbox", &mut c, &logs_dir().join(format!("sandbox-{port}.log")))?;
+    wait_port(port, Duration::from_secs(20))?;
+    Ok(s)
+}
+
+fn layer(name: &str, f: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    println!("\n==== {name} ====");
+    let started = Instant::now();
+    let r = f();
+    println!("==== {name}: {} in {:.1} s ====", if r.is_ok() { "passed" } else { "FAILED" }, started.elapsed().as_secs_f64());
+    r
+}
+
+pub fn all(skip_openstack: bool) -> Result<(), String> {
+    let started = Instant::now();
+    layer("setup", setup::all)?;
+    layer("1. native tests (cargo test --workspace)", || run(cmd("cargo").args(["test", "--workspace"]).current_dir(root())))?;
+    layer("release build", build)?;
+    layer("2. browser unit tests (wasm-bindgen-test, headless Chromium)", browser_unit)?;
+    let dist = root().join("dist");
+    layer("3. end-to-end against the sandbox (playwright-core, headless Chromium)", || {
+        let _main = sandbox(E2E_PORT, &["--dist", dist.to_str().unwrap_or("dist"), "--job-delay-ms", "300..700"])?;
+        let _big = sandbox(E2E_BIG_PORT, &["--dist", dist.to_str().unwrap_or("dist"), "--images", "5000"])?;
+        node_tests("tests/", &[("E2E_BASE", format!("http://127.0.0.1:{E2E_PORT}")), ("E2E_BIG_BASE", format!("http://127.0.0.1:{E2E_BIG_PORT}"))])
+    })?;
+    if skip_openstack {
+        println!("\n(real Keystone + Glance layer skipped on request)");
+    } else {
+        layer("4. real OpenStack Keystone + Glance (contract and end-to-end)", crate::bench::openstack_layer)?;
+    }
+    println!("\nall test layers passed in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn browser_unit() -> Result<(), String> {
+    let _s = sandbox(UNIT_PORT, &["--cors-origin", "*"])?;
+    run(cmd("cargo")
+        .args(["test", "--target", "wasm32-unknown-unknown", "-p", "ims-share-console"])
+        .current_dir(root())
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("SANDBOX_URL", format!("http://127.0.0.1:{UNIT_PORT}")))
+}
+
+pub fn node_tests(path: &str, env: &[(&str, String)]) -> Result<(), String> {
+    let mut c = cmd("node");
+    c.args(["--test", "--test-concurrency=1", "--test-reporter=spec", path]).current_dir(root().join("e2e"));
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    run(&mut c)
+}
