@@ -1,0 +1,58 @@
+// Issue: the Glance flavor, against the sandbox switched to plain-Glance behaviour; plus the
+// client jobs' "retry the failed ones", which needs the sandbox's faults.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, USERS, reset, seed, admin, fault, clearFaults, launch, newPage, signIn } from '../lib/harness.mjs';
+import { defineGlanceJourneys } from '../lib/glance-journeys.mjs';
+
+const s = await seed();
+const images = Object.fromEntries(Object.entries(s.images).map(([k, v]) => [k, v.id]));
+
+defineGlanceJourneys({
+  name: 'sandbox in Glance mode',
+  base: BASE,
+  owner: USERS.owner,
+  recipient: USERS.tester,
+  recipient2: { user: 'partner', password: 'Partner-Pass-1', project: 'partner-prod' },
+  projects: s.projects,
+  images,
+  privateImage: 'ubuntu-24.04-base',
+  sharedImage: 'shared-rejected-dev',
+  prepare: async () => { await reset(); await admin(BASE, 'settings', { glance_mode: true }); },
+  token: async (who) => {
+    const r = await fetch(`${BASE}/v3/auth/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: who.user, password: who.password, domain: { name: 'Default' } } } }, scope: { project: { name: who.project, domain: { name: 'Default' } } } } }) });
+    return r.headers.get('x-subject-token');
+  },
+  revoke: async (token) => {
+    const r = await fetch(`${BASE}/v3/auth/tokens`, { method: 'DELETE', headers: { 'X-Auth-Token': token, 'X-Subject-Token': token } });
+    assert.equal(r.status, 204);
+  },
+});
+
+test('[sandbox in Glance mode] failed native calls are listed and "retry the failed ones" sends only those', async () => {
+  await reset();
+  await admin(BASE, 'settings', { glance_mode: true });
+  const browser = await launch();
+  try {
+    const page = await newPage(browser);
+    await signIn(page, USERS.owner);
+    await page.getByLabel('Select shared-accepted-dev', { exact: true }).check();
+    await page.getByRole('button', { name: /Share 1 selected/ }).click();
+    const form = page.getByRole('form', { name: /Share 1 image/ });
+    await form.getByLabel('Project IDs to share with').fill(`${s.projects['partner-prod']} ${'cd'.repeat(16)} ${'ef'.repeat(16)}`);
+    await fault({ method: 'POST', path: `/v2/images/${images['shared-accepted-dev']}/members`, status: 500, count: 100 });
+    await form.getByRole('button', { name: 'Share', exact: true }).click();
+    await page.getByRole('status', { name: 'Notices' }).getByText(/Share job failed: 3 of 3 calls failed/).waitFor({ timeout: 20000 });
+    await clearFaults();
+    await page.getByRole('link', { name: 'Jobs', exact: true }).click();
+    const failed = page.getByRole('table', { name: 'Jobs' }).getByRole('row').nth(1);
+    await failed.getByText('3 result(s)').click();
+    assert.equal(await failed.locator('.results li.bad').count(), 3);
+    await failed.getByRole('button', { name: 'Retry the failed ones' }).click();
+    await page.getByRole('status', { name: 'Notices' }).getByText(/Share job for 1 image\(s\) succeeded/).waitFor({ timeout: 20000 });
+    const members = await (await fetch(`${BASE}/__admin/seed`)).json();
+    assert.equal(Object.keys(members.images['shared-accepted-dev'].members).length, 5);
+  } finally {
+    await browser.close();
+  }
+});
