@@ -59,10 +59,10 @@ export function defineGlanceJourneys(target) {
     const recipient = await newPage(browser);
     await signIn(recipient, target.recipient, '/shared', target.base);
     await inboxRow(recipient, target.privateImage).waitFor();
-    await recipient.getByLabel(`Select ${target.privateImage}`).check();
+    await recipient.getByLabel(`Select ${target.privateImage}`, { exact: true }).check();
     await recipient.getByRole('button', { name: 'Accept 1 selected' }).click();
     await recipient.getByRole('status', { name: 'Notices' }).getByText(/Accept job for 1 image\(s\) succeeded/).waitFor({ timeout: 30000 });
-    await recipient.getByLabel(`Select ${target.sharedImage}`).check();
+    await recipient.getByLabel(`Select ${target.sharedImage}`, { exact: true }).check();
     await recipient.getByRole('button', { name: 'Reject 1 selected' }).click();
     await recipient.getByRole('status', { name: 'Notices' }).getByText(/Reject job for 1 image\(s\) succeeded/).waitFor({ timeout: 30000 });
     await recipient.getByRole('tab', { name: 'Accepted' }).click();

@@ -41,11 +41,9 @@ async fn finish(config: &Config, info: SessionInfo) -> Result<StoredSession, Api
     Ok(StoredSession { info, flavor })
 }
 
-/// IMS answers `/v1/cloudimages/quota`; plain Glance does not have it.
 async fn detect_flavor(config: &Config, info: &SessionInfo) -> Flavor {
     match transport::send(&endpoints(config, Some(info)), Some(&info.token), &ims_api::quota::get()).await {
-        Ok(r) if r.is_success() => Flavor::Ims,
-        Ok(r) if r.status == 404 => Flavor::Glance,
-        _ => Flavor::Ims,
+        Ok(r) => ims_api::config::flavor_from_probe(r.status, &r.body).unwrap_or(Flavor::Ims),
+        Err(_) => Flavor::Ims,
     }
 }

@@ -64,9 +64,31 @@ impl Config {
     }
 }
 
+/// Reads the answer to `GET /v1/cloudimages/quota`, the probe of [`Flavor::Auto`]: IMS
+/// answers a quota set; plain Glance has no such path and answers 404, or 300 (its version
+/// list) as Glance 33 does. `None` when the answer says neither (an outage): the caller
+/// assumes IMS and the next sign-in probes again.
+pub fn flavor_from_probe(status: u16, body: &str) -> Option<Flavor> {
+    match status {
+        200..=299 if serde_json::from_str::<crate::quota::QuotaAnswer>(body).is_ok() => Some(Flavor::Ims),
+        200..=299 | 300 | 404 | 405 => Some(Flavor::Glance),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_probe_tells_ims_from_glance() {
+        let quota = r#"{"quotas":{"resources":[{"type":"image_member","used":1,"quota":256}]}}"#;
+        assert_eq!(flavor_from_probe(200, quota), Some(Flavor::Ims));
+        assert_eq!(flavor_from_probe(300, r#"{"versions":[]}"#), Some(Flavor::Glance));
+        assert_eq!(flavor_from_probe(404, "Not Found"), Some(Flavor::Glance));
+        assert_eq!(flavor_from_probe(200, "<html>portal</html>"), Some(Flavor::Glance));
+        assert_eq!(flavor_from_probe(503, ""), None);
+    }
 
     #[test]
     fn missing_fields_take_defaults() {

@@ -1,0 +1,36 @@
+// Issue: plain OpenStack. The Glance-flavor journeys against real Keystone + Glance, started by
+// openstack/start.sh; the console is served on OS_CONSOLE with a config.json pointing at them.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { defineGlanceJourneys } from '../lib/glance-journeys.mjs';
+
+const base = process.env.OS_BASE;
+const seed = JSON.parse(readFileSync(`${base}/seed.json`, 'utf8'));
+const who = (name) => ({ user: name, password: seed.users[name].password, project: seed.users[name].project });
+
+async function token(u) {
+  const body = { auth: { identity: { methods: ['password'], password: { user: { name: u.user, password: u.password, domain: { name: 'Default' } } } }, scope: { project: { name: u.project, domain: { name: 'Default' } } } } };
+  const r = await fetch(`${seed.keystone}/v3/auth/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal(r.status, 201);
+  return r.headers.get('x-subject-token');
+}
+
+defineGlanceJourneys({
+  name: 'real Keystone + Glance',
+  base: process.env.OS_CONSOLE ?? 'http://127.0.0.1:18092',
+  owner: who('owner'),
+  recipient: who('consumer1'),
+  recipient2: who('consumer2'),
+  projects: seed.projects,
+  images: seed.images,
+  privateImage: 'seed-private',
+  sharedImage: 'seed-shared',
+  // The seed converges: visibility and members go back to what it defines.
+  prepare: async () => { execFileSync(process.env.OS_PYTHON, [process.env.OS_SEED_SCRIPT, 'glance'], { env: process.env, stdio: 'ignore' }); },
+  token,
+  revoke: async (t) => {
+    const r = await fetch(`${seed.keystone}/v3/auth/tokens`, { method: 'DELETE', headers: { 'X-Auth-Token': t, 'X-Subject-Token': t } });
+    assert.equal(r.status, 204);
+  },
+});
