@@ -37,7 +37,7 @@ cat > "$ETC/keystone/keystone.conf" <<CONF
 [DEFAULT]
 use_stderr = true
 [database]
-connection = sqlite:///$STATE/keystone.db
+connection = sqlite:///$STATE/keystone.db?timeout=30
 [token]
 provider = fernet
 expiration = 3600
@@ -65,7 +65,7 @@ use_stderr = true
 enabled_backends = fs:file
 public_endpoint = $GL
 [database]
-connection = sqlite:///$STATE/glance.db
+connection = sqlite:///$STATE/glance.db?timeout=30
 [glance_store]
 default_backend = fs
 [fs]

@@ -27,7 +27,7 @@ fn main() {
         Some("build") => setup::all().and_then(|_| build()),
         Some("demo") => setup::all().and_then(|_| build()).and_then(|_| demo()),
         Some("test") => test::all(args.iter().any(|a| a == "--skip-openstack")),
-        Some("bench") => bench::run(),
+        Some("bench") => bench::share_benchmark(),
         _ => {
             eprintln!("{USAGE}");
             std::process::exit(2);

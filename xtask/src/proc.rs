@@ -19,7 +19,8 @@ pub fn binaryen_bin() -> PathBuf {
 }
 
 fn path_var() -> String {
-    let cargo_bin = home().join(".cargo/bin");
+    let cargo_home = std::env::var("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|_| home().join(".cargo"));
+    let cargo_bin = cargo_home.join("bin");
     format!("{}:{}:{}", binaryen_bin().display(), cargo_bin.display(), std::env::var("PATH").unwrap_or_default())
 }
 
@@ -48,7 +49,6 @@ pub fn output(c: &mut Command) -> Option<String> {
 /// A background process, killed when dropped.
 pub struct Server {
     pub child: Child,
-    pub name: String,
 }
 
 impl Drop for Server {
@@ -62,7 +62,7 @@ pub fn spawn(name: &str, c: &mut Command, log: &std::path::Path) -> Result<Serve
     let file = std::fs::File::create(log).map_err(|e| format!("cannot write {}: {e}", log.display()))?;
     let err = file.try_clone().map_err(|e| e.to_string())?;
     let child = c.stdout(file).stderr(err).spawn().map_err(|e| format!("cannot start {name}: {e}"))?;
-    Ok(Server { child, name: name.to_string() })
+    Ok(Server { child })
 }
 
 /// Waits until a TCP port answers.

@@ -1,0 +1,83 @@
+//! Real Keystone + Glance: the test layer (contract + journeys) and the sharing benchmark.
+
+use std::path::PathBuf;
+
+use crate::proc::{self, cache_dir, cmd};
+use crate::root;
+use crate::test::{node_tests, sandbox, OS_CONSOLE_PORT};
+
+const BENCH_CONSOLE_PORT: u16 = 18093;
+
+fn os_base() -> PathBuf {
+    root().join("target/openstack")
+}
+
+fn os_python() -> PathBuf {
+    cache_dir().join("openstack/venv/bin/python")
+}
+
+/// Keystone + Glance running for as long as this lives; stopped by PID when dropped.
+struct OpenStack;
+
+impl OpenStack {
+    fn start() -> Result<Self, String> {
+        proc::run(cmd("bash").arg(root().join("openstack/start.sh")).arg("--fresh").env("OS_BASE", os_base()))?;
+        Ok(OpenStack)
+    }
+}
+
+impl Drop for OpenStack {
+    fn drop(&mut self) {
+        let _ = proc::run(cmd("bash").arg(root().join("openstack/stop.sh")).env("OS_BASE", os_base()));
+    }
+}
+
+/// The console's config for the real pair: their own origins, CORS set by start.sh.
+fn console_config() -> Result<PathBuf, String> {
+    let path = os_base().join("console-config.json");
+    let text = r#"{"iam_url": "http://127.0.0.1:5000", "ims_url": "http://127.0.0.1:9292", "flavor": "auto", "region": "RegionOne", "default_domain": "Default", "concurrency": 8}"#;
+    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}
+
+fn os_env() -> Vec<(&'static str, String)> {
+    vec![
+        ("OS_BASE", os_base().display().to_string()),
+        ("OS_PYTHON", os_python().display().to_string()),
+        ("OS_SEED_SCRIPT", root().join("openstack/seed.py").display().to_string()),
+        ("OS_SEED", os_base().join("seed.json").display().to_string()),
+    ]
+}
+
+pub fn openstack_layer() -> Result<(), String> {
+    let _os = OpenStack::start()?;
+    let config = console_config()?;
+    let dist = root().join("dist");
+    let _console = sandbox(OS_CONSOLE_PORT, &["--dist", dist.to_str().unwrap_or("dist"), "--config", config.to_str().unwrap_or("")])?;
+    let mut contract = cmd("cargo");
+    contract.args(["test", "-p", "ims-sandbox", "--test", "contract", "--", "--ignored"]).current_dir(root());
+    for (k, v) in os_env() {
+        contract.env(k, v);
+    }
+    proc::run(&mut contract)?;
+    let mut env = os_env();
+    env.push(("OS_CONSOLE", format!("http://127.0.0.1:{OS_CONSOLE_PORT}")));
+    node_tests("openstack/", &env)
+}
+
+/// `cargo xtask bench`: 10 images x 20 projects on real Glance, through the console in
+/// headless Chromium and as raw HTTP (8 in parallel), in the same run. Prints figures.
+pub fn share_benchmark() -> Result<(), String> {
+    crate::setup::all()?;
+    crate::build()?;
+    let _os = OpenStack::start()?;
+    let config = console_config()?;
+    let dist = root().join("dist");
+    let _console = sandbox(BENCH_CONSOLE_PORT, &["--dist", dist.to_str().unwrap_or("dist"), "--config", config.to_str().unwrap_or("")])?;
+    let mut c = cmd("node");
+    c.arg("bench/share-bench.mjs").current_dir(root().join("e2e")).env("OS_CONSOLE", format!("http://127.0.0.1:{BENCH_CONSOLE_PORT}"));
+    for (k, v) in os_env() {
+        c.env(k, v);
+    }
+    proc::run(&mut c)
+}
