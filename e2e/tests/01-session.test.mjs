@@ -126,3 +126,13 @@ test('a visit to an unknown address signs in, then shows the not-found page', as
   await signIn(page, USERS.owner, '/nowhere');
   await page.getByRole('heading', { name: 'Page not found' }).waitFor();
 });
+
+test('a console that cannot start shows an error screen, not a blank page', async () => {
+  const page = await newPage(browser);
+  await page.route('**/config.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: '{"flavor": "nova"' }));
+  await page.goto(`${BASE}/images`);
+  const alert = page.getByRole('alert');
+  await alert.getByRole('heading', { name: 'The console could not start' }).waitFor();
+  assert.match(await alert.innerText(), /config\.json is not valid/);
+  await alert.getByRole('button', { name: 'Reload' }).waitFor();
+});

@@ -2,7 +2,7 @@
 // and the failures: bad and duplicate IDs, own project, encrypted image, a 503 retried.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { USERS, launch, newPage, signIn, reset, seed, fault, clearFaults, countRequests, rowFor } from '../lib/harness.mjs';
+import { BASE, USERS, launch, newPage, signIn, reset, seed, admin, fault, clearFaults, countRequests, rowFor } from '../lib/harness.mjs';
 
 let browser;
 let ids;
@@ -208,4 +208,22 @@ test('a dropped connection and an HTML gateway page are reported in plain words'
   await alert.waitFor();
   assert.doesNotMatch(await alert.innerText(), /<h1>|<html/);
   assert.match(await alert.innerText(), /502 Bad Gateway The gateway could not reach the service/);
+});
+
+test('a reload goes on watching a running job, which then ends with a notice', async () => {
+  await admin(BASE, 'settings', { job_delay_ms: [10000, 10000] });
+  const page = await newPage(browser);
+  await signIn(page, USERS.owner);
+  const form = await openShare(page, ['oracle-linux-9']);
+  await form.getByLabel('Project IDs to share with').fill(ids.projects['acme-dev']);
+  await form.getByRole('button', { name: 'Share', exact: true }).click();
+  await form.getByText(/Started 1 share job/).waitFor();
+  await page.reload();
+  // While a job runs the link reads "Jobs 1 running".
+  await page.getByRole('link', { name: /^Jobs/ }).click();
+  const row = page.getByRole('table', { name: 'Jobs' }).getByRole('row').nth(1);
+  const text = await row.innerText();
+  assert.match(text, /Queued|Running/, `still running after the reload: ${text}`);
+  await row.getByText('Succeeded').waitFor({ timeout: 25000 });
+  await page.getByRole('status', { name: 'Notices' }).getByText(/Share job for 1 image\(s\) succeeded/).waitFor();
 });
