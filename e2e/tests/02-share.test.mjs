@@ -227,3 +227,16 @@ test('a reload goes on watching a running job, which then ends with a notice', a
   await row.getByText('Succeeded').waitFor({ timeout: 25000 });
   await page.getByRole('status', { name: 'Notices' }).getByText(/Share job for 1 image\(s\) succeeded/).waitFor();
 });
+
+test('the image page refreshes its members when a job on that image ends', async () => {
+  await admin(BASE, 'settings', { job_delay_ms: [2500, 2500] });
+  const page = await newPage(browser);
+  await signIn(page, USERS.owner);
+  const form = await openShare(page, ['opensuse-15.6']);
+  await form.getByLabel('Project IDs to share with').fill(ids.projects['partner-prod']);
+  await form.getByRole('button', { name: 'Share', exact: true }).click();
+  await form.getByText(/Started 1 share job/).waitFor();
+  await page.getByRole('link', { name: 'opensuse-15.6' }).click();
+  await page.getByText('Not shared with any project.').waitFor();
+  await page.getByRole('table', { name: 'Members' }).getByText(ids.projects['partner-prod']).waitFor({ timeout: 10000 });
+});

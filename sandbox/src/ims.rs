@@ -48,6 +48,15 @@ fn check_ids(images: &[String], projects: &[String]) -> Result<(), Response> {
     Ok(())
 }
 
+/// The `{images, projects}` body of share and stop-sharing, with both ID formats checked.
+fn images_and_projects(body: Option<Json<Value>>) -> Result<(Vec<String>, Vec<String>), Response> {
+    let body = body.map(|b| b.0).unwrap_or(Value::Null);
+    let images = string_list(&body, "images", "IMG.0066", "image IDs")?;
+    let projects = string_list(&body, "projects", "IMG.0067", "project IDs")?;
+    check_ids(&images, &projects)?;
+    Ok((images, projects))
+}
+
 fn start_job(state: &AppState, db: &mut Db, job_type: &'static str, project_id: &str, results: Vec<JobResult>, effects: Vec<Effect>) -> Response {
     let (lo, hi) = state.settings().job_delay_ms;
     let duration_ms = if hi > lo { rand::thread_rng().gen_range(lo..=hi) } else { lo };
@@ -71,14 +80,10 @@ pub async fn share(State(state): State<AppState>, headers: HeaderMap, body: Opti
         Ok(t) => t,
         Err(r) => return r,
     };
-    let body = body.map(|b| b.0).unwrap_or(Value::Null);
-    let (images, projects) = match (string_list(&body, "images", "IMG.0066", "image IDs"), string_list(&body, "projects", "IMG.0067", "project IDs")) {
-        (Ok(i), Ok(p)) => (i, p),
-        (Err(r), _) | (_, Err(r)) => return r,
+    let (images, projects) = match images_and_projects(body) {
+        Ok(x) => x,
+        Err(r) => return r,
     };
-    if let Err(r) = check_ids(&images, &projects) {
-        return r;
-    }
     if projects.iter().any(|p| p.eq_ignore_ascii_case(&token.project_id)) {
         return ims(StatusCode::BAD_REQUEST, "IMG.0076", "Can not share image to yourself.");
     }
@@ -134,14 +139,10 @@ pub async fn stop(State(state): State<AppState>, headers: HeaderMap, body: Optio
         Ok(t) => t,
         Err(r) => return r,
     };
-    let body = body.map(|b| b.0).unwrap_or(Value::Null);
-    let (images, projects) = match (string_list(&body, "images", "IMG.0066", "image IDs"), string_list(&body, "projects", "IMG.0067", "project IDs")) {
-        (Ok(i), Ok(p)) => (i, p),
-        (Err(r), _) | (_, Err(r)) => return r,
+    let (images, projects) = match images_and_projects(body) {
+        Ok(x) => x,
+        Err(r) => return r,
     };
-    if let Err(r) = check_ids(&images, &projects) {
-        return r;
-    }
     let mut db = state.db();
     let mut results = Vec::new();
     let mut effects = Vec::new();

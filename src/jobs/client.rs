@@ -32,6 +32,14 @@ pub fn client_request(kind: JobKind, image_id: &str, project_id: &str, vault_id:
     }
 }
 
+/// One call per (image, project) pair.
+pub fn calls_for(kind: JobKind, pairs: Vec<(String, String)>, vault_id: Option<&str>) -> Vec<ClientCall> {
+    pairs
+        .into_iter()
+        .map(|(image_id, project_id)| ClientCall { request: client_request(kind, &image_id, &project_id, vault_id), image_id, project_id })
+        .collect()
+}
+
 /// Answers that mean the wanted state already holds.
 fn already_done(kind: JobKind, e: &ApiError) -> Option<&'static str> {
     match (kind, e.status()) {

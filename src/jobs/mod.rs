@@ -9,7 +9,7 @@ use std::rc::Rc;
 use ims_api::jobs::{JobState, PairResult, TrackedJob};
 use yew::prelude::*;
 
-pub use client::{client_request, start_client_job, ClientCall};
+pub use client::{calls_for, start_client_job};
 pub use poller::JobPoller;
 
 use crate::session::store;

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::api::now_ms;
 use crate::hooks::{use_api, use_now};
-use crate::jobs::{client_request, start_client_job, use_jobs, ClientCall, JobsAction};
+use crate::jobs::{calls_for, start_client_job, use_jobs, JobsAction};
 
 #[component]
 pub fn JobsPage() -> Html {
@@ -17,12 +17,7 @@ pub fn JobsPage() -> Html {
     let retry = {
         let (api, jobs) = (api.clone(), jobs.clone());
         Callback::from(move |job: TrackedJob| {
-            let calls: Vec<ClientCall> = job
-                .failed_pairs()
-                .into_iter()
-                .chain(missing_pairs(&job))
-                .map(|(i, p)| ClientCall { request: client_request(job.kind, &i, &p, None), image_id: i, project_id: p })
-                .collect();
+            let calls = calls_for(job.kind, job.failed_pairs().into_iter().chain(missing_pairs(&job)).collect(), None);
             if !calls.is_empty() {
                 start_client_job(&api, &jobs.dispatcher(), job.kind, job.images.clone(), job.projects.clone(), calls);
             }

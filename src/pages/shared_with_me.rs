@@ -15,7 +15,7 @@ use yew::prelude::*;
 use crate::api::{now_ms, Api};
 use crate::components::ErrorView;
 use crate::hooks::{use_api, use_image_list};
-use crate::jobs::{client_request, start_client_job, use_jobs, ClientCall, JobsAction, JobsHandle};
+use crate::jobs::{calls_for, start_client_job, use_jobs, JobsAction, JobsHandle};
 
 const TABS: [(&str, &str); 3] = [("pending", "Pending"), ("accepted", "Accepted"), ("rejected", "Rejected")];
 
@@ -40,10 +40,7 @@ async fn answer(api: &Api, jobs: &JobsHandle, images: Vec<String>, status: Membe
         jobs.dispatch(JobsAction::Add(TrackedJob::new_server(kind, accepted.job_id, own.clone(), images.clone(), vec![own], now_ms())));
         Ok(format!("{} job started for {} image(s).", kind.label(), images.len()))
     } else {
-        let calls = images
-            .iter()
-            .map(|i| ClientCall { request: client_request(kind, i, &own, vault.as_deref()), image_id: i.clone(), project_id: own.clone() })
-            .collect();
+        let calls = calls_for(kind, images.iter().map(|i| (i.clone(), own.clone())).collect(), vault.as_deref());
         start_client_job(api, &jobs.dispatcher(), kind, images.clone(), vec![own], calls);
         Ok(format!("{} started for {} image(s).", kind.label(), images.len()))
     }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use crate::proc::{self, cache_dir, cmd};
 use crate::root;
-use crate::test::{node_tests, sandbox, OS_CONSOLE_PORT};
+use crate::test::{counted, node_tests, sandbox, OS_CONSOLE_PORT};
 
 const BENCH_CONSOLE_PORT: u16 = 18093;
 
@@ -59,7 +59,7 @@ pub fn openstack_layer() -> Result<(), String> {
     for (k, v) in os_env() {
         contract.env(k, v);
     }
-    proc::run(&mut contract)?;
+    counted(&mut contract)?;
     let mut env = os_env();
     env.push(("OS_CONSOLE", format!("http://127.0.0.1:{OS_CONSOLE_PORT}")));
     node_tests("openstack/", &env)

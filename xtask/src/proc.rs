@@ -40,6 +40,53 @@ pub fn run(c: &mut Command) -> Result<(), String> {
     }
 }
 
+/// Test counts read from runner output: cargo / wasm-bindgen-test ("test result: ok. N passed;
+/// M failed") and node's spec reporter ("ℹ pass N", "ℹ fail M").
+#[derive(Default, Clone, Copy)]
+pub struct Counts {
+    pub passed: u64,
+    pub failed: u64,
+}
+
+pub fn count_line(line: &str, c: &mut Counts) {
+    let num = |s: &str| s.trim().split(|ch: char| !ch.is_ascii_digit()).next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
+    if let Some(rest) = line.split("test result: ").nth(1) {
+        for part in rest.split(';') {
+            let part = part.trim_start_matches(|ch: char| !ch.is_ascii_digit());
+            if part.contains("passed") {
+                c.passed += num(part);
+            } else if part.contains("failed") {
+                c.failed += num(part);
+            }
+        }
+    } else if let Some(n) = line.trim().strip_prefix("ℹ pass ") {
+        c.passed += num(n);
+    } else if let Some(n) = line.trim().strip_prefix("ℹ fail ") {
+        c.failed += num(n);
+    }
+}
+
+/// Runs a test command, echoing its output as it comes and adding its counts to `total`.
+pub fn run_counted(c: &mut Command, total: &std::cell::Cell<Counts>) -> Result<(), String> {
+    use std::io::BufRead;
+    let shown = format!("{c:?}");
+    let mut child = c.stdout(Stdio::piped()).spawn().map_err(|e| format!("cannot start {shown}: {e}"))?;
+    let mut counts = total.get();
+    if let Some(out) = child.stdout.take() {
+        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            println!("{line}");
+            count_line(&line, &mut counts);
+        }
+    }
+    total.set(counts);
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed with {status}"))
+    }
+}
+
 /// stdout of a command, or None if it could not run or failed.
 pub fn output(c: &mut Command) -> Option<String> {
     let out = c.stderr(Stdio::null()).output().ok()?;
@@ -79,4 +126,18 @@ pub fn wait_port(port: u16, timeout: Duration) -> Result<(), String> {
 
 pub fn port_free(port: u16) -> bool {
     std::net::TcpListener::bind(("127.0.0.1", port)).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{count_line, Counts};
+
+    #[test]
+    fn reads_cargo_wasm_and_node_summaries() {
+        let mut c = Counts::default();
+        for line in ["test result: ok. 46 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out", "test result: FAILED. 3 passed; 2 failed; 1 ignored", "ℹ pass 23", "ℹ fail 1", "ℹ tests 24", "running 8 tests"] {
+            count_line(line, &mut c);
+        }
+        assert_eq!((c.passed, c.failed), (72, 3));
+    }
 }

@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::proc::{cmd, port_free, run, spawn, wait_port, Server};
+use std::cell::Cell;
+
+use crate::proc::{cmd, port_free, run, run_counted, spawn, wait_port, Counts, Server};
 use crate::{build, root, setup};
 
 pub const E2E_PORT: u16 = 18090;
@@ -43,10 +45,28 @@ fn layer(name: &str, f: impl FnOnce() -> Result<(), String>) -> Result<(), Strin
     r
 }
 
+thread_local! {
+    /// Every runner's counts, for the closing line.
+    pub static TOTAL: Cell<Counts> = const { Cell::new(Counts { passed: 0, failed: 0 }) };
+}
+
+pub fn counted(c: &mut std::process::Command) -> Result<(), String> {
+    TOTAL.with(|t| run_counted(c, t))
+}
+
 pub fn all(skip_openstack: bool) -> Result<(), String> {
     let started = Instant::now();
+    let result = run_layers(skip_openstack);
+    println!("\ntest layers took {:.0} s", started.elapsed().as_secs_f64());
+    let t = TOTAL.with(Cell::get);
+    // The plain closing line CI reads: every test of every layer.
+    println!("tests: {} passed, {} failed", t.passed, t.failed);
+    result
+}
+
+fn run_layers(skip_openstack: bool) -> Result<(), String> {
     layer("setup", setup::all)?;
-    layer("1. native tests (cargo test --workspace)", || run(cmd("cargo").args(["test", "--workspace"]).current_dir(root())))?;
+    layer("1. native tests (cargo test --workspace)", || counted(cmd("cargo").args(["test", "--workspace"]).current_dir(root())))?;
     layer("release build", build)?;
     layer("2. browser unit tests (wasm-bindgen-test, headless Chromium)", browser_unit)?;
     let dist = root().join("dist");
@@ -60,13 +80,12 @@ pub fn all(skip_openstack: bool) -> Result<(), String> {
     } else {
         layer("4. real OpenStack Keystone + Glance (contract and end-to-end)", crate::bench::openstack_layer)?;
     }
-    println!("\nall test layers passed in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
 }
 
 fn browser_unit() -> Result<(), String> {
     let _s = sandbox(UNIT_PORT, &["--cors-origin", "*"])?;
-    run(cmd("cargo")
+    counted(cmd("cargo")
         .args(["test", "--target", "wasm32-unknown-unknown", "-p", "ims-share-console"])
         .current_dir(root())
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -79,5 +98,5 @@ pub fn node_tests(path: &str, env: &[(&str, String)]) -> Result<(), String> {
     for (k, v) in env {
         c.env(k, v);
     }
-    run(&mut c)
+    counted(&mut c)
 }

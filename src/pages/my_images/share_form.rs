@@ -18,7 +18,7 @@ use crate::api::now_ms;
 use crate::components::id_list_input::tokens;
 use crate::components::{ErrorView, IdListInput};
 use crate::hooks::use_api;
-use crate::jobs::{client_request, start_client_job, use_jobs, ClientCall, JobsAction};
+use crate::jobs::{calls_for, start_client_job, use_jobs, JobsAction};
 
 #[derive(Properties, PartialEq)]
 pub struct ShareFormProps {
@@ -166,10 +166,7 @@ async fn share_natively(api: &crate::api::Api, jobs: &crate::jobs::JobsHandle, i
     for img in not_shared {
         api.send(&set_visibility(&img.id, "shared")).await?;
     }
-    let calls = pairs(images, projects)
-        .into_iter()
-        .map(|(i, p)| ClientCall { request: client_request(JobKind::Share, &i, &p, None), image_id: i, project_id: p })
-        .collect();
+    let calls = calls_for(JobKind::Share, pairs(images, projects), None);
     start_client_job(api, &jobs.dispatcher(), JobKind::Share, images.to_vec(), projects.to_vec(), calls);
     Ok("Sharing started: progress is under Jobs.".to_string())
 }

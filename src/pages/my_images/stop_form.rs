@@ -16,7 +16,7 @@ use crate::api::{now_ms, Api};
 use crate::components::id_list_input::tokens;
 use crate::components::{ConfirmDialog, ErrorView, IdListInput};
 use crate::hooks::use_api;
-use crate::jobs::{client_request, start_client_job, use_jobs, ClientCall, JobsAction, JobsHandle};
+use crate::jobs::{calls_for, start_client_job, use_jobs, JobsAction, JobsHandle};
 
 #[derive(Properties, PartialEq)]
 pub struct StopFormProps {
@@ -108,10 +108,7 @@ pub fn StopForm(props: &StopFormProps) -> Html {
 
 async fn stop(api: &Api, jobs: &JobsHandle, images: &[String], projects: &[String], sent: &Rc<RefCell<usize>>) -> Result<String, ApiError> {
     if !api.is_ims() {
-        let calls = pairs(images, projects)
-            .into_iter()
-            .map(|(i, p)| ClientCall { request: client_request(JobKind::StopSharing, &i, &p, None), image_id: i, project_id: p })
-            .collect();
+        let calls = calls_for(JobKind::StopSharing, pairs(images, projects), None);
         start_client_job(api, &jobs.dispatcher(), JobKind::StopSharing, images.to_vec(), projects.to_vec(), calls);
         return Ok("Stopping started: progress is under Jobs.".into());
     }
