@@ -25,8 +25,21 @@ async function pool(tasks, width) {
 
 const pairs = images.flatMap((i) => projects.map((p) => [i, p]));
 
+// The console's policy for one call: up to two more tries on 5xx, 429 or a dropped
+// connection (Glance on SQLite answers "database is locked" now and then), 0.4 s then 1.2 s.
+async function send(url, init) {
+  let delay = 400;
+  for (let attempt = 0; ; attempt++) {
+    let status;
+    try { status = (await fetch(url, init)).status; } catch { status = 0; }
+    if (!(status === 0 || status === 429 || status >= 500) || attempt === 2) return status;
+    await new Promise((r) => setTimeout(r, delay));
+    delay *= 3;
+  }
+}
+
 async function clear(tok) {
-  await pool(pairs.map(([i, p]) => () => fetch(`${seed.glance}/v2/images/${i}/members/${p}`, { method: 'DELETE', headers: { 'X-Auth-Token': tok, Accept: 'application/json' } })), 8);
+  await pool(pairs.map(([i, p]) => () => send(`${seed.glance}/v2/images/${i}/members/${p}`, { method: 'DELETE', headers: { 'X-Auth-Token': tok, Accept: 'application/json' } })), 8);
 }
 
 async function countMembers(tok) {
@@ -42,8 +55,8 @@ async function raw(tok) {
   const t0 = performance.now();
   let failed = 0;
   await pool(pairs.map(([i, p]) => async () => {
-    const r = await fetch(`${seed.glance}/v2/images/${i}/members`, { method: 'POST', headers: { 'X-Auth-Token': tok, Accept: 'application/json', 'Content-Type': 'application/json' }, body: JSON.stringify({ member: p }) });
-    if (r.status !== 200) failed += 1;
+    const status = await send(`${seed.glance}/v2/images/${i}/members`, { method: 'POST', headers: { 'X-Auth-Token': tok, Accept: 'application/json', 'Content-Type': 'application/json' }, body: JSON.stringify({ member: p }) });
+    if (status !== 200) failed += 1;
   }), 8);
   return { ms: performance.now() - t0, failed };
 }
