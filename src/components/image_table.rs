@@ -44,11 +44,6 @@ pub struct ImageTableProps {
     pub on_toggle: Callback<String>,
     pub sort: (SortKey, bool),
     pub on_sort: Callback<SortKey>,
-    /// Shown instead of the owner column when false.
-    #[prop_or(true)]
-    pub link_to_detail: bool,
-    #[prop_or_default]
-    pub show_owner: bool,
     pub caption: AttrValue,
 }
 
@@ -85,13 +80,8 @@ pub fn ImageTable(props: &ImageTableProps) -> Html {
         html! {
             <tr key={id.clone()} aria-rowindex={(first + n + 2).to_string()} class={classes!(checked.then_some("selected"))}>
                 <td><input type="checkbox" checked={checked} onchange={toggle} aria-label={format!("Select {}", img.display_name())} /></td>
-                <td class="name">
-                    if props.link_to_detail {
-                        <Link<Route> to={Route::Image { id: id.clone() }}>{ img.display_name() }</Link<Route>>
-                    } else { { img.display_name() } }
-                </td>
+                <td class="name"><Link<Route> to={Route::Image { id: id.clone() }}>{ img.display_name() }</Link<Route>></td>
                 <td><code class="id">{ &img.id }</code></td>
-                if props.show_owner { <td><code class="id">{ img.owner.clone().unwrap_or_default() }</code></td> }
                 <td>{ img.status.clone().unwrap_or_default() }</td>
                 <td>{ img.os() }</td>
                 <td class="num">{ img.size_bytes().map(human_size).unwrap_or_default() }</td>
@@ -102,7 +92,7 @@ pub fn ImageTable(props: &ImageTableProps) -> Html {
     });
     let top = first as f64 * ROW_HEIGHT;
     let bottom = (total - last) as f64 * ROW_HEIGHT;
-    let cols = if props.show_owner { 9 } else { 8 };
+    const COLUMNS: u32 = 8;
     html! {
         <div class="table-scroll" style={format!("max-height:{VIEWPORT}px")} {onscroll}>
             <table aria-rowcount={(total + 1).to_string()}>
@@ -112,7 +102,6 @@ pub fn ImageTable(props: &ImageTableProps) -> Html {
                         <th scope="col"><span class="visually-hidden">{"Selected"}</span></th>
                         { header(SortKey::Name, "Name") }
                         <th scope="col">{"ID"}</th>
-                        if props.show_owner { <th scope="col">{"Owner project"}</th> }
                         { header(SortKey::Status, "Status") }
                         { header(SortKey::Os, "OS") }
                         { header(SortKey::Size, "Size") }
@@ -121,9 +110,9 @@ pub fn ImageTable(props: &ImageTableProps) -> Html {
                     </tr>
                 </thead>
                 <tbody>
-                    if top > 0.0 { <tr aria-hidden="true" class="spacer" style={format!("height:{top}px")}><td colspan={cols.to_string()}></td></tr> }
+                    if top > 0.0 { <tr aria-hidden="true" class="spacer" style={format!("height:{top}px")}><td colspan={COLUMNS.to_string()}></td></tr> }
                     { for rows }
-                    if bottom > 0.0 { <tr aria-hidden="true" class="spacer" style={format!("height:{bottom}px")}><td colspan={cols.to_string()}></td></tr> }
+                    if bottom > 0.0 { <tr aria-hidden="true" class="spacer" style={format!("height:{bottom}px")}><td colspan={COLUMNS.to_string()}></td></tr> }
                 </tbody>
             </table>
         </div>

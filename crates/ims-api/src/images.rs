@@ -4,8 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::config::Flavor;
-use crate::request::{query, ApiRequest, ApiResponse, Service};
-use crate::ApiError;
+use crate::request::{query, ApiRequest, Service};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct Image {
@@ -184,10 +183,6 @@ pub fn set_visibility(id: &str, visibility: &str) -> ApiRequest {
         .json(serde_json::json!([{"op": "replace", "path": "/visibility", "value": visibility}]));
     r.content_type = Some("application/openstack-images-v2.1-json-patch");
     r
-}
-
-pub fn parse_page(resp: ApiResponse) -> Result<ImagePage, ApiError> {
-    resp.json()
 }
 
 #[cfg(test)]
