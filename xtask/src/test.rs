@@ -10,6 +10,7 @@ use crate::{build, root, setup};
 
 pub const E2E_PORT: u16 = 18090;
 pub const E2E_BIG_PORT: u16 = 18091;
+pub const E2E_SUBPATH_PORT: u16 = 18094;
 pub const UNIT_PORT: u16 = 18081;
 pub const OS_CONSOLE_PORT: u16 = 18092;
 
@@ -73,7 +74,16 @@ fn run_layers(skip_openstack: bool) -> Result<(), String> {
     layer("3. end-to-end against the sandbox (playwright-core, headless Chromium)", || {
         let _main = sandbox(E2E_PORT, &["--dist", dist.to_str().unwrap_or("dist"), "--job-delay-ms", "300..700"])?;
         let _big = sandbox(E2E_BIG_PORT, &["--dist", dist.to_str().unwrap_or("dist"), "--images", "5000"])?;
-        node_tests("tests/", &[("E2E_BASE", format!("http://127.0.0.1:{E2E_PORT}")), ("E2E_BIG_BASE", format!("http://127.0.0.1:{E2E_BIG_PORT}"))])
+        let sub = subpath_build()?;
+        let _sub = sandbox(E2E_SUBPATH_PORT, &["--dist", sub.to_str().unwrap_or("")])?;
+        node_tests(
+            "tests/",
+            &[
+                ("E2E_BASE", format!("http://127.0.0.1:{E2E_PORT}")),
+                ("E2E_BIG_BASE", format!("http://127.0.0.1:{E2E_BIG_PORT}")),
+                ("E2E_SUBPATH_BASE", format!("http://127.0.0.1:{E2E_SUBPATH_PORT}/console")),
+            ],
+        )
     })?;
     if skip_openstack {
         println!("\n(real Keystone + Glance layer skipped on request)");
@@ -81,6 +91,18 @@ fn run_layers(skip_openstack: bool) -> Result<(), String> {
         layer("4. real OpenStack Keystone + Glance (contract and end-to-end)", crate::bench::openstack_layer)?;
     }
     Ok(())
+}
+
+/// The same release build, for serving under `/console/`: `<base href>` and the router's
+/// basename come from `--public-url`. The root index.html stands in for the web server's
+/// fallback to the app on client-side routes.
+fn subpath_build() -> Result<PathBuf, String> {
+    let root_dir = root().join("target/subpath");
+    let _ = std::fs::remove_dir_all(&root_dir);
+    let app = root_dir.join("console");
+    run(cmd("trunk").args(["build", "--release", "--public-url", "/console/", "--dist"]).arg(&app).current_dir(root()))?;
+    std::fs::copy(app.join("index.html"), root_dir.join("index.html")).map_err(|e| e.to_string())?;
+    Ok(root_dir)
 }
 
 fn browser_unit() -> Result<(), String> {
