@@ -9,6 +9,7 @@ pub mod iam;
 pub mod ims;
 pub mod middleware;
 pub mod model;
+pub mod seed;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -18,7 +19,8 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::middleware::Fault;
-use crate::model::{Db, SeedFile};
+use crate::model::Db;
+use crate::seed::SeedFile;
 
 pub const DEFAULT_SEED: &str = include_str!("../seed.json");
 
