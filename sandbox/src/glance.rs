@@ -24,7 +24,7 @@ fn can_see(db: &Db, img: &Image, project: &str) -> bool {
     img.owner == project || img.visibility == "public" || db.member(&img.id, project).is_some()
 }
 
-pub fn image_json(db: &Db, img: &Image, glance_mode: bool) -> Value {
+pub fn image_json(img: &Image, glance_mode: bool) -> Value {
     let mut v = json!({
         "id": img.id, "name": img.name, "owner": img.owner, "status": img.status,
         "visibility": img.visibility, "protected": false, "disk_format": img.disk_format,
@@ -45,7 +45,6 @@ pub fn image_json(db: &Db, img: &Image, glance_mode: bool) -> Value {
             v["__system__cmkid"] = json!(k);
             v["__system_encrypted"] = json!("1");
         }
-        let _ = db;
     }
     v
 }
@@ -128,7 +127,7 @@ pub async fn list_images(State(state): State<AppState>, headers: HeaderMap, Quer
     match select(&db, &token.project_id, &q, 25) {
         Err(m) => glance(&headers, StatusCode::BAD_REQUEST, &m),
         Ok((page, more)) => {
-            let images: Vec<Value> = page.iter().map(|i| image_json(&db, i, glance_mode)).collect();
+            let images: Vec<Value> = page.iter().map(|i| image_json(i, glance_mode)).collect();
             let mut base: Vec<String> = q.iter().filter(|(k, _)| *k != "marker").map(|(k, v)| format!("{k}={v}")).collect();
             base.sort();
             let mut out = json!({"images": images, "first": format!("/v2/images?{}", base.join("&")), "schema": "/v2/schemas/images"});
@@ -152,7 +151,7 @@ pub async fn list_cloudimages(State(state): State<AppState>, headers: HeaderMap,
     };
     match select(&db, &token.project_id, &q, 500) {
         Err(m) => ims(StatusCode::BAD_REQUEST, "IMG.0001", &m),
-        Ok((page, _)) => Json(json!({"images": page.iter().map(|i| image_json(&db, i, false)).collect::<Vec<_>>()})).into_response(),
+        Ok((page, _)) => Json(json!({"images": page.iter().map(|i| image_json(i, false)).collect::<Vec<_>>()})).into_response(),
     }
 }
 
@@ -164,7 +163,7 @@ pub async fn get_image(State(state): State<AppState>, headers: HeaderMap, Path(i
     let glance_mode = state.settings().glance_mode;
     let db = state.db();
     match db.image(&id).filter(|i| can_see(&db, i, &token.project_id)) {
-        Some(img) => Json(image_json(&db, img, glance_mode)).into_response(),
+        Some(img) => Json(image_json(img, glance_mode)).into_response(),
         None => glance(&headers, StatusCode::NOT_FOUND, &format!("No image found with ID {id}")),
     }
 }
@@ -201,7 +200,7 @@ pub async fn patch_image(State(state): State<AppState>, headers: HeaderMap, Path
         }
     }
     let img = db.image(&id).expect("checked").clone();
-    Json(image_json(&db, &img, glance_mode)).into_response()
+    Json(image_json(&img, glance_mode)).into_response()
 }
 
 pub async fn list_members(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
