@@ -44,10 +44,19 @@ pub fn show_fatal(title: &str, detail: &str) {
     let Some(body) = doc.body() else { return };
     let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     body.set_inner_html(&format!(
-        r#"<main class="fatal" role="alert"><h1>{}</h1><p>Reload the page to start again. Your session is kept for this tab.</p><pre>{}</pre><button type="button" onclick="location.reload()">Reload</button></main>"#,
+        r#"<main class="fatal" role="alert"><h1>{}</h1><p>Reload the page to start again. Your session is kept for this tab.</p><pre>{}</pre><button type="button">Reload</button></main>"#,
         esc(title),
         esc(detail)
     ));
+    // The handler is attached here, not inline: the CSP allows no `onclick` attribute.
+    if let Ok(Some(button)) = body.query_selector("main.fatal button") {
+        let reload = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| {
+            let _ = web_sys::window().map(|w| w.location().reload());
+        });
+        let _ = button.add_event_listener_with_callback("click", reload.as_ref().unchecked_ref());
+        // The page lives as long as the listener: nothing to free.
+        reload.forget();
+    }
     if let Some(el) = body.first_element_child() {
         let _ = el.dyn_into::<web_sys::HtmlElement>().map(|e| e.focus());
     }

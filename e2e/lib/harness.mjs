@@ -1,5 +1,7 @@
 // Shared by every journey: the browser, sign-in as a user would, and the sandbox's admin API.
 import { chromium } from 'playwright-core';
+import { afterEach } from 'node:test';
+import assert from 'node:assert/strict';
 
 export const BASE = process.env.E2E_BASE ?? 'http://127.0.0.1:18090';
 export const BIG_BASE = process.env.E2E_BIG_BASE ?? 'http://127.0.0.1:18091';
@@ -18,9 +20,27 @@ export async function launch() {
   });
 }
 
-/** A fresh context and page; page errors fail the test that reads `errors`. */
-export async function newPage(browser) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+/** Every Content-Security-Policy violation any page reports; each test must end with none. */
+const cspViolations = [];
+afterEach(() => {
+  const seen = cspViolations.splice(0);
+  assert.deepEqual(seen, [], 'the console ran into its Content-Security-Policy');
+});
+
+/**
+ * A fresh context and page; page errors fail the test that reads `errors`, and any
+ * `securitypolicyviolation` event fails the test it happens in. Over https (the nginx layer)
+ * the local CA is not in Chromium's store, so certificate errors are ignored there: TLS and
+ * HTTP/2 are negotiated all the same.
+ */
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ignoreHTTPSErrors: true, ...options });
+  await context.exposeBinding('__imsReportCsp', (_source, v) => cspViolations.push(v));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__imsReportCsp({ directive: e.violatedDirective, blocked: e.blockedURI, source: `${e.sourceFile}:${e.lineNumber}`, sample: e.sample });
+    });
+  });
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e.message));

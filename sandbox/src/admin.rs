@@ -97,8 +97,7 @@ pub async fn seed_info(State(state): State<AppState>) -> Response {
 /// The console's runtime configuration: the file given with `--config`, else the one in
 /// `dist/`, else same-origin defaults (this process is IAM and IMS at once).
 pub async fn config_json(State(state): State<AppState>) -> Response {
-    let from_file = state.options.config.clone().or_else(|| state.options.dist.as_ref().map(|d| d.join("config.json")));
-    if let Some(text) = from_file.and_then(|p| std::fs::read_to_string(p).ok()) {
+    if let Some(text) = crate::static_files::config_text(&state) {
         return ([("content-type", "application/json"), ("cache-control", "no-store")], text).into_response();
     }
     let flavor = if state.settings().glance_mode { "glance" } else { "ims" };

@@ -10,6 +10,7 @@ pub mod ims;
 pub mod middleware;
 pub mod model;
 pub mod seed;
+pub mod static_files;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -110,12 +111,12 @@ pub fn router(state: AppState) -> Router {
         .route("/config.json", get(admin::config_json));
     let app = match &state.options.dist {
         Some(dist) => {
-            let index = dist.join("index.html");
-            api.fallback_service(tower_http::services::ServeDir::new(dist).fallback(tower_http::services::ServeFile::new(index)))
+            api.fallback_service(static_files::service(dist))
         }
         None => api,
     };
-    app.layer(axum::middleware::from_fn_with_state(state.clone(), middleware::faults))
+    app.layer(axum::middleware::from_fn_with_state(state.clone(), static_files::headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::faults))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::cors_and_request_id))
         .with_state(state)
 }

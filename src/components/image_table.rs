@@ -12,6 +12,7 @@ use yew_router::prelude::Link;
 use crate::routes::Route;
 
 const ROW_HEIGHT: f64 = 37.0;
+/// The height of `.table-scroll` in style.css.
 const VIEWPORT: f64 = 520.0;
 const OVERSCAN: usize = 8;
 
@@ -94,7 +95,7 @@ pub fn ImageTable(props: &ImageTableProps) -> Html {
     let bottom = (total - last) as f64 * ROW_HEIGHT;
     const COLUMNS: u32 = 8;
     html! {
-        <div class="table-scroll" style={format!("max-height:{VIEWPORT}px")} {onscroll}>
+        <div class="table-scroll" {onscroll}>
             <table aria-rowcount={(total + 1).to_string()}>
                 <caption class="visually-hidden">{ &props.caption }</caption>
                 <thead>
@@ -110,11 +111,36 @@ pub fn ImageTable(props: &ImageTableProps) -> Html {
                     </tr>
                 </thead>
                 <tbody>
-                    if top > 0.0 { <tr aria-hidden="true" class="spacer" style={format!("height:{top}px")}><td colspan={COLUMNS.to_string()}></td></tr> }
+                    <Spacer height={top} columns={COLUMNS} />
                     { for rows }
-                    if bottom > 0.0 { <tr aria-hidden="true" class="spacer" style={format!("height:{bottom}px")}><td colspan={COLUMNS.to_string()}></td></tr> }
+                    <Spacer height={bottom} columns={COLUMNS} />
                 </tbody>
             </table>
         </div>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct SpacerProps {
+    height: f64,
+    columns: u32,
+}
+
+/// Stands in for the rows out of view. Its height is set through the CSSOM: a `style`
+/// attribute would be blocked by the CSP's `style-src 'self'`.
+#[component]
+fn Spacer(props: &SpacerProps) -> Html {
+    let row = use_node_ref();
+    {
+        let row = row.clone();
+        use_effect_with(props.height, move |h| {
+            if let Some(el) = row.cast::<web_sys::HtmlElement>() {
+                let _ = el.style().set_property("height", &format!("{h}px"));
+            }
+        });
+    }
+    if props.height <= 0.0 {
+        return html! {};
+    }
+    html! { <tr ref={row} aria-hidden="true" class="spacer"><td colspan={props.columns.to_string()}></td></tr> }
 }

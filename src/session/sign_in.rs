@@ -10,8 +10,7 @@ use crate::transport::{self, Endpoints};
 
 pub fn endpoints(config: &Config, info: Option<&SessionInfo>) -> Endpoints {
     let catalog = info.and_then(|i| i.image_endpoint.clone()).filter(|u| !u.is_empty());
-    let image = if config.ims_url.is_empty() { catalog.unwrap_or_default() } else { config.ims_url.clone() };
-    Endpoints { iam: config.iam_url.clone(), image }
+    Endpoints { iam: config.iam_url.clone(), image: config.image_base(catalog.as_deref()) }
 }
 
 pub async fn with_password(config: &Config, user: &str, password: &str, domain: &str, project: &str) -> Result<StoredSession, ApiError> {

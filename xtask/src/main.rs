@@ -1,37 +1,67 @@
-//! Dev tooling the README names: `cargo xtask setup | build | demo | test | bench`.
-//! Every step installs what it needs, idempotently, from the package registries only.
+//! Dev tooling the README names: `cargo xtask setup | build | demo | test | bench | nginx |
+//! package`. Every step installs what it needs, idempotently, from the package registries only.
 
 mod bench;
+mod deploy_layer;
+mod dist;
+mod nginx;
+mod package;
 mod proc;
 mod setup;
 mod sizes;
 mod test;
+mod tls;
 
 use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
 
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
 }
 
-const USAGE: &str = "usage: cargo xtask <setup | build | demo | test [--skip-openstack] | bench>
-  setup   install the tools (idempotent: skips what is there at the right version)
-  build   release build of the console into dist/, with its sizes
-  demo    build, then serve the console on the sandbox at http://127.0.0.1:8080
-  test    every test layer: native, browser unit, end-to-end (sandbox), real Keystone + Glance
-  bench   shares 10 images x 20 projects on real Glance through the console, beside the raw-HTTP floor";
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Build, serve, test and package IMS Share Console")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Install the tools (idempotent: skips what is there at the right version).
+    Setup,
+    /// Release build of the console into dist/, with its sizes.
+    Build,
+    /// Build, then serve the console on the sandbox at http://127.0.0.1:8080.
+    Demo,
+    /// Every test layer: native, browser unit, end-to-end (sandbox), nginx, real Keystone + Glance.
+    Test {
+        /// Leave out the real Keystone + Glance layer.
+        #[arg(long)]
+        skip_openstack: bool,
+    },
+    /// Share 10 images x 20 projects on real Glance through the console, beside the raw-HTTP floor.
+    Bench,
+    /// Serve a release build with the shipped nginx config (TLS, HTTP/2) in front of IAM and IMS.
+    Nginx(nginx::Args),
+    /// Release tarball: dist/ with precompressed files, the nginx config, a config.json template, DEPLOY.md.
+    Package(package::Args),
+    /// Trunk's post-build hook: no inline script, the CSP, precompressed files.
+    #[command(hide = true)]
+    FinishDist,
+}
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("setup") => setup::all(),
-        Some("build") => setup::all().and_then(|_| build()),
-        Some("demo") => setup::all().and_then(|_| build()).and_then(|_| demo()),
-        Some("test") => test::all(args.iter().any(|a| a == "--skip-openstack")),
-        Some("bench") => bench::share_benchmark(),
-        _ => {
-            eprintln!("{USAGE}");
-            std::process::exit(2);
-        }
+    let result = match Cli::parse().command {
+        Command::Setup => setup::all(),
+        Command::Build => setup::all().and_then(|_| build()),
+        Command::Demo => setup::all().and_then(|_| build()).and_then(|_| demo()),
+        Command::Test { skip_openstack } => test::all(skip_openstack),
+        Command::Bench => bench::share_benchmark(),
+        Command::Nginx(args) => nginx::run(&args),
+        Command::Package(args) => setup::all().and_then(|_| package::run(&args).map(|_| ())),
+        Command::FinishDist => dist::finish_from_trunk_env(),
     };
     if let Err(e) = result {
         eprintln!("xtask: {e}");
@@ -41,10 +71,16 @@ fn main() {
 
 /// `trunk build --release` with the pinned tools, then the sizes of dist/.
 pub fn build() -> Result<(), String> {
-    let started = std::time::Instant::now();
-    proc::run(proc::cmd("trunk").args(["build", "--release"]).current_dir(root()))?;
-    println!("release build took {:.1} s", started.elapsed().as_secs_f64());
+    release_build(&root().join("dist"), "/")?;
     sizes::print(&root().join("dist"))
+}
+
+/// A release build of the console into `out`, for serving under `public_url`.
+pub fn release_build(out: &Path, public_url: &str) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    proc::run(proc::cmd("trunk").args(["build", "--release", "--public-url", public_url, "--dist"]).arg(out).current_dir(root()))?;
+    println!("release build ({public_url}) took {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 fn demo() -> Result<(), String> {

@@ -99,7 +99,17 @@ pub struct Server {
 }
 
 impl Drop for Server {
+    /// SIGTERM first, so that a server with children (nginx and its workers) stops them;
+    /// killed if it has not ended within 10 s.
     fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).stderr(Stdio::null()).status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -9,6 +9,12 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132.0.0";
 pub const PLAYWRIGHT_VERSION: &str = "1.65.1";
 
+/// Debian packages: the browser for every browser test, brotli for the precompressed build,
+/// nginx with the brotli_static module and openssl for the deployment tests.
+const APT_PACKAGES: [&str; 6] = ["chromium", "chromium-driver", "brotli", "nginx", "libnginx-mod-http-brotli-static", "openssl"];
+/// One file per package above that shows it is installed.
+const APT_FILES: [&str; 6] = ["/usr/bin/chromium", "/usr/bin/chromedriver", "/usr/bin/brotli", "/usr/sbin/nginx", "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so", "/usr/bin/openssl"];
+
 /// The wasm-bindgen version Cargo.lock pins: the CLI must be exactly the same.
 pub fn wasm_bindgen_version() -> Result<String, String> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
@@ -55,14 +61,15 @@ pub fn all() -> Result<(), String> {
         let prefix = cache_dir().join("binaryen");
         run(cmd("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(prefix).arg(format!("binaryen@{BINARYEN_VERSION}")))
     })?;
-    let apt_ok = Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() && have("brotli", &["--version"], "brotli");
-    step("chromium, chromium-driver, brotli (apt)", apt_ok, || {
+    let apt_ok = APT_FILES.iter().all(|f| Path::new(f).exists());
+    step(&format!("{} (apt)", APT_PACKAGES.join(", ")), apt_ok, || {
         run(cmd("apt-get").args(["update", "-q"]))?;
-        run(cmd("apt-get").args(["install", "-y", "-q", "--no-install-recommends", "chromium", "chromium-driver", "brotli"]).env("DEBIAN_FRONTEND", "noninteractive"))
+        run(cmd("apt-get").args(["install", "-y", "-q", "--no-install-recommends"]).args(APT_PACKAGES).env("DEBIAN_FRONTEND", "noninteractive"))
     })?;
     let e2e = root().join("e2e");
     let pw = std::fs::read_to_string(e2e.join("node_modules/playwright-core/package.json")).unwrap_or_default();
-    step(&format!("playwright-core {PLAYWRIGHT_VERSION} (npm ci, no browser download)"), pw.contains(&format!("\"version\": \"{PLAYWRIGHT_VERSION}\"")), || {
+    let npm_ok = pw.contains(&format!("\"version\": \"{PLAYWRIGHT_VERSION}\"")) && e2e.join("node_modules/axe-core/axe.min.js").exists();
+    step(&format!("playwright-core {PLAYWRIGHT_VERSION} and axe-core (npm ci, no browser download)"), npm_ok, || {
         run(cmd("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&e2e).env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))
     })?;
     Ok(())

@@ -12,7 +12,8 @@ pub fn print(dist: &Path) -> Result<(), String> {
     let mut rows = Vec::new();
     for entry in std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))? {
         let path = entry.map_err(|e| e.to_string())?.path();
-        if path.is_file() {
+        let precompressed = path.extension().is_some_and(|e| e == "br" || e == "gz");
+        if path.is_file() && !precompressed {
             let raw = std::fs::metadata(&path).map_err(|e| e.to_string())?.len();
             let gz = compressed("gzip", &["-9", "-c"], &path);
             let br = compressed("brotli", &["-q", "11", "-c"], &path);

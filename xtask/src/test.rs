@@ -85,10 +85,11 @@ fn run_layers(skip_openstack: bool) -> Result<(), String> {
             ],
         )
     })?;
+    layer("4. the shipped nginx config: TLS, HTTP/2, headers, journeys (real nginx)", crate::deploy_layer::layer)?;
     if skip_openstack {
         println!("\n(real Keystone + Glance layer skipped on request)");
     } else {
-        layer("4. real OpenStack Keystone + Glance (contract and end-to-end)", crate::bench::openstack_layer)?;
+        layer("5. real OpenStack Keystone + Glance (contract and end-to-end)", crate::bench::openstack_layer)?;
     }
     Ok(())
 }

@@ -33,6 +33,18 @@ pub struct Config {
     pub concurrency: usize,
     /// Page size of image lists.
     pub page_size: usize,
+    /// Embedding in a portal: off unless origins are listed.
+    pub embed: Embed,
+}
+
+/// Which portals may frame the console and talk to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Embed {
+    /// Origins (`https://portal.example`) allowed to frame the console; empty: none may.
+    pub allowed_origins: Vec<String>,
+    /// Keep the console's own sign-in form as a fallback when embedded.
+    pub sign_in: bool,
 }
 
 impl Default for Config {
@@ -46,11 +58,26 @@ impl Default for Config {
             chunk_size: 100,
             concurrency: 8,
             page_size: 500,
+            embed: Embed::default(),
         }
     }
 }
 
 impl Config {
+    /// The base URL of image calls. `ims_url` wins when set; a path (`/`, `/ims`) is on this
+    /// site, as behind the reverse proxy, where the catalog's own endpoint is out of reach.
+    /// Empty: the catalog's endpoint, else this site.
+    pub fn image_base(&self, catalog: Option<&str>) -> String {
+        let url = self.ims_url.trim();
+        if url.starts_with('/') {
+            url.trim_end_matches('/').to_string()
+        } else if url.is_empty() {
+            catalog.unwrap_or_default().to_string()
+        } else {
+            url.to_string()
+        }
+    }
+
     /// Parses `config.json`, clamping numbers to what the services accept.
     ///
     /// # Errors
@@ -88,6 +115,16 @@ mod tests {
         assert_eq!(flavor_from_probe(404, "Not Found"), Some(Flavor::Glance));
         assert_eq!(flavor_from_probe(200, "<html>portal</html>"), Some(Flavor::Glance));
         assert_eq!(flavor_from_probe(503, ""), None);
+    }
+
+    #[test]
+    fn the_image_base_is_the_config_then_the_catalog_and_a_path_means_this_site() {
+        let with = |ims_url: &str| Config { ims_url: ims_url.into(), ..Config::default() };
+        assert_eq!(with("").image_base(Some("https://ims.example.com")), "https://ims.example.com");
+        assert_eq!(with("").image_base(None), "");
+        assert_eq!(with("/").image_base(Some("https://ims.example.com")), "");
+        assert_eq!(with("/ims/").image_base(None), "/ims");
+        assert_eq!(with("http://127.0.0.1:9292").image_base(Some("x")), "http://127.0.0.1:9292");
     }
 
     #[test]
