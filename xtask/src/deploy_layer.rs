@@ -93,6 +93,7 @@ pub fn layer() -> Result<(), String> {
             ("XTASK_BIN", xtask.display().to_string()),
             ("STOP_TEST_PORT", STOP_TEST_PORT.to_string()),
             ("PACKAGE_DIST", dist.display().to_string()),
+            ("PACKAGE_SUBPATH_DIST", sub_dist.display().to_string()),
         ],
     )
 }

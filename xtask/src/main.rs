@@ -40,6 +40,9 @@ enum Command {
         /// Leave out the real Keystone + Glance layer.
         #[arg(long)]
         skip_openstack: bool,
+        /// Run only this layer (after the set-up).
+        #[arg(long, value_enum)]
+        only: Option<test::Layer>,
     },
     /// Share 10 images x 20 projects on real Glance through the console, beside the raw-HTTP floor.
     Bench,
@@ -57,7 +60,7 @@ fn main() {
         Command::Setup => setup::all(),
         Command::Build => setup::all().and_then(|_| build()),
         Command::Demo => setup::all().and_then(|_| build()).and_then(|_| demo()),
-        Command::Test { skip_openstack } => test::all(skip_openstack),
+        Command::Test { skip_openstack, only } => test::all(skip_openstack, only),
         Command::Bench => bench::share_benchmark(),
         Command::Nginx(args) => nginx::run(&args),
         Command::Package(args) => setup::all().and_then(|_| package::run(&args).map(|_| ())),

@@ -55,9 +55,9 @@ pub fn counted(c: &mut std::process::Command) -> Result<(), String> {
     TOTAL.with(|t| run_counted(c, t))
 }
 
-pub fn all(skip_openstack: bool) -> Result<(), String> {
+pub fn all(skip_openstack: bool, only: Option<Layer>) -> Result<(), String> {
     let started = Instant::now();
-    let result = run_layers(skip_openstack);
+    let result = run_layers(skip_openstack, only);
     println!("\ntest layers took {:.0} s", started.elapsed().as_secs_f64());
     let t = TOTAL.with(Cell::get);
     // The plain closing line CI reads: every test of every layer.
@@ -65,13 +65,31 @@ pub fn all(skip_openstack: bool) -> Result<(), String> {
     result
 }
 
-fn run_layers(skip_openstack: bool) -> Result<(), String> {
+/// The layers, for `--only` while working on one of them.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Layer {
+    Native,
+    Browser,
+    E2e,
+    Nginx,
+    Openstack,
+}
+
+fn run_layers(skip_openstack: bool, only: Option<Layer>) -> Result<(), String> {
+    let want = |l: Layer| only.is_none_or(|o| o == l);
     layer("setup", setup::all)?;
-    layer("1. native tests (cargo test --workspace)", || counted(cmd("cargo").args(["test", "--workspace"]).current_dir(root())))?;
-    layer("release build", build)?;
-    layer("2. browser unit tests (wasm-bindgen-test, headless Chromium)", browser_unit)?;
+    if want(Layer::Native) {
+        layer("1. native tests (cargo test --workspace)", || counted(cmd("cargo").args(["test", "--workspace"]).current_dir(root())))?;
+    }
+    if want(Layer::Browser) || want(Layer::E2e) {
+        layer("release build", build)?;
+    }
+    if want(Layer::Browser) {
+        layer("2. browser unit tests (wasm-bindgen-test, headless Chromium)", browser_unit)?;
+    }
     let dist = root().join("dist");
-    layer("3. end-to-end against the sandbox (playwright-core, headless Chromium)", || {
+    if want(Layer::E2e) {
+        layer("3. end-to-end against the sandbox (playwright-core, headless Chromium)", || {
         let _main = sandbox(E2E_PORT, &["--dist", dist.to_str().unwrap_or("dist"), "--job-delay-ms", "300..700"])?;
         let _big = sandbox(E2E_BIG_PORT, &["--dist", dist.to_str().unwrap_or("dist"), "--images", "5000"])?;
         let sub = subpath_build()?;
@@ -84,9 +102,12 @@ fn run_layers(skip_openstack: bool) -> Result<(), String> {
                 ("E2E_SUBPATH_BASE", format!("http://127.0.0.1:{E2E_SUBPATH_PORT}/console")),
             ],
         )
-    })?;
-    layer("4. the shipped nginx config: TLS, HTTP/2, headers, journeys (real nginx)", crate::deploy_layer::layer)?;
-    if skip_openstack {
+        })?;
+    }
+    if want(Layer::Nginx) {
+        layer("4. the shipped nginx config: TLS, HTTP/2, headers, journeys (real nginx)", crate::deploy_layer::layer)?;
+    }
+    if skip_openstack || !want(Layer::Openstack) {
         println!("\n(real Keystone + Glance layer skipped on request)");
     } else {
         layer("5. real OpenStack Keystone + Glance (contract and end-to-end)", crate::bench::openstack_layer)?;
@@ -101,7 +122,7 @@ fn subpath_build() -> Result<PathBuf, String> {
     let root_dir = root().join("target/subpath");
     let _ = std::fs::remove_dir_all(&root_dir);
     let app = root_dir.join("console");
-    run(cmd("trunk").args(["build", "--release", "--public-url", "/console/", "--dist"]).arg(&app).current_dir(root()))?;
+    crate::release_build(&app, "/console/")?;
     std::fs::copy(app.join("index.html"), root_dir.join("index.html")).map_err(|e| e.to_string())?;
     Ok(root_dir)
 }
