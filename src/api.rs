@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
 use ims_api::config::{Config, Flavor};
+use ims_api::members::{self, Member};
 use ims_api::{ApiError, ApiRequest, ApiResponse};
 use serde::de::DeserializeOwned;
 use yew::Callback;
@@ -47,19 +48,39 @@ impl Api {
         self.send(req).await?.json()
     }
 
-    /// For reads only: retries twice more on outages and throttling (0.5 s, then 1.5 s).
+    /// For reads only: retries twice more on outages, deadlines and throttling (0.5 s, then
+    /// 1.5 s, or as long as the server's Retry-After asks).
     pub async fn read<T: DeserializeOwned>(&self, req: &ApiRequest) -> Result<T, ApiError> {
         let mut delay = 500;
         for _ in 0..2 {
             match self.json(req).await {
                 Err(e) if e.is_retryable() => {
-                    TimeoutFuture::new(delay).await;
+                    let asked = e.retry_after_s().map_or(0, |s| s * 1000);
+                    TimeoutFuture::new(delay.max(asked)).await;
                     delay *= 3;
                 }
                 other => return other,
             }
         }
         self.json(req).await
+    }
+}
+
+impl Api {
+    /// Adds one member (native call). A write is never sent twice blindly: when its answer
+    /// did not come (deadline, dropped connection) the member is looked up, and if it is there
+    /// that is the result. A 409 says as much already and is shown as it is.
+    pub async fn add_member(&self, image_id: &str, project_id: &str) -> Result<Member, ApiError> {
+        let first = self.json::<Member>(&members::add(image_id, project_id)).await;
+        match first {
+            Err(e) if matches!(e, ApiError::Timeout { .. } | ApiError::Network { .. }) => {
+                match self.json::<Member>(&members::get(image_id, project_id)).await {
+                    Ok(m) => Ok(m),
+                    Err(_) => Err(e),
+                }
+            }
+            other => other,
+        }
     }
 }
 

@@ -10,6 +10,7 @@ use yew_router::prelude::*;
 use crate::components::header::Header;
 use crate::components::jobs_panel::JobsPanel;
 use crate::components::notices::NoticesProvider;
+use crate::components::offline_banner::OfflineBanner;
 use crate::components::sign_in_form::SignInForm;
 use crate::hooks::{use_api, use_image_list};
 use crate::jobs::{use_jobs, JobsProvider};
@@ -54,6 +55,7 @@ fn Layout() -> Html {
         <>
             <a class="skip" href="#main">{"Skip to content"}</a>
             if session.current.is_some() { <Header /> }
+            <OfflineBanner />
             <Nav />
             <main id="main" tabindex="-1">
                 <Switch<Route> render={switch} />
@@ -76,7 +78,9 @@ fn Nav() -> Html {
     let api = use_api();
     let jobs = use_jobs();
     let scope = api.token.as_ref().map(|_| ListScope::SharedWithMe { member_status: "pending".into() });
-    let (pending, _) = use_image_list(&api, scope, jobs.ended);
+    // Reloads when a job ends and when one image's answer changes, so the badge agrees with
+    // the inbox after every kind of answer.
+    let (pending, _) = use_image_list(&api, scope, jobs.ended + jobs.inbox_changed);
     let count = pending.images.iter().filter(|i| i.owner.as_deref() != Some(api.project_id.as_str())).count();
     let badge = (!pending.loading && pending.error.is_none()).then_some(count);
     let running = jobs.list.iter().filter(|j| !j.state.is_final()).count();

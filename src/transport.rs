@@ -1,15 +1,22 @@
 //! The only module that knows gloo-net: sends an [`ApiRequest`] and returns the answer as an
 //! [`ApiResponse`], or the one [`ApiError`] when no answer came.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
+use gloo_timers::callback::Timeout;
 use ims_api::request::Service;
 use ims_api::{ApiError, ApiRequest, ApiResponse, Method};
 
-/// Where requests go and with which token.
+/// Where requests go, and how long each may wait for its answer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Endpoints {
     pub iam: String,
     pub image: String,
+    /// The image service's name in messages: "IMS" or "Glance".
+    pub image_name: &'static str,
+    pub timeout_s: u32,
 }
 
 impl Endpoints {
@@ -19,6 +26,18 @@ impl Endpoints {
             Service::Image => &self.image,
         }
     }
+
+    fn name(&self, service: Service) -> &'static str {
+        match service {
+            Service::Iam => "IAM",
+            Service::Image => self.image_name,
+        }
+    }
+}
+
+/// Whether the browser believes it is online (`navigator.onLine`).
+pub fn online() -> bool {
+    web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true)
 }
 
 fn method(m: Method) -> HttpMethod {
@@ -35,10 +54,25 @@ fn method(m: Method) -> HttpMethod {
 ///
 /// # Errors
 /// [`ApiError::Network`] when the browser got no answer (refused, reset, CORS, offline) or
-/// could not read the body. HTTP error statuses are *answers*: the caller maps them.
+/// could not read the body; [`ApiError::Timeout`] when the answer, body included, did not
+/// come within the deadline (the request is then aborted). HTTP error statuses are
+/// *answers*: the caller maps them.
 pub async fn send(endpoints: &Endpoints, token: Option<&str>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
+    let seconds = req.deadline_s.unwrap_or(endpoints.timeout_s).min(endpoints.timeout_s).max(1);
+    let controller = web_sys::AbortController::new().map_err(|_| ApiError::Network { detail: "the browser cannot abort requests".into() })?;
+    let fired = Rc::new(Cell::new(false));
+    // Dropped with this future, which cancels the timer: a finished request is not aborted.
+    let _deadline = {
+        let (controller, fired) = (controller.clone(), fired.clone());
+        Timeout::new(seconds * 1000, move || {
+            fired.set(true);
+            controller.abort();
+        })
+    };
+    let timed_out = || ApiError::Timeout { service: endpoints.name(req.service).to_string(), seconds, write: req.is_write() };
     let url = req.url(endpoints.base(req.service));
-    let mut b = RequestBuilder::new(&url).method(method(req.method)).header("Accept", "application/json");
+    let signal = controller.signal();
+    let mut b = RequestBuilder::new(&url).method(method(req.method)).header("Accept", "application/json").abort_signal(Some(&signal));
     if req.authenticated {
         if let Some(t) = token {
             b = b.header("X-Auth-Token", t);
@@ -52,15 +86,23 @@ pub async fn send(endpoints: &Endpoints, token: Option<&str>, req: &ApiRequest) 
         None => b.build(),
     };
     let request = built.map_err(|e| ApiError::Network { detail: format!("the request could not be built: {e}") })?;
-    let resp = request.send().await.map_err(|e| ApiError::Network { detail: network_words(&e.to_string()) })?;
+    let resp = request.send().await.map_err(|e| if fired.get() { timed_out() } else { ApiError::Network { detail: network_words(&e.to_string()) } })?;
     let status = resp.status();
     let headers: Vec<(String, String)> = resp.headers().entries().collect();
-    let body = resp.text().await.map_err(|e| ApiError::Network { detail: format!("the answer was cut off: {}", network_words(&e.to_string())) })?;
+    let body = resp.text().await.map_err(|e| {
+        if fired.get() {
+            timed_out()
+        } else {
+            ApiError::Network { detail: format!("the answer was cut off: {}", network_words(&e.to_string())) }
+        }
+    })?;
     Ok(ApiResponse::new(status, headers, body))
 }
 
 fn network_words(raw: &str) -> String {
-    if raw.contains("Failed to fetch") || raw.contains("NetworkError") {
+    if !online() {
+        "the browser is offline".into()
+    } else if raw.contains("Failed to fetch") || raw.contains("NetworkError") {
         "no answer: the server is down, the connection was dropped, or CORS is not set up".into()
     } else {
         raw.to_string()

@@ -22,7 +22,7 @@ fn sandbox() -> String {
 }
 
 fn endpoints() -> Endpoints {
-    Endpoints { iam: sandbox(), image: sandbox() }
+    Endpoints { iam: sandbox(), image: sandbox(), image_name: "IMS", timeout_s: 30 }
 }
 
 fn session_storage() -> web_sys::Storage {
@@ -89,7 +89,7 @@ async fn the_token_goes_as_x_auth_token_and_glance_errors_come_back_as_json() {
 
 #[wasm_bindgen_test]
 async fn no_answer_is_a_network_error() {
-    let closed = Endpoints { iam: "http://127.0.0.1:9".into(), image: "http://127.0.0.1:9".into() };
+    let closed = Endpoints { iam: "http://127.0.0.1:9".into(), image: "http://127.0.0.1:9".into(), image_name: "IMS", timeout_s: 30 };
     let e = transport::send(&closed, None, &ApiRequest::get(Service::Iam, "/v3")).await.unwrap_err();
     assert!(matches!(e, ApiError::Network { .. }), "{e:?}");
     assert!(e.is_retryable());
@@ -129,4 +129,39 @@ async fn reads_retry_an_outage_once_it_clears() {
     };
     let q: ims_api::quota::QuotaAnswer = api.read(&ims_api::quota::get()).await.expect("the second try succeeds");
     assert!(q.resource("image_member").is_some());
+}
+
+async fn add_fault(spec: serde_json::Value) {
+    let admin = ApiRequest::new(ims_api::Method::Post, Service::Image, "/__admin/faults").anonymous().json(spec);
+    assert_eq!(transport::send(&endpoints(), None, &admin).await.unwrap().status, 204);
+}
+
+#[wasm_bindgen_test]
+async fn a_hung_service_ends_in_a_timeout_at_the_deadline() {
+    add_fault(serde_json::json!({"method": "GET", "path": "/v3/auth/projects", "hang": true})).await;
+    let short = Endpoints { timeout_s: 1, ..endpoints() };
+    let started = js_sys::Date::now();
+    let e = transport::send(&short, None, &ApiRequest::get(Service::Iam, "/v3/auth/projects")).await.unwrap_err();
+    let waited = js_sys::Date::now() - started;
+    assert_eq!(e, ApiError::Timeout { service: "IAM".into(), seconds: 1, write: false });
+    assert!((900.0..5000.0).contains(&waited), "aborted at the deadline, not before: {waited} ms");
+    assert_eq!(e.user_message(), "No answer from IAM in 1 s.");
+}
+
+#[wasm_bindgen_test]
+async fn a_write_that_timed_out_says_its_outcome_is_unknown() {
+    add_fault(serde_json::json!({"method": "POST", "path": "/v1/cloudimages/members", "hang": true})).await;
+    let short = Endpoints { timeout_s: 1, ..endpoints() };
+    let req = ims_api::members::batch_share(&["a".into()], &["b".into()]);
+    let e = transport::send(&short, None, &req).await.unwrap_err();
+    assert!(e.user_message().contains("may still have been carried out"), "{e:?}");
+}
+
+#[wasm_bindgen_test]
+async fn retry_after_reaches_the_page_across_origins() {
+    add_fault(serde_json::json!({"method": "GET", "path": "/v1/cloudimages/quota", "status": 429, "retry_after": 4})).await;
+    let resp = transport::send(&endpoints(), None, &ims_api::quota::get().anonymous()).await.unwrap();
+    let e = resp.ok().unwrap_err();
+    assert!(e.is_throttled());
+    assert_eq!(e.retry_after_s(), Some(4));
 }

@@ -15,7 +15,7 @@ use crate::model::random_hex;
 use crate::AppState;
 
 const ALLOW_HEADERS: &str = "Content-Type, Accept, X-Auth-Token, X-Subject-Token, X-Project-Id, X-Openstack-Request-Id";
-const EXPOSE_HEADERS: &str = "X-Subject-Token, X-Request-Id, X-Openstack-Request-Id, Location";
+const EXPOSE_HEADERS: &str = "X-Subject-Token, X-Request-Id, X-Openstack-Request-Id, Location, Retry-After";
 
 pub async fn cors_and_request_id(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let origin = req.headers().get("origin").and_then(|o| o.to_str().ok()).map(str::to_string);
@@ -68,6 +68,19 @@ pub struct Fault {
     /// Answer 200 with truncated JSON.
     #[serde(default)]
     pub malformed: bool,
+    /// Accept the call and never answer (a hung service: no reset, no timeout).
+    #[serde(default)]
+    pub hang: bool,
+    /// With `status` 429: the `Retry-After` header, in seconds.
+    #[serde(default)]
+    pub retry_after: Option<u32>,
+    /// Answer `status` (or 200) with an empty body.
+    #[serde(default)]
+    pub empty: bool,
+    /// Carry the call out first, then apply the fault to its answer: a write that was done
+    /// though its answer is lost (with `hang` or `reset`).
+    #[serde(default)]
+    pub after: bool,
 }
 
 fn any() -> String {
@@ -123,6 +136,17 @@ pub async fn faults(State(state): State<AppState>, req: Request, next: Next) -> 
         })
     };
     let Some(f) = hit else { return next.run(req).await };
+    if f.after {
+        let _done = next.run(req).await;
+        if f.hang {
+            futures_util::future::pending::<()>().await;
+        }
+        let stream = futures_util::stream::once(async { Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected reset")) });
+        return Response::builder().status(200).header("content-type", "application/json").body(Body::from_stream(stream)).unwrap_or_default();
+    }
+    if f.hang {
+        futures_util::future::pending::<()>().await;
+    }
     if f.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(f.delay_ms)).await;
     }
@@ -138,10 +162,17 @@ pub async fn faults(State(state): State<AppState>, req: Request, next: Next) -> 
     if f.malformed {
         return (StatusCode::OK, [("content-type", "application/json")], "{\"images\": [{\"id\": ").into_response();
     }
+    if f.empty {
+        return StatusCode::from_u16(f.status.unwrap_or(200)).unwrap_or(StatusCode::OK).into_response();
+    }
     if let Some(code) = f.status {
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if code == 429 {
-            return crate::errors::ims(status, "IMG.0060", "Too many requests: flow control.");
+            let mut resp = crate::errors::ims(status, "IMG.0060", "Too many requests: flow control.");
+            if let Some(v) = f.retry_after.and_then(|s| axum::http::HeaderValue::from_str(&s.to_string()).ok()) {
+                resp.headers_mut().insert("retry-after", v);
+            }
+            return resp;
         }
         // Outages come from gateways and load balancers: plain text, no service error code.
         return (status, [("content-type", "text/plain")], status.to_string()).into_response();

@@ -87,3 +87,46 @@ fn a_seed_file_can_replace_the_built_in_one() {
     assert_eq!(sb.seed["image_count"], 1);
     assert_eq!(sb.seed["domain"], "D");
 }
+
+#[test]
+fn a_hang_accepts_the_call_and_never_answers() {
+    let sb = Sb::fast();
+    let t = sb.owner();
+    sb.admin("faults", json!({"path": "/v2/images", "hang": true}));
+    let agent = ureq::AgentBuilder::new().timeout_read(std::time::Duration::from_millis(800)).build();
+    let started = std::time::Instant::now();
+    let r = agent.get(&sb.url("/v2/images")).set("X-Auth-Token", &t).call();
+    assert!(r.is_err(), "no answer came");
+    assert!(started.elapsed().as_millis() >= 800, "the connection stayed open until the client gave up");
+    assert_eq!(sb.get("/v2/images", &t).status, 200, "the next call is answered");
+}
+
+#[test]
+fn throttling_carries_retry_after() {
+    let sb = Sb::fast();
+    let t = sb.owner();
+    sb.admin("faults", json!({"path": "/v2/images", "status": 429, "retry_after": 3}));
+    let r = ureq::get(&sb.url("/v2/images")).set("X-Auth-Token", &t).call();
+    let Err(ureq::Error::Status(429, resp)) = r else { panic!("expected 429") };
+    assert_eq!(resp.header("retry-after"), Some("3"));
+}
+
+#[test]
+fn an_after_fault_carries_the_write_out_and_loses_the_answer() {
+    let sb = Sb::fast();
+    let t = sb.owner();
+    let (image, dev) = (sb.image("debian-12-hardened"), sb.project("acme-dev"));
+    sb.admin("faults", json!({"method": "POST", "path": "/v2/images/*/members", "reset": true, "after": true}));
+    let r = ureq::post(&sb.url(&format!("/v2/images/{image}/members"))).set("X-Auth-Token", &t).send_json(json!({"member": dev})).and_then(|r| r.into_string().map_err(Into::into));
+    assert!(r.is_err(), "the answer is lost");
+    assert_eq!(sb.get(&format!("/v2/images/{image}/members/{dev}"), &t).status, 200, "but the member was added");
+}
+
+#[test]
+fn an_empty_fault_answers_no_body() {
+    let sb = Sb::fast();
+    let t = sb.owner();
+    sb.admin("faults", json!({"path": "/v2/images", "status": 500, "empty": true}));
+    let a = sb.get("/v2/images", &t);
+    assert_eq!((a.status, a.text.as_str()), (500, ""));
+}

@@ -7,6 +7,7 @@ pub mod id_list_input;
 pub mod image_table;
 pub mod jobs_panel;
 pub mod notices;
+pub mod offline_banner;
 pub mod sign_in_form;
 
 pub use confirm_dialog::ConfirmDialog;

@@ -18,10 +18,15 @@ pub fn use_api() -> Api {
         Callback::from(move |_| session.dispatch(SessionAction::Expired))
     };
     let current = session.current.as_ref();
+    let flavor = current.map(|s| s.flavor).unwrap_or(config.flavor);
+    let mut endpoints = endpoints(&config, current.map(|s| &s.info));
+    if flavor == ims_api::config::Flavor::Glance {
+        endpoints.image_name = "Glance";
+    }
     Api {
-        endpoints: endpoints(&config, current.map(|s| &s.info)),
+        endpoints,
         token: current.map(|s| s.info.token.clone()),
-        flavor: current.map(|s| s.flavor).unwrap_or(config.flavor),
+        flavor,
         project_id: current.map(|s| s.info.project.id.clone()).unwrap_or_default(),
         config,
         on_unauthorized,

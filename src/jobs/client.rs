@@ -6,13 +6,15 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
+use ims_api::batch::Pace;
 use ims_api::jobs::{JobKind, PairResult, TrackedJob};
-use ims_api::members::{self, MemberStatus};
+use ims_api::members::{self, Member, MemberStatus};
 use ims_api::{ApiError, ApiRequest};
 use yew::UseReducerDispatcher;
 
 use super::{Jobs, JobsAction};
 use crate::api::{now_ms, Api};
+use crate::transport;
 
 #[derive(Clone, Debug)]
 pub struct ClientCall {
@@ -49,19 +51,27 @@ fn already_done(kind: JobKind, e: &ApiError) -> Option<&'static str> {
     }
 }
 
-/// Registers the job and starts `concurrency` workers over its calls.
+/// Registers the job and starts `concurrency` workers over its calls. They share one
+/// [`Pace`]: when the service throttles, fewer calls are in flight, then more again. While
+/// the browser is offline no call starts; the workers go on by themselves when it is back.
 pub fn start_client_job(api: &Api, dispatch: &UseReducerDispatcher<Jobs>, kind: JobKind, images: Vec<String>, projects: Vec<String>, calls: Vec<ClientCall>) -> String {
     let id = format!("local-{}", js_sys::Math::random().to_bits() % 1_000_000_007);
     let job = TrackedJob::new_client(kind, id.clone(), images, projects, calls.len(), now_ms());
     dispatch.dispatch(JobsAction::Add(job));
     let queue = Rc::new(RefCell::new(calls.into_iter().collect::<VecDeque<_>>()));
+    let pace = Rc::new(RefCell::new(Pace::new(api.config.concurrency)));
     for _ in 0..api.config.concurrency {
-        let (api, dispatch, queue, id) = (api.clone(), dispatch.clone(), queue.clone(), id.clone());
+        let (api, dispatch, queue, id, pace) = (api.clone(), dispatch.clone(), queue.clone(), id.clone(), pace.clone());
         wasm_bindgen_futures::spawn_local(async move {
             loop {
+                while !(transport::online() && pace.borrow().may_start()) {
+                    TimeoutFuture::new(200).await;
+                }
                 let next = queue.borrow_mut().pop_front();
                 let Some(call) = next else { break };
-                let result = send_with_retries(&api, &call.request).await;
+                pace.borrow_mut().in_flight += 1;
+                let result = send_pair(&api, &dispatch, &id, kind, &call, &pace).await;
+                pace.borrow_mut().in_flight -= 1;
                 let (ok, message) = match result {
                     Ok(()) => (true, None),
                     Err(e) => match already_done(kind, &e) {
@@ -77,17 +87,52 @@ pub fn start_client_job(api: &Api, dispatch: &UseReducerDispatcher<Jobs>, kind: 
     id
 }
 
-async fn send_with_retries(api: &Api, req: &ApiRequest) -> Result<(), ApiError> {
-    let mut delay = 400;
-    for attempt in 0..3 {
-        match api.send(req).await {
-            Ok(_) => return Ok(()),
-            Err(e) if e.is_retryable() && attempt < 2 => {
-                TimeoutFuture::new(delay).await;
-                delay *= 3;
-            }
-            Err(e) => return Err(e),
+/// One pair's call. Outages are retried twice; throttling waits as long as the service asks
+/// (up to eight times); a write whose answer never came is looked up before it is sent again.
+async fn send_pair(api: &Api, dispatch: &UseReducerDispatcher<Jobs>, job_id: &str, kind: JobKind, call: &ClientCall, pace: &RefCell<Pace>) -> Result<(), ApiError> {
+    let (mut outages, mut throttled, mut delay) = (0, 0, 400);
+    loop {
+        while !transport::online() {
+            TimeoutFuture::new(200).await;
         }
+        let e = match api.send(&call.request).await {
+            Ok(_) => {
+                pace.borrow_mut().on_success();
+                return Ok(());
+            }
+            Err(e) => e,
+        };
+        if e.is_throttled() && throttled < 8 {
+            throttled += 1;
+            pace.borrow_mut().on_throttled();
+            let limit = pace.borrow().limit();
+            dispatch.dispatch(JobsAction::Note { id: job_id.to_string(), text: format!("The service asked to slow down: {limit} call(s) in flight now.") });
+            TimeoutFuture::new(e.retry_after_s().map_or(1000 * throttled, |s| s * 1000)).await;
+            continue;
+        }
+        if !e.is_retryable() || outages >= 2 {
+            return Err(e);
+        }
+        outages += 1;
+        if matches!(e, ApiError::Timeout { .. } | ApiError::Network { .. }) && call.request.is_write() {
+            if let Some(true) = already_holds(api, kind, call).await {
+                return Ok(());
+            }
+        }
+        TimeoutFuture::new(delay).await;
+        delay *= 3;
     }
-    unreachable!("the last attempt returns")
+}
+
+/// Whether the state `kind` aims at already holds for the pair: `None` when the look-up
+/// itself got no answer.
+async fn already_holds(api: &Api, kind: JobKind, call: &ClientCall) -> Option<bool> {
+    let found = api.json::<Member>(&members::get(&call.image_id, &call.project_id)).await;
+    match (kind, found) {
+        (JobKind::Share, Ok(_)) | (JobKind::StopSharing, Err(ApiError::Http { status: 404, .. })) => Some(true),
+        (JobKind::Accept, Ok(m)) => Some(m.status == MemberStatus::Accepted.as_str()),
+        (JobKind::Reject, Ok(m)) => Some(m.status == MemberStatus::Rejected.as_str()),
+        (_, Err(e)) if e.is_retryable() => None,
+        _ => Some(false),
+    }
 }

@@ -21,6 +21,8 @@ pub struct Jobs {
     pub ended: u64,
     /// Images touched by the jobs that ended last (for targeted refreshes).
     pub last_ended_images: Vec<String>,
+    /// Counts changes to the inbox made one image at a time.
+    pub inbox_changed: u64,
 }
 
 pub enum JobsAction {
@@ -28,6 +30,11 @@ pub enum JobsAction {
     Replace(TrackedJob),
     Record { id: String, result: PairResult, now: i64 },
     CheckAgain { id: String, now: i64 },
+    /// A line about the job's progress (throttling), shown until the next one.
+    Note { id: String, text: String },
+    /// An answer to a share changed outside any job (one image at a time): views of the
+    /// inbox, the pending badge among them, load again.
+    InboxChanged,
     ClearFinished,
 }
 
@@ -53,6 +60,8 @@ impl Reducible for Jobs {
             }
             JobsAction::Record { id, result, now } => update(&mut next, &id, &|j| j.record(result.clone(), now)),
             JobsAction::CheckAgain { id, now } => update(&mut next, &id, &|j| j.restart_polling(now)),
+            JobsAction::Note { id, text } => update(&mut next, &id, &|j| j.last_error = Some(text.clone())),
+            JobsAction::InboxChanged => next.inbox_changed += 1,
             JobsAction::ClearFinished => next.list.retain(|j| !j.state.is_final()),
         }
         if let Some(images) = ended {
@@ -73,7 +82,7 @@ impl Jobs {
             j.fail_reason = Some("interrupted by a reload: retry to send the remaining calls".into());
             j.finished_ms = Some(now);
         }
-        Jobs { list, ended: 0, last_ended_images: Vec::new() }
+        Jobs { list, ended: 0, last_ended_images: Vec::new(), inbox_changed: 0 }
     }
 }
 

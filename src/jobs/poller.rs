@@ -56,6 +56,10 @@ pub fn JobPoller() -> Html {
             let tick = Interval::new(500, move || {
                 let (list, api) = latest.borrow().clone();
                 let Some(api) = api.filter(|a| a.token.is_some()) else { return };
+                // Offline, a poll can only fail: wait, and go on when the network is back.
+                if !crate::transport::online() {
+                    return;
+                }
                 let now = now_ms();
                 for job in list.into_iter().filter(|j| matches!(j.state, JobState::Queued | JobState::Running)) {
                     let JobOrigin::Server { job_id, project_id } = job.origin.clone() else { continue };
@@ -76,7 +80,7 @@ pub fn JobPoller() -> Html {
                     drop(p);
                     let (api, dispatch, poll) = (api.clone(), dispatch.clone(), poll.clone());
                     wasm_bindgen_futures::spawn_local(async move {
-                        let answer = api.json::<JobWire>(&jobs::get(&project_id, &job_id)).await;
+                        let answer = api.json::<JobWire>(&jobs::get(&project_id, &job_id).deadline(api.config.poll_timeout_s())).await;
                         let now = now_ms();
                         let mut j = job;
                         match answer {

@@ -78,7 +78,7 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
             add_error.set(None);
             let (api, new_member, add_error, added, adding, reload, id, guard) = (api.clone(), new_member.clone(), add_error.clone(), added.clone(), adding.clone(), reload.clone(), id.clone(), add_guard.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let result = api.json::<Member>(&members::add(&id, &pid)).await;
+                let result = api.add_member(&id, &pid).await;
                 *guard.borrow_mut() = false;
                 adding.set(false);
                 match result {

@@ -120,7 +120,7 @@ pub fn SharedWithMe() -> Html {
                 vault_error.set(Some("A full-ECS image is accepted into a CBR vault: enter the vault ID.".into()));
                 return;
             }
-            let (api, error, done, reload, project_name) = (api.clone(), error.clone(), done.clone(), reload.clone(), project_name.clone());
+            let (api, error, done, reload, project_name, jobs) = (api.clone(), error.clone(), done.clone(), reload.clone(), project_name.clone(), jobs.clone());
             let v = (img.is_full_ecs() && status == MemberStatus::Accepted).then(|| vault.trim().to_string());
             wasm_bindgen_futures::spawn_local(async move {
                 let own = api.project_id.clone();
@@ -128,6 +128,7 @@ pub fn SharedWithMe() -> Html {
                     Ok(_) => {
                         done.set(Some(format!("{} is now {}.", img.display_name(), status.as_str())));
                         reload.emit(());
+                        jobs.dispatch(JobsAction::InboxChanged);
                     }
                     Err(e) => error.set(Some(explain(&e, &project_name))),
                 }

@@ -10,7 +10,7 @@ use crate::transport::{self, Endpoints};
 
 pub fn endpoints(config: &Config, info: Option<&SessionInfo>) -> Endpoints {
     let catalog = info.and_then(|i| i.image_endpoint.clone()).filter(|u| !u.is_empty());
-    Endpoints { iam: config.iam_url.clone(), image: config.image_base(catalog.as_deref()) }
+    Endpoints { iam: config.iam_url.clone(), image: config.image_base(catalog.as_deref()), image_name: "IMS", timeout_s: config.request_timeout_s }
 }
 
 pub async fn with_password(config: &Config, user: &str, password: &str, domain: &str, project: &str) -> Result<StoredSession, ApiError> {

@@ -54,3 +54,69 @@ mod tests {
         }
     }
 }
+
+/// How many native calls may be in flight: additive increase, multiplicative decrease, as
+/// TCP does. A throttled answer halves the limit; each success adds `1 / limit`, so a full
+/// round of successes adds one, up to the configured ceiling.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pace {
+    limit: f64,
+    ceiling: f64,
+    pub in_flight: usize,
+}
+
+impl Pace {
+    pub fn new(ceiling: usize) -> Self {
+        let ceiling = ceiling.max(1) as f64;
+        Self { limit: ceiling, ceiling, in_flight: 0 }
+    }
+
+    /// Calls allowed in flight now.
+    pub fn limit(&self) -> usize {
+        self.limit.floor().max(1.0) as usize
+    }
+
+    pub fn may_start(&self) -> bool {
+        self.in_flight < self.limit()
+    }
+
+    pub fn on_throttled(&mut self) {
+        self.limit = (self.limit / 2.0).max(1.0);
+    }
+
+    pub fn on_success(&mut self) {
+        self.limit = (self.limit + 1.0 / self.limit).min(self.ceiling);
+    }
+}
+
+#[cfg(test)]
+mod pace_tests {
+    use super::Pace;
+
+    #[test]
+    fn throttling_halves_down_to_one_and_successes_climb_back() {
+        let mut p = Pace::new(8);
+        assert_eq!(p.limit(), 8);
+        p.on_throttled();
+        assert_eq!(p.limit(), 4);
+        for _ in 0..5 {
+            p.on_throttled();
+        }
+        assert_eq!(p.limit(), 1);
+        p.on_success();
+        assert_eq!(p.limit(), 2);
+        for _ in 0..100 {
+            p.on_success();
+        }
+        assert_eq!(p.limit(), 8, "never past the ceiling");
+    }
+
+    #[test]
+    fn a_full_slot_count_blocks_starting() {
+        let mut p = Pace::new(2);
+        p.in_flight = 2;
+        assert!(!p.may_start());
+        p.in_flight = 1;
+        assert!(p.may_start());
+    }
+}

@@ -33,6 +33,8 @@ pub struct Config {
     pub concurrency: usize,
     /// Page size of image lists.
     pub page_size: usize,
+    /// How long any request may wait for its answer, in seconds.
+    pub request_timeout_s: u32,
     /// Embedding in a portal: off unless origins are listed.
     pub embed: Embed,
 }
@@ -58,12 +60,18 @@ impl Default for Config {
             chunk_size: 100,
             concurrency: 8,
             page_size: 500,
+            request_timeout_s: 30,
             embed: Embed::default(),
         }
     }
 }
 
 impl Config {
+    /// The deadline of a job poll: shorter than other calls, as the next poll follows anyway.
+    pub fn poll_timeout_s(&self) -> u32 {
+        self.request_timeout_s.min(10)
+    }
+
     /// The base URL of image calls. `ims_url` wins when set; a path (`/`, `/ims`) is on this
     /// site, as behind the reverse proxy, where the catalog's own endpoint is out of reach.
     /// Empty: the catalog's endpoint, else this site.
@@ -87,6 +95,7 @@ impl Config {
         c.chunk_size = c.chunk_size.clamp(1, 1000);
         c.concurrency = c.concurrency.clamp(1, 64);
         c.page_size = c.page_size.clamp(1, 1000);
+        c.request_timeout_s = c.request_timeout_s.clamp(1, 600);
         Ok(c)
     }
 }

@@ -12,8 +12,11 @@ pub enum ApiError {
     Network { detail: String },
     /// The token is missing, expired or revoked: the user must sign in again.
     Unauthorized { message: String, request_id: Option<String> },
-    /// Any other non-2xx answer.
-    Http { status: u16, code: Option<String>, message: String, request_id: Option<String> },
+    /// No answer within the deadline. For a write the outcome is unknown: it may have been done.
+    Timeout { service: String, seconds: u32, write: bool },
+    /// Any other non-2xx answer. `retry_after_s`: how long the server asked to wait (429,
+    /// IMS flow control), from its `Retry-After` header.
+    Http { status: u16, code: Option<String>, message: String, request_id: Option<String>, retry_after_s: Option<u32> },
     /// A 2xx answer whose body was not what the API documents.
     Decode { status: u16, detail: String, request_id: Option<String> },
     /// Refused before sending: the console knows the server would say no.
@@ -28,7 +31,25 @@ impl ApiError {
         if resp.status == 401 {
             return ApiError::Unauthorized { message, request_id };
         }
-        ApiError::Http { status: resp.status, code, message, request_id }
+        let retry_after_s = resp.header("retry-after").and_then(parse_retry_after);
+        ApiError::Http { status: resp.status, code, message, request_id, retry_after_s }
+    }
+
+    /// The server asked the console to slow down: HTTP 429 or IMS flow control.
+    pub fn is_throttled(&self) -> bool {
+        matches!(self, ApiError::Http { status: 429, .. }) || self.code() == Some("IMG.0060")
+    }
+
+    /// How long to wait before trying again, when the server said so.
+    pub fn retry_after_s(&self) -> Option<u32> {
+        match self {
+            ApiError::Http { retry_after_s, .. } => *retry_after_s,
+            _ => None,
+        }
+    }
+
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, ApiError::Timeout { .. })
     }
 
     pub fn status(&self) -> Option<u16> {
@@ -62,7 +83,7 @@ impl ApiError {
     /// Worth trying again unchanged: no answer, throttling, or a server-side outage.
     pub fn is_retryable(&self) -> bool {
         match self {
-            ApiError::Network { .. } => true,
+            ApiError::Network { .. } | ApiError::Timeout { .. } => true,
             ApiError::Http { status, code, .. } => {
                 matches!(status, 429 | 500 | 502 | 503 | 504) || code.as_deref() == Some("IMG.0060")
             }
@@ -75,6 +96,15 @@ impl ApiError {
         let mut text = match self {
             ApiError::Network { detail } => format!("The server could not be reached ({detail}). Check the connection and try again."),
             ApiError::Unauthorized { message, .. } => format!("Your session has ended: sign in again. ({message})"),
+            ApiError::Timeout { service, seconds, write: false } => format!("No answer from {service} in {seconds} s."),
+            ApiError::Timeout { service, seconds, write: true } => {
+                format!("No answer from {service} in {seconds} s. It may still have been carried out: check before sending it again.")
+            }
+            e @ ApiError::Http { status, code, message, .. } if e.is_throttled() => {
+                let wait = e.retry_after_s().map(|s| format!(" It asked to wait {s} s.")).unwrap_or_default();
+                let code_part = code.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
+                format!("The service asked the console to slow down.{wait} Server said: {message}{code_part} (HTTP {status})")
+            }
             ApiError::Http { status, code, message, .. } => {
                 let plain = code.as_deref().and_then(describe_code).map(str::to_string).or_else(|| status_advice(*status).map(str::to_string));
                 let code_part = code.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
@@ -96,6 +126,20 @@ impl ApiError {
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.user_message())
+    }
+}
+
+/// `Retry-After` in seconds; an HTTP date is read as "a little while" (the console has no
+/// reliable clock offset to the server), capped at ten minutes.
+pub fn parse_retry_after(value: &str) -> Option<u32> {
+    let v = value.trim();
+    if v.is_empty() {
+        return None;
+    }
+    match v.parse::<u64>() {
+        Ok(n) => Some(n.min(600) as u32),
+        Err(_) if v.contains("GMT") => Some(5),
+        Err(_) => None,
     }
 }
 
@@ -294,6 +338,29 @@ mod tests {
         assert!(ApiError::from_response(&resp(400, r#"{"error":{"code":"IMG.0060","message":"flow control"}}"#)).is_retryable());
         assert!(ApiError::Network { detail: "reset".into() }.is_retryable());
         assert!(!ApiError::from_response(&resp(403, "{}")).is_retryable());
+    }
+
+    #[test]
+    fn throttling_says_slow_down_and_carries_retry_after() {
+        let r = ApiResponse::new(429, vec![("Retry-After".into(), "7".into())], r#"{"error":{"code":"APIGW.0308","message":"Too many"}}"#);
+        let e = ApiError::from_response(&r);
+        assert!(e.is_throttled() && e.is_retryable());
+        assert_eq!(e.retry_after_s(), Some(7));
+        assert!(e.user_message().starts_with("The service asked the console to slow down. It asked to wait 7 s."), "{}", e.user_message());
+        let flow = ApiError::from_response(&ApiResponse::new(400, vec![], r#"{"error":{"code":"IMG.0060","message":"flow control"}}"#));
+        assert!(flow.is_throttled() && flow.retry_after_s().is_none());
+        assert_eq!(parse_retry_after("100000"), Some(600));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT"), Some(5));
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[test]
+    fn a_timeout_names_the_service_and_the_deadline() {
+        let e = ApiError::Timeout { service: "IMS".into(), seconds: 30, write: false };
+        assert_eq!(e.user_message(), "No answer from IMS in 30 s.");
+        assert!(e.is_retryable() && e.is_timeout());
+        let w = ApiError::Timeout { service: "IMS".into(), seconds: 30, write: true };
+        assert!(w.user_message().contains("may still have been carried out"));
     }
 
     #[test]

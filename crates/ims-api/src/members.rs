@@ -50,6 +50,12 @@ pub fn add(image_id: &str, project_id: &str) -> ApiRequest {
     ApiRequest::new(Method::Post, Service::Image, format!("/v2/images/{image_id}/members")).json(json!({"member": project_id}))
 }
 
+/// `GET /v2/images/{image_id}/members/{project_id}`: one member, to learn whether a write
+/// whose answer never came took effect.
+pub fn get(image_id: &str, project_id: &str) -> ApiRequest {
+    ApiRequest::get(Service::Image, member_path(image_id, project_id))
+}
+
 /// `GET /v2/images/{image_id}/members`.
 pub fn list(image_id: &str) -> ApiRequest {
     ApiRequest::get(Service::Image, format!("/v2/images/{image_id}/members"))

@@ -47,11 +47,13 @@ pub struct ApiRequest {
     pub content_type: Option<&'static str>,
     /// Whether the session token goes with the request.
     pub authenticated: bool,
+    /// A deadline shorter than the configured one (job polls), in seconds.
+    pub deadline_s: Option<u32>,
 }
 
 impl ApiRequest {
     pub fn new(method: Method, service: Service, path: impl Into<String>) -> Self {
-        Self { method, service, path: path.into(), headers: Vec::new(), body: None, content_type: None, authenticated: true }
+        Self { method, service, path: path.into(), headers: Vec::new(), body: None, content_type: None, authenticated: true, deadline_s: None }
     }
     pub fn get(service: Service, path: impl Into<String>) -> Self {
         Self::new(Method::Get, service, path)
@@ -69,6 +71,16 @@ impl ApiRequest {
         self
     }
     /// The full URL under `base` (a trailing slash on the base is ignored).
+    pub fn deadline(mut self, seconds: u32) -> Self {
+        self.deadline_s = Some(seconds);
+        self
+    }
+
+    /// Whether sending it twice could do it twice: anything but a read.
+    pub fn is_write(&self) -> bool {
+        self.method != Method::Get
+    }
+
     pub fn url(&self, base: &str) -> String {
         format!("{}{}", base.trim_end_matches('/'), self.path)
     }
