@@ -90,6 +90,11 @@ export function defineGlanceJourneys(target) {
   test(`[${target.name}] a token revoked in Keystone leads back to sign-in`, async () => {
     const page = await newPage(browser);
     await signIn(page, target.recipient, '/shared', target.base);
+    // Every call the page makes by itself (the inbox and the pending badge) has answered
+    // before the token is revoked: the next call is the click's, and it meets the revocation.
+    await page.getByRole('link', { name: /Shared with me/ }).locator('.badge').waitFor();
+    const inbox = page.getByRole('table', { name: 'Images shared with this project' });
+    await inbox.getByRole('row').nth(1).or(page.getByText('No pending images.')).first().waitFor();
     const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('ims-share-console.session')).info.token);
     await target.revoke(token);
     await page.getByRole('tab', { name: 'Rejected' }).click();

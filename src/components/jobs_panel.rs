@@ -24,6 +24,11 @@ pub fn JobsPanel() -> Html {
                         if j.is_client() && !j.state.is_final() {
                             <progress max="100" value={j.progress_percent().to_string()} aria-label="Progress"></progress>
                         }
+                        // Where the job stands while it is not going well: a failed check,
+                        // throttling. Said here, where the job is watched.
+                        if let (false, Some(note)) = (j.state.is_final(), &j.last_error) {
+                            <p class="hint">{ note }</p>
+                        }
                     </li>
                 }) }
             </ul>

@@ -111,6 +111,17 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
                         Err(e) => failures.push(format!("{pid}: {}", e.user_message())),
                     }
                 }
+                // Trust, then verify: a member the service said it removed but still lists is
+                // named, so the page never claims what did not happen.
+                if let Ok(list) = api.read::<MemberList>(&members::list(&id)).await {
+                    let claimed: Vec<String> = selected.iter().filter(|p| !left.contains(*p)).cloned().collect();
+                    for pid in &claimed {
+                        if list.members.iter().any(|m| &m.member_id == pid) {
+                            failures.push(format!("{pid}: the service answered as if removed, but it is still a member"));
+                            left.insert(pid.clone());
+                        }
+                    }
+                }
                 removing.set(false);
                 confirm_remove.set(false);
                 selected.set(left);

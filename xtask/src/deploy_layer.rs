@@ -55,8 +55,16 @@ fn tls_front(dir: &Path, leaf: &tls::Leaf) -> Result<Server, String> {
     Ok(s)
 }
 
+/// This program's path. If cargo rebuilt it while it runs (Trunk's hook does `cargo run -p
+/// xtask`), Linux reports the old file as "… (deleted)": the new one is at the same path.
+fn xtask_bin() -> Result<PathBuf, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let shown = exe.display().to_string();
+    Ok(PathBuf::from(shown.strip_suffix(" (deleted)").unwrap_or(&shown)))
+}
+
 fn console_nginx(port: u16, public_url: &str, dist: &Path, ca: &Path) -> Result<Server, String> {
-    let xtask = std::env::current_exe().map_err(|e| e.to_string())?;
+    let xtask = xtask_bin()?;
     let mut c = cmd(xtask.to_str().unwrap_or("xtask"));
     c.args(["nginx", "--iam", &format!("https://localhost:{TLS_FRONT_PORT}"), "--ims", &format!("http://127.0.0.1:{SANDBOX_PORT}")])
         .args(["--port", &port.to_string(), "--public-url", public_url, "--dist"])
@@ -81,7 +89,7 @@ pub fn layer() -> Result<(), String> {
     let _front = tls_front(&dir, &front_leaf)?;
     let _root = console_nginx(ROOT_PORT, "/", &dist, &ca)?;
     let _sub = console_nginx(SUBPATH_PORT, "/console/", &sub_dist, &ca)?;
-    let xtask = std::env::current_exe().map_err(|e| e.to_string())?;
+    let xtask = xtask_bin()?;
     node_tests(
         "nginx/",
         &[

@@ -13,6 +13,7 @@ pub const E2E_BIG_PORT: u16 = 18091;
 pub const E2E_SUBPATH_PORT: u16 = 18094;
 pub const UNIT_PORT: u16 = 18081;
 pub const OS_CONSOLE_PORT: u16 = 18092;
+pub const MATRIX_PORT: u16 = 18096;
 
 pub fn logs_dir() -> PathBuf {
     let d = root().join("target/test-logs");
@@ -102,6 +103,13 @@ fn run_layers(skip_openstack: bool, only: Option<Layer>) -> Result<(), String> {
                 ("E2E_SUBPATH_BASE", format!("http://127.0.0.1:{E2E_SUBPATH_PORT}/console")),
             ],
         )
+        })?;
+        layer("3b. the fault matrix (every call family x every failure)", || {
+            let config = logs_dir().join("matrix-config.json");
+            let text = r#"{"iam_url": "", "ims_url": "/", "flavor": "ims", "default_domain": "Default", "request_timeout_s": 2}"#;
+            std::fs::write(&config, text).map_err(|e| e.to_string())?;
+            let _s = sandbox(MATRIX_PORT, &["--dist", dist.to_str().unwrap_or("dist"), "--config", config.to_str().unwrap_or(""), "--job-delay-ms", "200..400"])?;
+            node_tests("matrix/", &[("E2E_BASE", format!("http://127.0.0.1:{MATRIX_PORT}"))])
         })?;
     }
     if want(Layer::Nginx) {

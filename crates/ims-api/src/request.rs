@@ -76,9 +76,10 @@ impl ApiRequest {
         self
     }
 
-    /// Whether sending it twice could do it twice: anything but a read.
+    /// Whether sending it twice could do it twice: an image-service call other than a read.
+    /// IAM's calls (issue, check, revoke a token) change nothing worth guarding.
     pub fn is_write(&self) -> bool {
-        self.method != Method::Get
+        self.method != Method::Get && self.service == Service::Image
     }
 
     pub fn url(&self, base: &str) -> String {
