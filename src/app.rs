@@ -8,6 +8,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::header::Header;
+use crate::embed::{use_embedding, EmbedBridge, Embedding};
 use crate::components::jobs_panel::JobsPanel;
 use crate::components::notices::NoticesProvider;
 use crate::components::offline_banner::OfflineBanner;
@@ -26,29 +27,60 @@ pub struct AppProps {
 
 #[component]
 pub fn App(props: &AppProps) -> Html {
+    let embedding = use_memo((), {
+        let config = props.config.clone();
+        move |_| Embedding::detect(&config)
+    });
+    use_effect_with(embedding.active, |active| {
+        if *active {
+            if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+                let _ = body.class_list().add_1("embedded");
+            }
+        }
+    });
     html! {
         <ContextProvider<Rc<Config>> context={props.config.clone()}>
-            <SessionProvider>
-                <NoticesProvider>
-                    <JobsProvider>
-                        <BrowserRouter>
-                            <Layout />
-                        </BrowserRouter>
-                    </JobsProvider>
-                </NoticesProvider>
-            </SessionProvider>
+            <ContextProvider<Embedding> context={(*embedding).clone()}>
+                <SessionProvider>
+                    <NoticesProvider>
+                        <JobsProvider>
+                            <BrowserRouter>
+                                if embedding.active { <EmbedBridge /> }
+                                <Layout />
+                            </BrowserRouter>
+                        </JobsProvider>
+                    </NoticesProvider>
+                </SessionProvider>
+            </ContextProvider<Embedding>>
         </ContextProvider<Rc<Config>>>
     }
+}
+
+/// Embedded without a sign-in of its own: the portal hands the session over.
+#[component]
+fn WaitingForPortal(props: &WaitingProps) -> Html {
+    html! {
+        <p class="waiting" role="status">{ props.text.clone() }</p>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct WaitingProps {
+    text: AttrValue,
 }
 
 #[component]
 fn Layout() -> Html {
     let session = use_session();
+    let embedding = use_embedding();
     let on_signed_in = {
         let session = session.clone();
         Callback::from(move |s: StoredSession| session.dispatch(SessionAction::SignedIn(s)))
     };
     if session.current.is_none() && session.expired.is_none() {
+        if embedding.portal_signs_in() {
+            return html! { <main id="main"><WaitingForPortal text="Waiting for the portal to sign you in…" /></main> };
+        }
         return html! { <SignInPage on_signed_in={on_signed_in} /> };
     }
     html! {
@@ -61,7 +93,13 @@ fn Layout() -> Html {
                 <Switch<Route> render={switch} />
             </main>
             <JobsPanel />
-            if let Some(hint) = session.expired.clone() {
+            if session.expired.is_some() && embedding.portal_signs_in() {
+                <div class="modal-backdrop">
+                    <div class="modal" role="dialog" aria-modal="true" aria-label="Session ended">
+                        <WaitingForPortal text="Your session has ended. Waiting for the portal to renew it: nothing you typed is lost." />
+                    </div>
+                </div>
+            } else if let Some(hint) = session.expired.clone() {
                 <div class="modal-backdrop">
                     <div class="modal" role="dialog" aria-modal="true" aria-label="Sign in again">
                         <p role="alert">{"Your session has ended. Sign in again to go on where you were: nothing you typed is lost."}</p>

@@ -165,3 +165,27 @@ async fn retry_after_reaches_the_page_across_origins() {
     assert!(e.is_throttled());
     assert_eq!(e.retry_after_s(), Some(4));
 }
+
+#[wasm_bindgen_test]
+fn a_full_session_storage_keeps_the_newest_value_in_memory() {
+    let storage = session_storage();
+    store::save("test.full", &vec!["old"]);
+    // Fill the origin's quota (about 5 MB in Chromium) to the last few bytes.
+    let mut n = 0;
+    for size in [512 * 1024, 16 * 1024, 512, 16] {
+        let chunk = "x".repeat(size);
+        while n < 2000 && storage.set_item(&format!("test.filler.{n}"), &chunk).is_ok() {
+            n += 1;
+        }
+    }
+    assert!(n < 2000, "the quota was reached");
+    assert!(storage.set_item("test.probe", "0123456789012345678901234567890123456789").is_err(), "not even 40 bytes fit");
+    store::save("test.full", &vec!["a much longer value that no longer fits"; 8]);
+    let back: Vec<String> = store::load("test.full").expect("kept");
+    assert_eq!(back.len(), 8, "the newest value, not the stored older one");
+    for i in 0..=n {
+        let _ = storage.remove_item(&format!("test.filler.{i}"));
+    }
+    store::remove("test.full");
+    assert_eq!(store::load::<Vec<String>>("test.full"), None);
+}

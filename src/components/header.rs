@@ -12,6 +12,7 @@ use crate::session::{sign_in, SessionAction};
 
 #[component]
 pub fn Header() -> Html {
+    let embedding = crate::embed::use_embedding();
     let session = use_session();
     let api = use_api();
     let now = use_now();
@@ -83,7 +84,7 @@ pub fn Header() -> Html {
         <header class="top">
             <span class="brand">{"IMS Share Console"}</span>
             <dl class="who" aria-label="Session">
-                <div><dt>{"User"}</dt><dd>{ &info.user.name }</dd></div>
+                <div class="user"><dt>{"User"}</dt><dd>{ &info.user.name }</dd></div>
                 <div><dt>{"Project"}</dt><dd data-testid="current-project">{ &info.project.name }</dd></div>
                 <div><dt>{"Session ends in"}</dt><dd class={classes!(low.then_some("warn"))}>{ describe_remaining(remaining) }</dd></div>
             </dl>
@@ -97,7 +98,8 @@ pub fn Header() -> Html {
                 <button type="button" onclick={open_switcher}>{"Switch project…"}</button>
             }
             if let Some(e) = &*switch_error { <span class="error" role="alert">{ e }</span> }
-            <button type="button" onclick={sign_out}>{"Sign out"}</button>
+            // Embedded, the portal owns the session: it signs in and out.
+            if !embedding.active { <button type="button" onclick={sign_out}>{"Sign out"}</button> }
         </header>
     }
 }

@@ -53,7 +53,10 @@ impl Reducible for Jobs {
             }
         };
         match action {
-            JobsAction::Add(job) => next.list.insert(0, job),
+            JobsAction::Add(job) => {
+                next.list.insert(0, job);
+                ims_api::jobs::prune(&mut next.list, ims_api::jobs::MAX_KEPT_JOBS);
+            }
             JobsAction::Replace(job) => {
                 let id = job.id.clone();
                 update(&mut next, &id, &|j| *j = job.clone());
@@ -77,6 +80,7 @@ impl Jobs {
     /// "retry the failed ones" sends what is missing.
     fn restore(now: i64) -> Self {
         let mut list: Vec<TrackedJob> = store::load(store::JOBS_KEY).unwrap_or_default();
+        ims_api::jobs::prune(&mut list, ims_api::jobs::MAX_KEPT_JOBS);
         for j in list.iter_mut().filter(|j| j.is_client() && !j.state.is_final()) {
             j.state = JobState::Failed;
             j.fail_reason = Some("interrupted by a reload: retry to send the remaining calls".into());

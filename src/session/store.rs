@@ -27,8 +27,11 @@ fn storage_usable() -> bool {
     !FORCE_MEMORY.with(|f| *f.borrow())
 }
 
+/// Saves to sessionStorage; when the browser refuses (blocked, or full: a quota error), the
+/// value is kept in memory for this tab instead, and wins over any older stored copy.
 pub fn save<T: Serialize>(key: &str, value: &T) {
     if storage_usable() && SessionStorage::set(key, value).is_ok() {
+        MEMORY.with(|m| m.borrow_mut().remove(key));
         return;
     }
     let Ok(text) = serde_json::to_string(value) else { return };
@@ -36,12 +39,15 @@ pub fn save<T: Serialize>(key: &str, value: &T) {
 }
 
 pub fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
+    if let Some(v) = MEMORY.with(|m| m.borrow().get(key).and_then(|t| serde_json::from_str(t).ok())) {
+        return Some(v);
+    }
     if storage_usable() {
         if let Ok(v) = SessionStorage::get::<T>(key) {
             return Some(v);
         }
     }
-    MEMORY.with(|m| m.borrow().get(key).and_then(|t| serde_json::from_str(t).ok()))
+    None
 }
 
 pub fn remove(key: &str) {

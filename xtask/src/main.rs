@@ -86,14 +86,26 @@ pub fn release_build(out: &Path, public_url: &str) -> Result<(), String> {
     Ok(())
 }
 
+const DEMO_PORT: u16 = 8080;
+const DEMO_PORTAL_PORT: u16 = 8082;
+
 fn demo() -> Result<(), String> {
     let sandbox = test::build_sandbox()?;
-    println!("\nIMS Share Console on the built-in sandbox: http://127.0.0.1:8080");
+    // The console allows the example portal to frame it; everything else is the shipped config.
+    let portal = format!("http://127.0.0.1:{DEMO_PORTAL_PORT}");
+    let config_path = test::logs_dir().join("demo-config.json");
+    let shipped = std::fs::read_to_string(root().join("static/config.json")).map_err(|e| e.to_string())?;
+    let mut config: serde_json::Value = serde_json::from_str(&shipped).map_err(|e| e.to_string())?;
+    config["embed"] = serde_json::json!({"allowed_origins": [portal]});
+    std::fs::write(&config_path, config.to_string()).map_err(|e| e.to_string())?;
+    let _portal = test::static_server(DEMO_PORTAL_PORT, &root().join("e2e/portal"))?;
+    println!("\nIMS Share Console on the built-in sandbox: http://127.0.0.1:{DEMO_PORT}");
+    println!("The same console embedded in an example portal (another origin): {portal}/?console=http://127.0.0.1:{DEMO_PORT}/");
     println!("Demo sign-in (domain Default):");
     println!("  owner   / Owner-Pass-1   project acme-images (owns the images; may also switch to acme-dev)");
     println!("  dev     / Dev-Pass-1     project acme-dev    (has images shared with it)");
     println!("  tester  / Test-Pass-1    project acme-test");
     println!("Stop with Ctrl-C.\n");
     let dist = root().join("dist");
-    proc::run(proc::cmd(sandbox.to_str().unwrap_or("ims-sandbox")).args(["--port", "8080", "--dist"]).arg(dist))
+    proc::run(proc::cmd(sandbox.to_str().unwrap_or("ims-sandbox")).args(["--port", &DEMO_PORT.to_string(), "--cors-origin", &portal, "--config"]).arg(&config_path).arg("--dist").arg(dist))
 }

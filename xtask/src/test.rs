@@ -14,6 +14,9 @@ pub const E2E_SUBPATH_PORT: u16 = 18094;
 pub const UNIT_PORT: u16 = 18081;
 pub const OS_CONSOLE_PORT: u16 = 18092;
 pub const MATRIX_PORT: u16 = 18096;
+pub const EMBED_PORTAL_PORT: u16 = 18097;
+pub const EMBED_CONSOLE_PORT: u16 = 18098;
+pub const EMBED_FOREIGN_PORT: u16 = 18099;
 
 pub fn logs_dir() -> PathBuf {
     let d = root().join("target/test-logs");
@@ -35,6 +38,19 @@ pub fn sandbox(port: u16, extra: &[&str]) -> Result<Server, String> {
     let mut c = cmd(bin.to_str().unwrap_or("ims-sandbox"));
     c.args(["--port", &port.to_string()]).args(extra);
     let s = spawn("sandbox", &mut c, &logs_dir().join(format!("sandbox-{port}.log")))?;
+    wait_port(port, Duration::from_secs(20))?;
+    Ok(s)
+}
+
+/// Plain static files on another origin (the example portal), with Python's own server:
+/// no headers of the console's, as a portal would have its own.
+pub fn static_server(port: u16, dir: &std::path::Path) -> Result<Server, String> {
+    if !port_free(port) {
+        return Err(format!("port {port} is busy: stop what runs there and try again"));
+    }
+    let mut c = cmd("python3");
+    c.args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"]).arg(dir);
+    let s = spawn("static server", &mut c, &logs_dir().join(format!("static-{port}.log")))?;
     wait_port(port, Duration::from_secs(20))?;
     Ok(s)
 }
@@ -110,6 +126,23 @@ fn run_layers(skip_openstack: bool, only: Option<Layer>) -> Result<(), String> {
             std::fs::write(&config, text).map_err(|e| e.to_string())?;
             let _s = sandbox(MATRIX_PORT, &["--dist", dist.to_str().unwrap_or("dist"), "--config", config.to_str().unwrap_or(""), "--job-delay-ms", "200..400"])?;
             node_tests("matrix/", &[("E2E_BASE", format!("http://127.0.0.1:{MATRIX_PORT}"))])
+        })?;
+        layer("3c. embedded in a portal on another origin", || {
+            let portal = format!("http://127.0.0.1:{EMBED_PORTAL_PORT}");
+            let config = logs_dir().join("embed-config.json");
+            let text = format!(r#"{{"iam_url": "", "ims_url": "/", "flavor": "ims", "default_domain": "Default", "embed": {{"allowed_origins": ["{portal}"]}}}}"#);
+            std::fs::write(&config, text).map_err(|e| e.to_string())?;
+            let _console = sandbox(EMBED_CONSOLE_PORT, &["--dist", dist.to_str().unwrap_or("dist"), "--config", config.to_str().unwrap_or(""), "--cors-origin", &portal, "--job-delay-ms", "200..400"])?;
+            let _portal = static_server(EMBED_PORTAL_PORT, &root().join("e2e/portal"))?;
+            let _foreign = static_server(EMBED_FOREIGN_PORT, &root().join("e2e/portal"))?;
+            node_tests(
+                "embed/",
+                &[
+                    ("E2E_BASE", format!("http://127.0.0.1:{EMBED_CONSOLE_PORT}")),
+                    ("PORTAL_BASE", portal.clone()),
+                    ("FOREIGN_BASE", format!("http://127.0.0.1:{EMBED_FOREIGN_PORT}")),
+                ],
+            )
         })?;
     }
     if want(Layer::Nginx) {

@@ -161,6 +161,8 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(10_000))]
+
         #[test]
         fn never_panics_and_offsets_point_at_tokens(s in "\\PC{0,200}") {
             for t in parse_project_ids(&s, Some(A)) {

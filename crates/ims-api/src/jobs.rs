@@ -232,6 +232,24 @@ impl TrackedJob {
     }
 }
 
+/// At most this many jobs are kept (in the tab and in sessionStorage).
+pub const MAX_KEPT_JOBS: usize = 200;
+
+/// Keeps every unfinished job and the newest finished ones, `cap` in all, in their order
+/// (newest first), so a long session stays small and fast.
+pub fn prune(list: &mut Vec<TrackedJob>, cap: usize) {
+    let unfinished = list.iter().filter(|j| !j.state.is_final() && j.state != JobState::GaveUp).count();
+    let mut room = cap.saturating_sub(unfinished);
+    list.retain(|j| {
+        if !j.state.is_final() && j.state != JobState::GaveUp {
+            return true;
+        }
+        let keep = room > 0;
+        room = room.saturating_sub(1);
+        keep
+    });
+}
+
 pub fn next_poll_delay_ms(attempts: u32) -> u32 {
     if attempts < 10 {
         1000
@@ -261,6 +279,29 @@ fn parse_results(entities: Option<&Value>) -> Vec<PairResult> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod prune_tests {
+    use super::*;
+
+    fn job(n: usize, state: JobState) -> TrackedJob {
+        let mut j = TrackedJob::new_server(JobKind::Share, format!("job-{n}"), "p".into(), vec![], vec![], 0);
+        j.state = state;
+        j
+    }
+
+    #[test]
+    fn five_hundred_jobs_keep_the_unfinished_and_the_newest() {
+        let mut list: Vec<TrackedJob> = (0..500).map(|n| job(n, if n % 100 == 7 { JobState::Running } else { JobState::Succeeded })).collect();
+        prune(&mut list, MAX_KEPT_JOBS);
+        assert_eq!(list.len(), MAX_KEPT_JOBS);
+        assert_eq!(list.iter().filter(|j| j.state == JobState::Running).count(), 5, "no unfinished job is dropped");
+        let n = |j: &TrackedJob| j.id.trim_start_matches("job-").parse::<usize>().unwrap();
+        assert_eq!(n(&list[0]), 0, "the newest stay");
+        assert!(list.windows(2).all(|w| n(&w[0]) < n(&w[1])), "in their order");
+        assert!(list.iter().filter(|j| j.state != JobState::Running).all(|j| n(j) < 200), "the oldest finished go first");
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod batch;
 pub mod config;
 pub mod csp;
+pub mod embed;
 pub mod error;
 pub mod ids;
 pub mod images;

@@ -1,0 +1,67 @@
+// Offline and back: job polling and parallel batches pause behind a visible banner and go on
+// by themselves when the network returns, with nothing lost and nothing sent twice.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, USERS, launch, newPage, signIn, reset, seed, admin, countRequests } from '../lib/harness.mjs';
+
+let browser;
+let ids;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); await admin(BASE, 'settings', { glance_mode: false }).catch(() => {}); });
+beforeEach(async () => { await reset(); ids = await seed(); });
+
+const banner = (page) => page.getByRole('status').filter({ hasText: 'You are offline.' });
+const notices = (page) => page.getByRole('status', { name: 'Notices' });
+
+test('job polling waits behind the offline banner and finishes the job once back online', async () => {
+  const page = await newPage(browser);
+  await signIn(page, USERS.owner);
+  await page.getByLabel('Select debian-12-hardened', { exact: true }).check();
+  await page.getByRole('button', { name: /Share 1 selected/ }).click();
+  const form = page.getByRole('form', { name: /Share \d+ image/ });
+  await form.getByLabel('Project IDs to share with').fill(ids.projects['acme-dev']);
+  const shares = countRequests(page, 'POST', '/v1/cloudimages/members');
+  await form.getByRole('button', { name: 'Share', exact: true }).click();
+  await form.getByText(/Started 1 share job/).waitFor();
+
+  await page.context().setOffline(true);
+  await banner(page).waitFor();
+  const polls = countRequests(page, 'GET', '/jobs/');
+  // Stay offline across several poll ticks (the poller ticks every 500 ms): a fetch made now
+  // could only fail, and none is made.
+  await page.waitForFunction(() => new Promise((r) => setTimeout(() => r(true), 2500)));
+  assert.equal(polls.n, 0, 'no poll while offline');
+  assert.equal(await page.getByRole('complementary', { name: 'Job activity' }).getByText('Succeeded').count(), 0);
+
+  await page.context().setOffline(false);
+  await banner(page).waitFor({ state: 'detached' });
+  await notices(page).getByText(/Share job for 1 image\(s\) succeeded/).waitFor();
+  assert.equal(shares.n, 1, 'the share was sent once');
+  assert.deepEqual(page.errors, []);
+});
+
+test('a parallel native batch pauses while offline and completes every pair once when back', async () => {
+  await admin(BASE, 'settings', { glance_mode: true });
+  const page = await newPage(browser);
+  await signIn(page, USERS.owner);
+  // Images already shared (Glance visibility "shared"), to projects not yet members.
+  const images = ['shared-pending-dev', 'shared-rejected-dev'];
+  const projects = [ids.projects['acme-test'], ids.projects['partner-prod']];
+  for (const n of images) await page.getByLabel(`Select ${n}`, { exact: true }).check();
+  await page.getByRole('button', { name: /Share 2 selected/ }).click();
+  const form = page.getByRole('form', { name: /Share \d+ image/ });
+  await form.getByLabel('Project IDs to share with').fill(projects.join('\n'));
+  const adds = countRequests(page, 'POST', '/members');
+  // Offline before the batch starts: no pair may be sent until the network is back.
+  await page.context().setOffline(true);
+  await banner(page).waitFor();
+  await form.getByRole('button', { name: 'Share', exact: true }).click();
+  await page.waitForFunction(() => new Promise((r) => setTimeout(() => r(true), 1500)));
+  assert.equal(adds.n, 0, 'nothing is sent while offline');
+  await page.context().setOffline(false);
+  await notices(page).getByText(/Share job for 2 image\(s\) succeeded/).waitFor();
+  assert.equal(adds.n, 4, 'every pair sent exactly once');
+  const s = await seed();
+  for (const n of images) for (const p of projects) assert.equal(s.images[n].members[p], 'pending', `${n} → ${p}`);
+  await admin(BASE, 'settings', { glance_mode: false });
+});
