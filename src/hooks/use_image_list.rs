@@ -26,9 +26,10 @@ pub fn use_image_list(api: &Api, scope: Option<ListScope>, refresh: u64) -> (Use
     {
         let state = state.clone();
         let api = api.clone();
-        // Keyed on whether there is a token, not on its value: signing in again to the same
-        // project reloads in place instead of starting from an empty list.
-        use_effect_with((scope, api.token.is_some(), api.flavor, *generation, refresh), move |(scope, _, _, gen, _)| {
+        // Keyed on whether there is a token and on the project, not on the token's value:
+        // signing in again to the same project keeps the list in place, while a switch to
+        // another project lists that project's images.
+        use_effect_with((scope, api.token.is_some(), api.project_id.clone(), api.flavor, *generation, refresh), move |(scope, _, _, _, gen, _)| {
             let cancelled = std::rc::Rc::new(std::cell::Cell::new(false));
             if let (Some(scope), true) = (scope.clone(), api.token.is_some()) {
                 let gen = *gen;
