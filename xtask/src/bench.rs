@@ -81,3 +81,31 @@ pub fn share_benchmark() -> Result<(), String> {
     }
     proc::run(&mut c)
 }
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Which {
+    Share,
+    Start,
+}
+
+const START_SANDBOX_PORT: u16 = 18190;
+const START_NGINX_PORT: u16 = 18191;
+
+/// Cold start of the release build: served by the sandbox over HTTP/1.1, and by the shipped
+/// nginx config over TLS + HTTP/2 with brotli.
+pub fn start_benchmark() -> Result<(), String> {
+    let dist = root().join("dist");
+    let _sandbox = sandbox(START_SANDBOX_PORT, &["--dist", dist.to_str().unwrap_or("dist")])?;
+    let xtask = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut c = cmd(xtask.to_str().unwrap_or("xtask"));
+    let upstream = format!("http://127.0.0.1:{START_SANDBOX_PORT}");
+    c.args(["nginx", "--iam", &upstream, "--ims", &upstream, "--port", &START_NGINX_PORT.to_string(), "--dist"]).arg(&dist);
+    let _nginx = proc::spawn("nginx", &mut c, &crate::test::logs_dir().join("bench-nginx.log"))?;
+    proc::wait_port(START_NGINX_PORT, std::time::Duration::from_secs(30))?;
+    println!("cold start: navigation to a visible password field, fresh context, median of 7, interleaved");
+    proc::run(cmd("node").current_dir(root().join("e2e")).args([
+        "bench/start-bench.mjs",
+        &format!("sandbox-http1.1={upstream}/images"),
+        &format!("nginx-tls-h2-brotli=https://127.0.0.1:{START_NGINX_PORT}/images"),
+    ]))
+}

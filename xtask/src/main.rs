@@ -44,8 +44,12 @@ enum Command {
         #[arg(long, value_enum)]
         only: Option<test::Layer>,
     },
-    /// Share 10 images x 20 projects on real Glance through the console, beside the raw-HTTP floor.
-    Bench,
+    /// Benchmarks: `share` (default) shares 10 images x 20 projects on real Glance through the
+    /// console beside the raw-HTTP floor; `start` times the cold start, direct and through nginx.
+    Bench {
+        #[arg(value_enum, default_value = "share")]
+        what: bench::Which,
+    },
     /// Serve a release build with the shipped nginx config (TLS, HTTP/2) in front of IAM and IMS.
     Nginx(nginx::Args),
     /// Release tarball: dist/ with precompressed files, the nginx config, a config.json template, DEPLOY.md.
@@ -61,7 +65,8 @@ fn main() {
         Command::Build => setup::all().and_then(|_| build()),
         Command::Demo => setup::all().and_then(|_| build()).and_then(|_| demo()),
         Command::Test { skip_openstack, only } => test::all(skip_openstack, only),
-        Command::Bench => bench::share_benchmark(),
+        Command::Bench { what: bench::Which::Share } => bench::share_benchmark(),
+        Command::Bench { what: bench::Which::Start } => setup::all().and_then(|_| build()).and_then(|_| bench::start_benchmark()),
         Command::Nginx(args) => nginx::run(&args),
         Command::Package(args) => setup::all().and_then(|_| package::run(&args).map(|_| ())),
         Command::FinishDist => dist::finish_from_trunk_env(),

@@ -30,3 +30,38 @@ pub fn print(dist: &Path) -> Result<(), String> {
     println!("  {:<48} {:>10} {:>10} {:>10}", "total", kb(sum(&|r| Some(r.1))), kb(sum(&|r| r.2)), kb(sum(&|r| r.3)));
     Ok(())
 }
+
+/// Bytes a first visit downloads, brotli-compressed as nginx serves them: index.html and
+/// every file it references (boot script, JS glue, wasm, stylesheet), largest first.
+pub fn first_load(dist: &Path) -> Result<Vec<(String, u64)>, String> {
+    let html = std::fs::read_to_string(dist.join("index.html")).map_err(|e| format!("{}: {e}", dist.display()))?;
+    let mut files = vec!["index.html".to_string()];
+    for attr in ["src=\"", "href=\""] {
+        for part in html.split(attr).skip(1) {
+            let url = part.split('"').next().unwrap_or_default();
+            let name = url.rsplit('/').next().unwrap_or_default().to_string();
+            if !name.is_empty() && dist.join(&name).is_file() && !files.contains(&name) {
+                files.push(name);
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for f in files {
+        let br = compressed("brotli", &["-q", "11", "-c"], &dist.join(&f)).ok_or_else(|| format!("brotli could not compress {f}"))?;
+        rows.push((f, br));
+    }
+    rows.sort_by(|a, b| b.1.cmp(&a.1));
+    Ok(rows)
+}
+
+/// Fails when the first load is over `budget` bytes (brotli), naming what it is made of.
+pub fn check_budget(dist: &Path, budget: u64) -> Result<(), String> {
+    let rows = first_load(dist)?;
+    let total: u64 = rows.iter().map(|r| r.1).sum();
+    let table: Vec<String> = rows.iter().map(|(n, b)| format!("  {n:<48} {b:>8} B")).collect();
+    println!("first load, brotli: {total} B of a {budget} B budget\n{}", table.join("\n"));
+    if total > budget {
+        return Err(format!("the first load is {total} B brotli, over the {budget} B budget; the top contributors are above (cargo install twiggy, then `twiggy top` on the wasm, for what is inside)"));
+    }
+    Ok(())
+}

@@ -14,6 +14,9 @@ pub const E2E_SUBPATH_PORT: u16 = 18094;
 pub const UNIT_PORT: u16 = 18081;
 pub const OS_CONSOLE_PORT: u16 = 18092;
 pub const MATRIX_PORT: u16 = 18096;
+/// What a first visit may download (brotli): a guard against growth. It stands at today's
+/// size plus a little; the goal is well below (see docs/size.md).
+pub const SIZE_BUDGET_BYTES: u64 = 250_000;
 pub const EMBED_PORTAL_PORT: u16 = 18097;
 pub const EMBED_CONSOLE_PORT: u16 = 18098;
 pub const EMBED_FOREIGN_PORT: u16 = 18099;
@@ -100,6 +103,7 @@ fn run_layers(skip_openstack: bool, only: Option<Layer>) -> Result<(), String> {
     }
     if want(Layer::Browser) || want(Layer::E2e) {
         layer("release build", build)?;
+        layer("size budget of the first load", || crate::sizes::check_budget(&root().join("dist"), SIZE_BUDGET_BYTES))?;
     }
     if want(Layer::Browser) {
         layer("2. browser unit tests (wasm-bindgen-test, headless Chromium)", browser_unit)?;
