@@ -155,7 +155,7 @@ const FAMILIES = [
     act: (page) => page.getByRole('button', { name: 'Accept 1 selected' }).click(),
     near: (page) => page.getByRole('tabpanel').getByRole('alert'),
     kept: async (page) => assert.equal(await page.getByLabel('Select shared-accepted-dev').isChecked(), true),
-    retry: (page) => page.getByRole('button', { name: 'Accept 1 selected' }).click(),
+    retry: (page) => page.getByRole('tabpanel').getByRole('alert').getByRole('button', { name: 'Retry' }).click(),
     done: (page) => notices(page).getByText(/Accept job for 1 image\(s\) succeeded/),
   },
   {

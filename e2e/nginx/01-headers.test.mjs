@@ -56,7 +56,7 @@ function assertSecurityHeaders(h, where) {
 
 /** The hashed assets index.html loads: boot script, glue JS, wasm, stylesheet. */
 function assetsOf(html, prefix) {
-  const refs = [...html.matchAll(/(?:href|src)="([^"]+)"/g)].map((m) => m[1]).filter((u) => /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/.test(u));
+  const refs = [...html.matchAll(/(?:href|src)="([^"]+)"/g)].map((m) => m[1]).filter((u) => /-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css)$/.test(u));
   const unique = [...new Set(refs)];
   for (const u of unique) assert.ok(u.startsWith(`${prefix}/`), `${u} is under ${prefix}/`);
   return unique.map((u) => u.slice(prefix.length));

@@ -24,13 +24,14 @@ pub fn config_text(state: &AppState) -> Option<String> {
     std::fs::read_to_string(path).ok()
 }
 
-/// Trunk names hashed assets `<name>-<16 hex>[_bg].<ext>`; the boot script follows suit.
+/// Trunk names hashed assets `<name>-<hash>[_bg].<ext>`, the hash being a u64 in hex (up to
+/// 16 digits: leading zeros are dropped); the boot script follows suit.
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let Some((stem, ext)) = file.rsplit_once('.') else { return false };
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     let hash = stem.rsplit_once('-').map(|(_, h)| h).unwrap_or_default();
-    matches!(ext, "js" | "css" | "wasm") && hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    matches!(ext, "js" | "css" | "wasm") && (8..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn is_api(path: &str) -> bool {
@@ -67,6 +68,7 @@ mod tests {
         assert!(is_hashed_asset("/ims-share-console-0123456789abcdef_bg.wasm"));
         assert!(is_hashed_asset("/console/style-0123456789abcdef.css"));
         assert!(is_hashed_asset("/boot-0123456789abcdef.js"));
+        assert!(is_hashed_asset("/ims-share-console-f9b443d8f3ddb16_bg.wasm"), "15 digits: a leading zero dropped");
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/config.json"));
         assert!(!is_hashed_asset("/images"));

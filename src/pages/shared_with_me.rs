@@ -70,10 +70,12 @@ pub fn SharedWithMe() -> Html {
     let chosen: Vec<Image> = images.iter().filter(|i| selected.contains(&i.id)).cloned().collect();
     let needs_vault = api.is_ims() && chosen.iter().any(Image::is_full_ecs);
 
+    // The batch answer that failed last, so its error can offer to send it again.
+    let last_failed = use_state(|| None::<(Vec<String>, MemberStatus)>);
     // One entry point for every answer: the vault check, the double-click guard, errors.
     let run = {
-        let (api, jobs, busy, error, done, vault, vault_error, selected, project_name) =
-            (api.clone(), jobs.clone(), busy.clone(), error.clone(), done.clone(), vault.clone(), vault_error.clone(), selected.clone(), project_name.clone());
+        let (api, jobs, busy, error, done, vault, vault_error, selected, project_name, last_failed) =
+            (api.clone(), jobs.clone(), busy.clone(), error.clone(), done.clone(), vault.clone(), vault_error.clone(), selected.clone(), project_name.clone(), last_failed.clone());
         let all: Vec<Image> = images.clone();
         Callback::from(move |(ids, status): (Vec<String>, MemberStatus)| {
             let full_ecs = api.is_ims() && all.iter().any(|i| ids.contains(&i.id) && i.is_full_ecs());
@@ -90,10 +92,11 @@ pub fn SharedWithMe() -> Html {
             error.set(None);
             done.set(None);
             let v = (status == MemberStatus::Accepted && full_ecs).then(|| vault.trim().to_string());
-            let (api, jobs, busy, error, done, selected, guard, project_name) =
-                (api.clone(), jobs.clone(), busy.clone(), error.clone(), done.clone(), selected.clone(), guard.clone(), project_name.clone());
+            let (api, jobs, busy, error, done, selected, guard, project_name, last_failed) =
+                (api.clone(), jobs.clone(), busy.clone(), error.clone(), done.clone(), selected.clone(), guard.clone(), project_name.clone(), last_failed.clone());
+            last_failed.set(None);
             wasm_bindgen_futures::spawn_local(async move {
-                let result = answer(&api, &jobs, ids, status, v).await;
+                let result = answer(&api, &jobs, ids.clone(), status, v).await;
                 *guard.borrow_mut() = false;
                 busy.set(false);
                 match result {
@@ -101,9 +104,20 @@ pub fn SharedWithMe() -> Html {
                         done.set(Some(m));
                         selected.set(HashSet::new());
                     }
-                    Err(e) => error.set(Some(explain(&e, &project_name))),
+                    Err(e) => {
+                        error.set(Some(explain(&e, &project_name)));
+                        last_failed.set(Some((ids, status)));
+                    }
                 }
             });
+        })
+    };
+    let retry_last = {
+        let (run, last_failed) = (run.clone(), last_failed.clone());
+        Callback::from(move |_| {
+            if let Some(last) = (*last_failed).clone() {
+                run.emit(last);
+            }
         })
     };
     let selected_ids: Vec<String> = chosen.iter().map(|i| i.id.clone()).collect();
@@ -114,12 +128,15 @@ pub fn SharedWithMe() -> Html {
     };
     // One image, native call: accept, reject or back to pending.
     let single = {
-        let (api, error, done, reload, project_name, vault, vault_error) = (api.clone(), error.clone(), done.clone(), reload.clone(), project_name.clone(), vault.clone(), vault_error.clone());
+        let (api, error, done, reload, project_name, vault, vault_error, last_failed) =
+            (api.clone(), error.clone(), done.clone(), reload.clone(), project_name.clone(), vault.clone(), vault_error.clone(), last_failed.clone());
         Callback::from(move |(img, status): (Image, MemberStatus)| {
             if status == MemberStatus::Accepted && img.is_full_ecs() && api.is_ims() && vault.trim().is_empty() {
                 vault_error.set(Some("A full-ECS image is accepted into a CBR vault: enter the vault ID.".into()));
                 return;
             }
+            // The row's own button sends a one-image answer again; no batch retry applies.
+            last_failed.set(None);
             let (api, error, done, reload, project_name, jobs) = (api.clone(), error.clone(), done.clone(), reload.clone(), project_name.clone(), jobs.clone());
             let v = (img.is_full_ecs() && status == MemberStatus::Accepted).then(|| vault.trim().to_string());
             wasm_bindgen_futures::spawn_local(async move {
@@ -232,7 +249,11 @@ pub fn SharedWithMe() -> Html {
                         if let Some(e) = &*vault_error { <p class="field-error" role="alert">{ e }</p> }
                     </div>
                 }
-                if let Some(e) = &*error { <p class="error" role="alert">{ e }</p> }
+                if let Some(e) = &*error {
+                    <p class="error" role="alert">{ e }
+                        if last_failed.is_some() { {" "}<button type="button" onclick={retry_last.clone()} disabled={*busy}>{"Retry"}</button> }
+                    </p>
+                }
                 if let Some(m) = &*done { <p class="success" role="status">{ m }</p> }
                 <table aria-label="Images shared with this project">
                     <thead><tr>

@@ -15,6 +15,7 @@ pub mod ids;
 pub mod images;
 pub mod jobs;
 pub mod members;
+pub mod plan;
 pub mod quota;
 pub mod request;
 pub mod time;

@@ -1,0 +1,369 @@
+//! Share plans: a CSV or JSON file that says, row by row, which image should be shared with
+//! which project, read, checked line by line, and compared with the members that exist. Also
+//! the CSV writing the exports use. Pure: the browser reads the file and fetches the members.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::ids::{is_image_id, is_project_id};
+
+/// The largest plan file read, in bytes.
+pub const MAX_PLAN_BYTES: usize = 10 * 1024 * 1024;
+
+/// What one row asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wanted {
+    Shared,
+    NotShared,
+}
+
+/// A row as written, with its line in the file (1-based).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanRow {
+    pub line: usize,
+    pub image: String,
+    pub project: String,
+    pub state: String,
+}
+
+/// What is wrong with a row, in words for the person who wrote the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowProblem {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Names the plan may use: images of the project, projects the user knows.
+#[derive(Clone, Debug, Default)]
+pub struct Names {
+    /// (image ID, image name)
+    pub images: Vec<(String, String)>,
+    /// (project ID, project name)
+    pub projects: Vec<(String, String)>,
+    /// The signed-in project: sharing with it is refused by the service.
+    pub own_project: String,
+}
+
+/// The plan compared with what exists.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PlanDiff {
+    /// (image ID, project ID) pairs to share.
+    pub add: Vec<(String, String)>,
+    /// (image ID, project ID) pairs to stop sharing.
+    pub remove: Vec<(String, String)>,
+    pub unchanged: usize,
+    pub invalid: Vec<RowProblem>,
+}
+
+/// Reads the file's bytes: CSV (a header row with `image`, `project`, `state`; `#` comment
+/// lines) or JSON (an array of objects with those keys).
+///
+/// # Errors
+/// The file as a whole cannot be read: too large, not UTF-8 (with the line), no header, not
+/// JSON of that shape. Row-level problems are not errors here: they come back from [`diff`].
+pub fn read(bytes: &[u8]) -> Result<Vec<PlanRow>, String> {
+    if bytes.len() > MAX_PLAN_BYTES {
+        return Err(format!("The file is {:.1} MB; a plan may be at most 10 MB.", bytes.len() as f64 / 1_048_576.0));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+            return Err(format!("Line {line} is not UTF-8 text: save the file as UTF-8 (CSV UTF-8 in spreadsheets)."));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim_start().starts_with('[') {
+        read_json(text)
+    } else {
+        read_csv(text)
+    }
+}
+
+fn read_json(text: &str) -> Result<Vec<PlanRow>, String> {
+    let rows: Vec<serde_json::Value> = serde_json::from_str(text).map_err(|e| format!("The JSON is not valid at line {}: {e}", e.line()))?;
+    let field = |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or_default().trim().to_string();
+    Ok(rows
+        .iter()
+        .enumerate()
+        .map(|(i, v)| PlanRow { line: i + 1, image: field(v, "image"), project: field(v, "project"), state: field(v, "state") })
+        .collect())
+}
+
+fn read_csv(text: &str) -> Result<Vec<PlanRow>, String> {
+    let mut header: Option<(usize, usize, usize)> = None;
+    let mut rows = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let trimmed = raw.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let cells = split_csv_line(raw);
+        match header {
+            None => {
+                let find = |name: &str| cells.iter().position(|c| c.trim().eq_ignore_ascii_case(name));
+                match (find("image"), find("project"), find("state")) {
+                    (Some(a), Some(b), Some(c)) => header = Some((a, b, c)),
+                    _ => {
+                        return Err(format!(
+                            "Line {line} should be the header with the columns image, project and state; it has: {}.",
+                            cells.iter().map(|c| c.trim()).collect::<Vec<_>>().join(", ")
+                        ))
+                    }
+                }
+            }
+            Some((a, b, c)) => {
+                let cell = |n: usize| cells.get(n).map(|s| s.trim().to_string()).unwrap_or_default();
+                rows.push(PlanRow { line, image: cell(a), project: cell(b), state: cell(c) });
+            }
+        }
+    }
+    if header.is_none() {
+        return Err("The file has no header row (image, project, state).".into());
+    }
+    Ok(rows)
+}
+
+/// One CSV line: commas, double quotes around fields that hold them, `""` for a quote.
+fn split_csv_line(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            ('"', true) => quoted = false,
+            ('"', false) if cur.trim().is_empty() => {
+                cur.clear();
+                quoted = true;
+            }
+            (',', false) | (';', false) => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+/// A field for a CSV file, quoted when it has to be.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', ';', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// A CSV document: the header, then the rows, CRLF-terminated as spreadsheets expect.
+pub fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = header.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(",");
+    out.push_str("\r\n");
+    for r in rows {
+        out.push_str(&r.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn resolve_image(text: &str, by_name: &HashMap<String, Vec<String>>, ids: &HashSet<String>) -> Result<String, String> {
+    let lower = text.to_ascii_lowercase();
+    if is_image_id(&lower) {
+        return if ids.contains(&lower) { Ok(lower) } else { Err(format!("image {text} is not one of this project's images")) };
+    }
+    match by_name.get(text).map(Vec::as_slice) {
+        Some([one]) => Ok(one.clone()),
+        Some(many) if many.len() > 1 => Err(format!("{} images are named {text}: use the image ID", many.len())),
+        _ if text.is_empty() => Err("the image is missing".into()),
+        _ => Err(format!("no image is named {text} (names must match exactly)")),
+    }
+}
+
+fn resolve_project(text: &str, names: &Names) -> Result<String, String> {
+    let lower = text.to_ascii_lowercase();
+    if is_project_id(&lower) {
+        return if lower == names.own_project { Err("this is your own project: an image cannot be shared with its owner".into()) } else { Ok(lower) };
+    }
+    if text.is_empty() {
+        return Err("the project is missing".into());
+    }
+    let found: Vec<&String> = names.projects.iter().filter(|(_, n)| n == text).map(|(id, _)| id).collect();
+    match found.as_slice() {
+        [one] if **one == names.own_project => Err("this is your own project: an image cannot be shared with its owner".into()),
+        [one] => Ok((*one).clone()),
+        [] => Err(format!("{text} is neither a project ID (32 hex characters) nor a project name you know")),
+        many => Err(format!("{} projects are named {text}: use the project ID", many.len())),
+    }
+}
+
+fn wanted(state: &str) -> Result<Wanted, String> {
+    match state.to_ascii_lowercase().as_str() {
+        "shared" => Ok(Wanted::Shared),
+        "not-shared" | "not shared" | "unshared" => Ok(Wanted::NotShared),
+        "" => Err("the state is missing (shared or not-shared)".into()),
+        other => Err(format!("the state {other} is neither shared nor not-shared")),
+    }
+}
+
+/// Checks every row and compares the plan with `members` (image ID → member project IDs).
+/// A pair named twice with the same state counts once; with opposite states, the later row
+/// is refused.
+pub fn diff(rows: &[PlanRow], names: &Names, members: &HashMap<String, HashSet<String>>) -> PlanDiff {
+    let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
+    for (id, name) in &names.images {
+        by_name.entry(name.clone()).or_default().push(id.to_ascii_lowercase());
+    }
+    let ids: HashSet<String> = names.images.iter().map(|(id, _)| id.to_ascii_lowercase()).collect();
+    let mut seen: HashMap<(String, String), (Wanted, usize)> = HashMap::new();
+    let mut out = PlanDiff::default();
+    for row in rows {
+        let checked = resolve_image(&row.image, &by_name, &ids)
+            .and_then(|i| resolve_project(&row.project, names).map(|p| (i, p)))
+            .and_then(|(i, p)| wanted(&row.state).map(|w| (i, p, w)));
+        let (image, project, want) = match checked {
+            Ok(x) => x,
+            Err(message) => {
+                out.invalid.push(RowProblem { line: row.line, message });
+                continue;
+            }
+        };
+        match seen.get(&(image.clone(), project.clone())) {
+            Some((w, _)) if *w == want => continue,
+            Some((_, first)) => {
+                out.invalid.push(RowProblem { line: row.line, message: format!("contradicts line {first} for the same image and project") });
+                continue;
+            }
+            None => {
+                seen.insert((image.clone(), project.clone()), (want, row.line));
+            }
+        }
+        let is_member = members.get(&image).is_some_and(|m| m.contains(&project));
+        match (want, is_member) {
+            (Wanted::Shared, false) => out.add.push((image, project)),
+            (Wanted::NotShared, true) => out.remove.push((image, project)),
+            _ => out.unchanged += 1,
+        }
+    }
+    out
+}
+
+/// Groups pairs for IMS batch calls: images that go to exactly the same projects travel in
+/// one call (then cut into chunks of projects by the caller).
+pub fn group_for_batch(pairs: &[(String, String)]) -> Vec<(Vec<String>, Vec<String>)> {
+    let mut by_image: Vec<(String, Vec<String>)> = Vec::new();
+    for (img, proj) in pairs {
+        match by_image.iter_mut().find(|(i, _)| i == img) {
+            Some((_, ps)) => ps.push(proj.clone()),
+            None => by_image.push((img.clone(), vec![proj.clone()])),
+        }
+    }
+    let mut groups: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    for (img, mut projects) in by_image {
+        projects.sort();
+        projects.dedup();
+        match groups.iter_mut().find(|(_, ps)| *ps == projects) {
+            Some((imgs, _)) => imgs.push(img),
+            None => groups.push((vec![img], projects)),
+        }
+    }
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const IMG_A: &str = "d164b5df-1bc3-4c3f-893e-3e471fd16e64";
+    const IMG_B: &str = "0b8b0c8e-7a1d-4d0c-9f2b-1f1f1f1f1f1f";
+    const DEV: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const TEST: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    const OWN: &str = "cccccccccccccccccccccccccccccccc";
+
+    fn names() -> Names {
+        Names {
+            images: vec![(IMG_A.into(), "debian-12".into()), (IMG_B.into(), "ubuntu-24".into())],
+            projects: vec![(DEV.into(), "acme-dev".into()), (TEST.into(), "acme-test".into()), (OWN.into(), "acme-images".into())],
+            own_project: OWN.into(),
+        }
+    }
+
+    #[test]
+    fn csv_with_comments_any_column_order_and_quotes_is_read_with_line_numbers() {
+        let text = "# plan for the golden image\nstate,image,project\nshared,debian-12,acme-dev\n\n\"not-shared\",\"ubuntu-24\",\"acme-test\"\n";
+        let rows = read(text.as_bytes()).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[0].line, rows[0].image.as_str(), rows[0].project.as_str(), rows[0].state.as_str()), (3, "debian-12", "acme-dev", "shared"));
+        assert_eq!(rows[1].line, 5);
+    }
+
+    #[test]
+    fn whole_file_problems_are_said_plainly() {
+        assert!(read(b"img,proj\n").unwrap_err().contains("header with the columns image, project and state"));
+        assert!(read(b"# only a comment\n").unwrap_err().contains("no header row"));
+        assert!(read(b"image,project,state\nshared,\xff\xfe,x\n").unwrap_err().starts_with("Line 2 is not UTF-8"));
+        assert!(read(&vec![b' '; MAX_PLAN_BYTES + 1]).unwrap_err().contains("at most 10 MB"));
+        assert!(read(b"[{\"image\": 1,}]").unwrap_err().contains("JSON is not valid"));
+    }
+
+    #[test]
+    fn json_plans_are_read() {
+        let rows = read(br#"[{"image":"debian-12","project":"acme-dev","state":"shared"}]"#).unwrap();
+        assert_eq!(rows, vec![PlanRow { line: 1, image: "debian-12".into(), project: "acme-dev".into(), state: "shared".into() }]);
+    }
+
+    #[test]
+    fn the_diff_sorts_rows_into_add_remove_unchanged_and_invalid() {
+        let rows = read(
+            format!(
+                "image,project,state\ndebian-12,acme-dev,shared\n{IMG_A},{TEST},shared\nubuntu-24,acme-dev,not-shared\nubuntu-24,{TEST},not-shared\n\
+                 centos,acme-dev,shared\ndebian-12,12345,shared\ndebian-12,acme-images,shared\ndebian-12,acme-dev,maybe\ndebian-12,acme-dev,not-shared\ndebian-12,acme-dev,shared\n"
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+        let members: HashMap<String, HashSet<String>> = [(IMG_A.to_string(), [TEST.to_string()].into()), (IMG_B.to_string(), [DEV.to_string()].into())].into();
+        let d = diff(&rows, &names(), &members);
+        assert_eq!(d.add, vec![(IMG_A.to_string(), DEV.to_string())]);
+        assert_eq!(d.remove, vec![(IMG_B.to_string(), DEV.to_string())]);
+        assert_eq!(d.unchanged, 2, "already shared with test; ubuntu not shared with test");
+        let lines: Vec<usize> = d.invalid.iter().map(|p| p.line).collect();
+        assert_eq!(lines, vec![6, 7, 8, 9, 10]);
+        assert!(d.invalid[0].message.contains("no image is named centos"));
+        assert!(d.invalid[1].message.contains("neither a project ID"));
+        assert!(d.invalid[2].message.contains("your own project"));
+        assert!(d.invalid[3].message.contains("neither shared nor not-shared"));
+        assert!(d.invalid[4].message.contains("contradicts line 2"));
+    }
+
+    #[test]
+    fn batch_groups_join_images_with_the_same_projects() {
+        let pairs = vec![("a".into(), "p".into()), ("b".into(), "q".into()), ("b".into(), "p".into()), ("a".into(), "q".into()), ("c".into(), "p".into())];
+        let g = group_for_batch(&pairs);
+        assert_eq!(g, vec![(vec!["a".to_string(), "b".to_string()], vec!["p".to_string(), "q".to_string()]), (vec!["c".to_string()], vec!["p".to_string()])]);
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        assert_eq!(csv(&["image", "name"], &[vec!["x".into(), "a, \"b\"".into()]]), "image,name\r\nx,\"a, \"\"b\"\"\"\r\n");
+        let back = split_csv_line("x,\"a, \"\"b\"\"\"");
+        assert_eq!(back, vec!["x".to_string(), "a, \"b\"".to_string()]);
+    }
+
+    #[test]
+    fn ten_thousand_rows_diff_at_once() {
+        let mut text = String::from("image,project,state\n");
+        let mut projects = Vec::new();
+        for n in 0..5000 {
+            let p = format!("{n:032x}");
+            text.push_str(&format!("debian-12,{p},shared\nubuntu-24,{p},not-shared\n"));
+            projects.push((p, format!("p{n}")));
+        }
+        let rows = read(text.as_bytes()).unwrap();
+        let names = Names { projects, ..names() };
+        let d = diff(&rows, &names, &HashMap::new());
+        assert_eq!((d.add.len(), d.remove.len(), d.unchanged, d.invalid.len()), (5000, 0, 5000, 0));
+    }
+}
