@@ -5,6 +5,7 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod download;
 pub mod embed;
 pub mod hooks;
 pub mod jobs;

@@ -6,6 +6,7 @@ pub mod header;
 pub mod id_list_input;
 pub mod image_table;
 pub mod jobs_panel;
+pub mod members_export;
 pub mod notices;
 pub mod offline_banner;
 pub mod sign_in_form;

@@ -70,6 +70,13 @@ fn job_row(j: &TrackedJob, now: i64, jobs: &crate::jobs::JobsHandle, retry: &Cal
         let (retry, job) = (retry.clone(), j.clone());
         Callback::from(move |_| retry.emit(job.clone()))
     };
+    let export_results = {
+        let job = j.clone();
+        Callback::from(move |_| {
+            let name = format!("job-{}-results.csv", job.id);
+            let _ = crate::download::save_text(&name, "text/csv", &ims_api::export::job_results_csv(&job));
+        })
+    };
     let can_retry = j.is_client() && j.state.is_final() && (!j.failed_pairs().is_empty() || !missing_pairs(j).is_empty());
     html! {
         <tr key={j.id.clone()} class={format!("job-state-{}", j.state.label().to_lowercase().replace([' ', '?'], ""))}>
@@ -100,6 +107,9 @@ fn job_row(j: &TrackedJob, now: i64, jobs: &crate::jobs::JobsHandle, retry: &Cal
                             </li>
                         }) }
                     </ul>
+                    if !j.results.is_empty() {
+                        <button type="button" onclick={export_results}>{"Export results as CSV"}</button>
+                    }
                 </details>
                 if j.state == JobState::GaveUp { <button type="button" onclick={check_again}>{"Check again"}</button> }
                 if can_retry { <button type="button" onclick={retry_this}>{"Retry the failed ones"}</button> }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod csp;
 pub mod embed;
 pub mod error;
+pub mod export;
 pub mod ids;
 pub mod images;
 pub mod jobs;

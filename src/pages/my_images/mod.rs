@@ -12,6 +12,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::components::image_table::{sort_images, ImageTable, SortKey};
+use crate::components::members_export::MembersExport;
 use crate::components::ErrorView;
 use crate::hooks::{use_api, use_image_list};
 use share_form::ShareForm;
@@ -108,6 +109,7 @@ pub fn MyImages() -> Html {
                 <button type="button" class="primary" disabled={chosen.is_empty()} onclick={open(Panel::Share)}>{ format!("Share {} selected…", chosen.len()) }</button>
                 <button type="button" disabled={chosen.is_empty()} onclick={open(Panel::Stop)}>{ format!("Stop sharing {} selected…", chosen.len()) }</button>
             </div>
+            <MembersExport images={if chosen.is_empty() { list.images.clone() } else { chosen.clone() }} />
             if *panel == Panel::Share && !chosen.is_empty() {
                 <ShareForm images={chosen.clone()} on_close={close.clone()} text={share_text.clone()} />
             }

@@ -1,0 +1,68 @@
+// Exports: the members of the selected images (or of all) as CSV and JSON, with project
+// names where the user knows them, and a job's results as CSV.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { USERS, launch, newPage, signIn, reset, seed } from '../lib/harness.mjs';
+
+let browser;
+let ids;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+beforeEach(async () => { await reset(); ids = await seed(); });
+
+async function download(page, click) {
+  const [file] = await Promise.all([page.waitForEvent('download'), click()]);
+  return { name: file.suggestedFilename(), text: await readFile(await file.path(), 'utf8') };
+}
+
+test('the members of the selected images export as CSV, named where known', async () => {
+  const page = await newPage(browser);
+  await signIn(page, USERS.owner);
+  await page.getByLabel('Select shared-to-many', { exact: true }).check();
+  await page.getByLabel('Select shared-accepted-dev', { exact: true }).check();
+  const { name, text } = await download(page, () => page.getByRole('button', { name: 'Export members of 2 image(s) as CSV' }).click());
+  assert.equal(name, 'image-members.csv');
+  const lines = text.trim().split('\r\n');
+  assert.equal(lines[0], 'image_id,image_name,project_id,project_name,status,created,updated');
+  assert.equal(lines.length, 1 + 3 + 2);
+  const many = ids.images['shared-to-many'].id;
+  const dev = ids.projects['acme-dev'];
+  assert.ok(lines.some((l) => l.startsWith(`${many},shared-to-many,${dev},acme-dev,accepted,`)), 'the owner knows acme-dev by name');
+  assert.ok(lines.some((l) => l.startsWith(`${many},shared-to-many,${ids.projects['partner-prod']},,pending,`)), 'an unknown project has no name');
+  await page.getByTestId('export-outcome').filter({ hasText: 'Exported 5 member(s) of 2 image(s) to image-members.csv.' }).waitFor();
+});
+
+test('with nothing selected, every image\'s members export as JSON', async () => {
+  const page = await newPage(browser);
+  await signIn(page, USERS.owner);
+  const s = await seed();
+  const expected = Object.values(s.images).filter((i) => i.owner === ids.projects['acme-images'] || i.owner === 'acme-images')
+    .reduce((n, i) => n + Object.keys(i.members ?? {}).length, 0);
+  const { name, text } = await download(page, () => page.getByRole('button', { name: 'as JSON' }).click());
+  assert.equal(name, 'image-members.json');
+  const rows = JSON.parse(text);
+  assert.ok(rows.length > 0);
+  assert.equal(rows.length, expected);
+  assert.deepEqual(Object.keys(rows[0]), ['image_id', 'image_name', 'project_id', 'project_name', 'status', 'created', 'updated']);
+});
+
+test('a job\'s results export as CSV', async () => {
+  const page = await newPage(browser);
+  await signIn(page, USERS.owner);
+  await page.getByLabel('Select debian-12-hardened', { exact: true }).check();
+  await page.getByRole('button', { name: /Share 1 selected/ }).click();
+  const form = page.getByRole('form', { name: /Share \d+ image/ });
+  await form.getByLabel('Project IDs to share with').fill(`${ids.projects['acme-dev']}\n${ids.projects['acme-test']}`);
+  await form.getByRole('button', { name: 'Share', exact: true }).click();
+  await page.getByRole('status', { name: 'Notices' }).getByText(/Share job for 1 image\(s\) succeeded/).waitFor();
+  await page.getByRole('link', { name: /^Jobs/ }).click();
+  const row = page.getByRole('table', { name: 'Jobs' }).getByRole('row').nth(1);
+  await row.getByText(/result\(s\)/).click();
+  const { name, text } = await download(page, () => row.getByRole('button', { name: 'Export results as CSV' }).click());
+  assert.match(name, /^job-.+-results\.csv$/);
+  const lines = text.trim().split('\r\n');
+  assert.equal(lines[0], 'job,job_id,image_id,project_id,result,message');
+  assert.ok(lines.length >= 2);
+  assert.ok(lines.slice(1).every((l) => l.startsWith('Share,') && l.includes(',ok,')));
+});
