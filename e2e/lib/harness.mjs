@@ -85,3 +85,12 @@ export function countRequests(page, method, pathPart) {
 export async function rowFor(page, name) {
   return page.getByRole('row').filter({ has: page.getByRole('checkbox', { name: `Select ${name}`, exact: true }) });
 }
+
+/** Selects `names` on My images, opens the share form and types `projects` into it. */
+export async function openShareForm(page, names, projects = []) {
+  for (const n of names) await page.getByLabel(`Select ${n}`, { exact: true }).check();
+  await page.getByRole('button', { name: new RegExp(`Share ${names.length} selected`) }).click();
+  const form = page.getByRole('form', { name: /Share \d+ image/ });
+  if (projects.length) await form.getByLabel('Project IDs to share with').fill(projects.join('\n'));
+  return form;
+}

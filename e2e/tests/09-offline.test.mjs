@@ -2,7 +2,7 @@
 // by themselves when the network returns, with nothing lost and nothing sent twice.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, USERS, launch, newPage, signIn, reset, seed, admin, countRequests } from '../lib/harness.mjs';
+import { BASE, USERS, launch, newPage, signIn, openShareForm, reset, seed, admin, countRequests } from '../lib/harness.mjs';
 
 let browser;
 let ids;
@@ -16,10 +16,7 @@ const notices = (page) => page.getByRole('status', { name: 'Notices' });
 test('job polling waits behind the offline banner and finishes the job once back online', async () => {
   const page = await newPage(browser);
   await signIn(page, USERS.owner);
-  await page.getByLabel('Select debian-12-hardened', { exact: true }).check();
-  await page.getByRole('button', { name: /Share 1 selected/ }).click();
-  const form = page.getByRole('form', { name: /Share \d+ image/ });
-  await form.getByLabel('Project IDs to share with').fill(ids.projects['acme-dev']);
+  const form = await openShareForm(page, ['debian-12-hardened'], [ids.projects['acme-dev']]);
   const shares = countRequests(page, 'POST', '/v1/cloudimages/members');
   await form.getByRole('button', { name: 'Share', exact: true }).click();
   await form.getByText(/Started 1 share job/).waitFor();
@@ -47,10 +44,7 @@ test('a parallel native batch pauses while offline and completes every pair once
   // Images already shared (Glance visibility "shared"), to projects not yet members.
   const images = ['shared-pending-dev', 'shared-rejected-dev'];
   const projects = [ids.projects['acme-test'], ids.projects['partner-prod']];
-  for (const n of images) await page.getByLabel(`Select ${n}`, { exact: true }).check();
-  await page.getByRole('button', { name: /Share 2 selected/ }).click();
-  const form = page.getByRole('form', { name: /Share \d+ image/ });
-  await form.getByLabel('Project IDs to share with').fill(projects.join('\n'));
+  const form = await openShareForm(page, images, projects);
   const adds = countRequests(page, 'POST', '/members');
   // Offline before the batch starts: no pair may be sent until the network is back.
   await page.context().setOffline(true);

@@ -3,7 +3,7 @@
 // the job says the service asked to slow down.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, USERS, launch, newPage, signIn, reset, seed, admin, fault } from '../lib/harness.mjs';
+import { BASE, USERS, launch, newPage, signIn, openShareForm, reset, seed, admin, fault } from '../lib/harness.mjs';
 
 let browser;
 let ids;
@@ -16,10 +16,7 @@ test('a throttled native batch waits, slows down and completes every pair once',
   await signIn(page, USERS.owner);
   const images = ['shared-pending-dev', 'shared-rejected-dev'];
   const projects = [ids.projects['acme-test'], ids.projects['partner-prod']];
-  for (const n of images) await page.getByLabel(`Select ${n}`, { exact: true }).check();
-  await page.getByRole('button', { name: /Share 2 selected/ }).click();
-  const form = page.getByRole('form', { name: /Share \d+ image/ });
-  await form.getByLabel('Project IDs to share with').fill(projects.join('\n'));
+  const form = await openShareForm(page, images, projects);
   const answers = [];
   page.on('response', (r) => { if (r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/members')) answers.push(r.status()); });
   await fault({ method: 'POST', path: '/v2/images/*/members', status: 429, retry_after: 1, count: 2 });

@@ -3,7 +3,7 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { USERS, launch, newPage, signIn, reset, seed } from '../lib/harness.mjs';
+import { USERS, launch, newPage, signIn, openShareForm, reset, seed } from '../lib/harness.mjs';
 
 let browser;
 let ids;
@@ -50,10 +50,7 @@ test('with nothing selected, every image\'s members export as JSON', async () =>
 test('a job\'s results export as CSV', async () => {
   const page = await newPage(browser);
   await signIn(page, USERS.owner);
-  await page.getByLabel('Select debian-12-hardened', { exact: true }).check();
-  await page.getByRole('button', { name: /Share 1 selected/ }).click();
-  const form = page.getByRole('form', { name: /Share \d+ image/ });
-  await form.getByLabel('Project IDs to share with').fill(`${ids.projects['acme-dev']}\n${ids.projects['acme-test']}`);
+  const form = await openShareForm(page, ['debian-12-hardened'], [ids.projects['acme-dev'], ids.projects['acme-test']]);
   await form.getByRole('button', { name: 'Share', exact: true }).click();
   await page.getByRole('status', { name: 'Notices' }).getByText(/Share job for 1 image\(s\) succeeded/).waitFor();
   await page.getByRole('link', { name: /^Jobs/ }).click();
