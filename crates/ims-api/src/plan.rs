@@ -62,7 +62,7 @@ pub struct PlanDiff {
 /// JSON of that shape. Row-level problems are not errors here: they come back from [`diff`].
 pub fn read(bytes: &[u8]) -> Result<Vec<PlanRow>, String> {
     if bytes.len() > MAX_PLAN_BYTES {
-        return Err(format!("The file is {:.1} MB; a plan may be at most 10 MB.", bytes.len() as f64 / 1_048_576.0));
+        return Err(format!("The file is {} MB; a plan may be at most 10 MB.", bytes.len().div_ceil(1_048_576)));
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
