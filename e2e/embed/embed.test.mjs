@@ -118,3 +118,20 @@ test('no message the console sends ever contains a token', async () => {
   for (const t of issued) assert.ok(!text.includes(t), 'a token leaked into a message');
   assert.ok(msgs.every((m) => !('token' in m)));
 });
+
+test('with sign_in kept as a fallback, the framed console offers its own sign-in, and no sign-out', async () => {
+  const page = await newPage(browser);
+  const fallback = process.env.FALLBACK_BASE;
+  await page.goto(`${PORTAL}/?console=${encodeURIComponent(`${fallback}/images`)}&iam=${encodeURIComponent(fallback)}&handover=off`);
+  const frame = page.frameLocator('#console');
+  await frame.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await frame.getByLabel('User name').fill('dev');
+  await frame.getByLabel('Password', { exact: true }).fill('Dev-Pass-1');
+  await frame.getByLabel('Domain (account)').fill('Default');
+  await frame.getByLabel('Project (name or ID)').fill('acme-dev');
+  await frame.getByRole('button', { name: 'Sign in' }).click();
+  await frame.getByTestId('current-project').filter({ hasText: 'acme-dev' }).waitFor();
+  assert.equal(await frame.getByRole('button', { name: 'Sign out' }).count(), 0, 'embedded: the portal owns sign-out');
+  const msgs = await received(page);
+  assert.deepEqual(msgs[0], { type: 'ims-console:ready' }, 'it still asks the portal first');
+});

@@ -20,6 +20,7 @@ pub const SIZE_BUDGET_BYTES: u64 = 260_000;
 pub const EMBED_PORTAL_PORT: u16 = 18097;
 pub const EMBED_CONSOLE_PORT: u16 = 18098;
 pub const EMBED_FOREIGN_PORT: u16 = 18099;
+pub const EMBED_FALLBACK_PORT: u16 = 18100;
 
 pub fn logs_dir() -> PathBuf {
     let d = root().join("target/test-logs");
@@ -137,6 +138,11 @@ fn run_layers(skip_openstack: bool, only: Option<Layer>) -> Result<(), String> {
             let text = format!(r#"{{"iam_url": "", "ims_url": "/", "flavor": "ims", "default_domain": "Default", "embed": {{"allowed_origins": ["{portal}"]}}}}"#);
             std::fs::write(&config, text).map_err(|e| e.to_string())?;
             let _console = sandbox(EMBED_CONSOLE_PORT, &["--dist", dist.to_str().unwrap_or("dist"), "--config", config.to_str().unwrap_or(""), "--cors-origin", &portal, "--job-delay-ms", "200..400"])?;
+            // The same, keeping the console's own sign-in as a fallback.
+            let fallback = logs_dir().join("embed-fallback-config.json");
+            let text = format!(r#"{{"iam_url": "", "ims_url": "/", "flavor": "ims", "default_domain": "Default", "embed": {{"allowed_origins": ["{portal}"], "sign_in": true}}}}"#);
+            std::fs::write(&fallback, text).map_err(|e| e.to_string())?;
+            let _fallback = sandbox(EMBED_FALLBACK_PORT, &["--dist", dist.to_str().unwrap_or("dist"), "--config", fallback.to_str().unwrap_or(""), "--cors-origin", &portal])?;
             let _portal = static_server(EMBED_PORTAL_PORT, &root().join("e2e/portal"))?;
             let _foreign = static_server(EMBED_FOREIGN_PORT, &root().join("e2e/portal"))?;
             node_tests(
@@ -145,6 +151,7 @@ fn run_layers(skip_openstack: bool, only: Option<Layer>) -> Result<(), String> {
                     ("E2E_BASE", format!("http://127.0.0.1:{EMBED_CONSOLE_PORT}")),
                     ("PORTAL_BASE", portal.clone()),
                     ("FOREIGN_BASE", format!("http://127.0.0.1:{EMBED_FOREIGN_PORT}")),
+                    ("FALLBACK_BASE", format!("http://127.0.0.1:{EMBED_FALLBACK_PORT}")),
                 ],
             )
         })?;
