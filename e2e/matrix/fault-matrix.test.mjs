@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { BASE, USERS, launch, newPage, signIn, reset, seed, fault, clearFaults } from '../lib/harness.mjs';
+import { BASE, USERS, launch, newPage, signIn, openShareForm, reset, seed, fault, clearFaults } from '../lib/harness.mjs';
 
 const FAULTS = [
   ['401', { status: 401 }],
@@ -55,12 +55,6 @@ after(async () => { await browser?.close(); });
 const notices = (page) => page.getByRole('status', { name: 'Notices' });
 const signInDialog = (page) => page.getByRole('dialog', { name: 'Sign in again' });
 const inboxRow = (page, name) => page.getByRole('table', { name: 'Images shared with this project' }).getByRole('row').filter({ hasText: name });
-
-async function openShareForm(page, image) {
-  await page.getByLabel(`Select ${image}`, { exact: true }).check();
-  await page.getByRole('button', { name: /Share 1 selected/ }).click();
-  return page.getByRole('form', { name: /Share \d+ image/ });
-}
 
 async function tokenFor(who) {
   const r = await fetch(`${BASE}/v3/auth/tokens`, {
@@ -122,7 +116,7 @@ const FAMILIES = [
   {
     name: 'quota', method: 'GET', path: '/v1/cloudimages/quota', write: false,
     async prepare(page) { await signIn(page, USERS.owner); },
-    async act(page, ctx) { ctx.form = await openShareForm(page, 'debian-12-hardened'); },
+    async act(page, ctx) { ctx.form = await openShareForm(page, ['debian-12-hardened']); },
     near: (page, ctx) => ctx.form.getByText(/The member quota could not be read/),
     retry: async (page, ctx) => {
       await ctx.form.getByRole('button', { name: 'Close' }).click();
@@ -136,7 +130,7 @@ const FAMILIES = [
     name: 'batch share', method: 'POST', path: '/v1/cloudimages/members', write: true,
     async prepare(page, ctx) {
       await signIn(page, USERS.owner);
-      ctx.form = await openShareForm(page, 'debian-12-hardened');
+      ctx.form = await openShareForm(page, ['debian-12-hardened']);
       await ctx.form.getByLabel('Project IDs to share with').fill(ids.projects['acme-dev']);
     },
     act: (page, ctx) => ctx.form.getByRole('button', { name: 'Share', exact: true }).click(),
@@ -181,7 +175,7 @@ const FAMILIES = [
     name: 'job poll', method: 'GET', path: '/v1/*/jobs/*', write: false, reloadsAfterSignIn: true,
     async prepare(page, ctx) {
       await signIn(page, USERS.owner);
-      ctx.form = await openShareForm(page, 'debian-12-hardened');
+      ctx.form = await openShareForm(page, ['debian-12-hardened']);
       await ctx.form.getByLabel('Project IDs to share with').fill(ids.projects['acme-dev']);
     },
     act: (page, ctx) => ctx.form.getByRole('button', { name: 'Share', exact: true }).click(),

@@ -3,7 +3,7 @@
 // same build under /console/.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, USERS, launch, newPage, signIn, reset, seed } from '../lib/harness.mjs';
+import { BASE, USERS, launch, newPage, signIn, openShareForm, reset, seed } from '../lib/harness.mjs';
 
 const ADMIN = process.env.SANDBOX_BASE;
 const SUB = process.env.NGINX_SUBPATH_BASE;
@@ -31,10 +31,7 @@ test('signing in through nginx runs over HTTP/2 and lists the images', async () 
 test('a share through nginx is sent, watched to success and recorded by the service', async () => {
   const page = await newPage(browser);
   await signIn(page, USERS.owner, '/images', BASE);
-  for (const n of ['debian-12-hardened', 'ubuntu-24.04-base']) await page.getByLabel(`Select ${n}`, { exact: true }).check();
-  await page.getByRole('button', { name: /Share 2 selected/ }).click();
-  const form = page.getByRole('form', { name: /Share \d+ image/ });
-  await form.getByLabel('Project IDs to share with').fill(ids.projects['acme-dev']);
+  const form = await openShareForm(page, ['debian-12-hardened', 'ubuntu-24.04-base'], [ids.projects['acme-dev']]);
   await form.getByRole('button', { name: 'Share', exact: true }).click();
   await page.getByRole('status', { name: 'Notices' }).getByText(/Share job for 2 image\(s\) succeeded/).waitFor();
   const s = await seed(ADMIN);
@@ -45,10 +42,7 @@ test('a share through nginx is sent, watched to success and recorded by the serv
 test('the recipient accepts through nginx', async () => {
   const owner = await newPage(browser);
   await signIn(owner, USERS.owner, '/images', BASE);
-  await owner.getByLabel('Select fedora-40-ci', { exact: true }).check();
-  await owner.getByRole('button', { name: /Share 1 selected/ }).click();
-  const form = owner.getByRole('form', { name: /Share \d+ image/ });
-  await form.getByLabel('Project IDs to share with').fill(ids.projects['acme-test']);
+  const form = await openShareForm(owner, ['fedora-40-ci'], [ids.projects['acme-test']]);
   await form.getByRole('button', { name: 'Share', exact: true }).click();
   await owner.getByRole('status', { name: 'Notices' }).getByText(/Share job for 1 image\(s\) succeeded/).waitFor();
 

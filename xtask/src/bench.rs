@@ -96,7 +96,7 @@ const START_NGINX_PORT: u16 = 18191;
 pub fn start_benchmark() -> Result<(), String> {
     let dist = root().join("dist");
     let _sandbox = sandbox(START_SANDBOX_PORT, &["--dist", dist.to_str().unwrap_or("dist")])?;
-    let xtask = std::env::current_exe().map_err(|e| e.to_string())?;
+    let xtask = crate::deploy_layer::xtask_bin()?;
     let mut c = cmd(xtask.to_str().unwrap_or("xtask"));
     let upstream = format!("http://127.0.0.1:{START_SANDBOX_PORT}");
     c.args(["nginx", "--iam", &upstream, "--ims", &upstream, "--port", &START_NGINX_PORT.to_string(), "--dist"]).arg(&dist);

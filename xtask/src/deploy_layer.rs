@@ -57,7 +57,7 @@ fn tls_front(dir: &Path, leaf: &tls::Leaf) -> Result<Server, String> {
 
 /// This program's path. If cargo rebuilt it while it runs (Trunk's hook does `cargo run -p
 /// xtask`), Linux reports the old file as "… (deleted)": the new one is at the same path.
-fn xtask_bin() -> Result<PathBuf, String> {
+pub fn xtask_bin() -> Result<PathBuf, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let shown = exe.display().to_string();
     Ok(PathBuf::from(shown.strip_suffix(" (deleted)").unwrap_or(&shown)))
