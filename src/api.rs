@@ -24,7 +24,10 @@ pub struct Api {
 
 impl PartialEq for Api {
     fn eq(&self, other: &Self) -> bool {
-        self.token == other.token && self.endpoints == other.endpoints && self.flavor == other.flavor && Rc::ptr_eq(&self.config, &other.config)
+        self.token == other.token
+            && self.endpoints == other.endpoints
+            && self.flavor == other.flavor
+            && Rc::ptr_eq(&self.config, &other.config)
     }
 }
 
@@ -35,7 +38,9 @@ impl Api {
 
     /// Sends once; a non-2xx answer is an error.
     pub async fn send(&self, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
-        let result = transport::send(&self.endpoints, self.token.as_deref(), req).await.and_then(ApiResponse::ok);
+        let result = transport::send(&self.endpoints, self.token.as_deref(), req)
+            .await
+            .and_then(ApiResponse::ok);
         if let Err(e) = &result {
             if e.is_unauthorized() && req.authenticated {
                 self.on_unauthorized.emit(());
@@ -71,10 +76,15 @@ impl Api {
     /// did not come (deadline, dropped connection) the member is looked up, and if it is there
     /// that is the result. A 409 says as much already and is shown as it is.
     pub async fn add_member(&self, image_id: &str, project_id: &str) -> Result<Member, ApiError> {
-        let first = self.json::<Member>(&members::add(image_id, project_id)).await;
+        let first = self
+            .json::<Member>(&members::add(image_id, project_id))
+            .await;
         match first {
             Err(e) if matches!(e, ApiError::Timeout { .. } | ApiError::Network { .. }) => {
-                match self.json::<Member>(&members::get(image_id, project_id)).await {
+                match self
+                    .json::<Member>(&members::get(image_id, project_id))
+                    .await
+                {
                     Ok(m) => Ok(m),
                     Err(_) => Err(e),
                 }

@@ -8,13 +8,14 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::header::Header;
-use crate::embed::{use_embedding, EmbedBridge, Embedding};
 use crate::components::jobs_panel::JobsPanel;
 use crate::components::notices::NoticesProvider;
 use crate::components::offline_banner::OfflineBanner;
 use crate::components::sign_in_form::SignInForm;
+use crate::embed::{use_embedding, EmbedBridge, Embedding};
 use crate::hooks::{use_api, use_image_list};
 use crate::jobs::{use_jobs, JobsProvider};
+use crate::names::NamesProvider;
 use crate::pages::sign_in::SignInPage;
 use crate::routes::{switch, Route};
 use crate::session::context::{use_session, SessionProvider, StoredSession};
@@ -33,7 +34,10 @@ pub fn App(props: &AppProps) -> Html {
     });
     use_effect_with(embedding.active, |active| {
         if *active {
-            if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            if let Some(body) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.body())
+            {
                 let _ = body.class_list().add_1("embedded");
             }
         }
@@ -44,10 +48,12 @@ pub fn App(props: &AppProps) -> Html {
                 <SessionProvider>
                     <NoticesProvider>
                         <JobsProvider>
-                            <BrowserRouter>
-                                if embedding.active { <EmbedBridge /> }
-                                <Layout />
-                            </BrowserRouter>
+                            <NamesProvider>
+                                <BrowserRouter>
+                                    if embedding.active { <EmbedBridge /> }
+                                    <Layout />
+                                </BrowserRouter>
+                            </NamesProvider>
                         </JobsProvider>
                     </NoticesProvider>
                 </SessionProvider>
@@ -115,11 +121,17 @@ fn Layout() -> Html {
 fn Nav() -> Html {
     let api = use_api();
     let jobs = use_jobs();
-    let scope = api.token.as_ref().map(|_| ListScope::SharedWithMe { member_status: "pending".into() });
+    let scope = api.token.as_ref().map(|_| ListScope::SharedWithMe {
+        member_status: "pending".into(),
+    });
     // Reloads when a job ends and when one image's answer changes, so the badge agrees with
     // the inbox after every kind of answer.
     let (pending, _) = use_image_list(&api, scope, jobs.ended + jobs.inbox_changed);
-    let count = pending.images.iter().filter(|i| i.owner.as_deref() != Some(api.project_id.as_str())).count();
+    let count = pending
+        .images
+        .iter()
+        .filter(|i| i.owner.as_deref() != Some(api.project_id.as_str()))
+        .count();
     let badge = (!pending.loading && pending.error.is_none()).then_some(count);
     let running = jobs.list.iter().filter(|j| !j.state.is_final()).count();
     html! {
@@ -127,6 +139,7 @@ fn Nav() -> Html {
             <ul>
                 <li><NavLink to={Route::Images} label="My images" /></li>
                 <li><NavLink to={Route::Shared} label="Shared with me" badge={badge} badge_label="pending" /></li>
+                <li><NavLink to={Route::Plan} label="Share plan" /></li>
                 <li><NavLink to={Route::Jobs} label="Jobs" badge={(running > 0).then_some(running)} badge_label="running" /></li>
                 <li><NavLink to={Route::Settings} label="Settings" /></li>
             </ul>
@@ -147,7 +160,9 @@ struct NavLinkProps {
 #[component]
 fn NavLink(props: &NavLinkProps) -> Html {
     let current = use_route::<Route>();
-    let active = current.as_ref() == Some(&props.to) || (props.to == Route::Images && matches!(current, Some(Route::Home | Route::Image { .. })));
+    let active = current.as_ref() == Some(&props.to)
+        || (props.to == Route::Images
+            && matches!(current, Some(Route::Home | Route::Image { .. })));
     html! {
         <Link<Route> to={props.to.clone()} classes={classes!(active.then_some("active"))}>
             { props.label }

@@ -35,7 +35,11 @@ pub struct Embedding {
 impl Embedding {
     pub fn detect(config: &Config) -> Self {
         let allowed = config.embed.allowed_origins.clone();
-        Embedding { active: framed() && !allowed.is_empty(), allowed: Rc::new(allowed), sign_in: config.embed.sign_in }
+        Embedding {
+            active: framed() && !allowed.is_empty(),
+            allowed: Rc::new(allowed),
+            sign_in: config.embed.sign_in,
+        }
     }
 
     /// Embedded, and the portal (not the console's own form) signs the user in.
@@ -50,9 +54,15 @@ impl Embedding {
         if !self.active {
             return;
         }
-        let Some(window) = web_sys::window() else { return };
-        let Ok(Some(parent)) = window.parent() else { return };
-        let Ok(data) = js_sys::JSON::parse(&msg.to_string()) else { return };
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let Ok(Some(parent)) = window.parent() else {
+            return;
+        };
+        let Ok(data) = js_sys::JSON::parse(&msg.to_string()) else {
+            return;
+        };
         let ancestor = parent_origin(&window);
         let targets: Vec<String> = match ancestor {
             Some(origin) if embed::origin_allowed(&origin, &self.allowed) => vec![origin],
@@ -67,15 +77,20 @@ impl Embedding {
 
 /// `location.ancestorOrigins[0]` where the browser has it (Chromium, Safari).
 fn parent_origin(window: &web_sys::Window) -> Option<String> {
-    let list = js_sys::Reflect::get(&window.location(), &JsValue::from_str("ancestorOrigins")).ok()?;
+    let list =
+        js_sys::Reflect::get(&window.location(), &JsValue::from_str("ancestorOrigins")).ok()?;
     if list.is_undefined() {
         return None;
     }
-    js_sys::Reflect::get(&list, &JsValue::from_f64(0.0)).ok()?.as_string()
+    js_sys::Reflect::get(&list, &JsValue::from_f64(0.0))
+        .ok()?
+        .as_string()
 }
 
 fn framed() -> bool {
-    let Some(window) = web_sys::window() else { return false };
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
     match window.parent() {
         Ok(Some(parent)) => !js_sys::Object::is(&parent, &window),
         _ => false,
@@ -98,8 +113,15 @@ fn job_kind(kind: JobKind) -> &'static str {
 
 /// Applies `--ims-…` custom properties to the document.
 pub fn apply_theme(vars: &[(String, String)]) {
-    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else { return };
-    let Ok(root) = root.dyn_into::<web_sys::HtmlElement>() else { return };
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let Ok(root) = root.dyn_into::<web_sys::HtmlElement>() else {
+        return;
+    };
     for (k, v) in vars {
         let _ = root.style().set_property(k, v);
     }
@@ -123,28 +145,56 @@ pub fn EmbedBridge() -> Html {
     let route = use_route::<Route>();
     let config = use_context::<Rc<Config>>().expect("config is provided");
     let latest = use_mut_ref(|| None::<Latest>);
-    *latest.borrow_mut() = Some(Latest { session: session.clone(), navigator: navigator.clone(), config: config.clone() });
+    *latest.borrow_mut() = Some(Latest {
+        session: session.clone(),
+        navigator: navigator.clone(),
+        config: config.clone(),
+    });
 
     // Inbound: the portal's messages, from the parent window and an allowed origin only.
     {
         let (embedding, latest) = (embedding.clone(), latest.clone());
         use_effect_with((), move |_| {
             let window = web_sys::window();
-            let listener = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-                if !embedding.active || !embed::origin_allowed(&e.origin(), &embedding.allowed) || !from_parent(&e) {
-                    return;
-                }
-                let Some(text) = js_sys::JSON::stringify(&e.data()).ok().and_then(|s| s.as_string()) else { return };
-                let Some(msg) = serde_json::from_str::<Value>(&text).ok().and_then(|v| embed::parse_inbound(&v)) else { return };
-                let Some(l) = latest.borrow().as_ref().map(|l| (l.session.clone(), l.navigator.clone(), l.config.clone())) else { return };
-                handle(&embedding, msg, l);
-            });
+            let listener =
+                Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                    if !embedding.active
+                        || !embed::origin_allowed(&e.origin(), &embedding.allowed)
+                        || !from_parent(&e)
+                    {
+                        return;
+                    }
+                    let Some(text) = js_sys::JSON::stringify(&e.data())
+                        .ok()
+                        .and_then(|s| s.as_string())
+                    else {
+                        return;
+                    };
+                    let Some(msg) = serde_json::from_str::<Value>(&text)
+                        .ok()
+                        .and_then(|v| embed::parse_inbound(&v))
+                    else {
+                        return;
+                    };
+                    let Some(l) = latest
+                        .borrow()
+                        .as_ref()
+                        .map(|l| (l.session.clone(), l.navigator.clone(), l.config.clone()))
+                    else {
+                        return;
+                    };
+                    handle(&embedding, msg, l);
+                });
             if let Some(w) = &window {
-                let _ = w.add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+                let _ = w
+                    .add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
             }
             move || {
                 if let Some(w) = &window {
-                    let _ = w.remove_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+                    let _ = w.remove_event_listener_with_callback(
+                        "message",
+                        listener.as_ref().unchecked_ref(),
+                    );
                 }
             }
         });
@@ -185,9 +235,19 @@ pub fn EmbedBridge() -> Html {
             let told = told.get_or_insert_with(HashSet::new);
             for j in list.iter().filter(|j| j.state.is_final()) {
                 if told.insert(j.id.clone()) && !first {
-                    let status = if j.state == JobState::Succeeded { "SUCCESS" } else { "FAIL" };
+                    let status = if j.state == JobState::Succeeded {
+                        "SUCCESS"
+                    } else {
+                        "FAIL"
+                    };
                     let failed = j.results.iter().filter(|r| !r.ok).count();
-                    embedding.post(&embed::job_finished(job_kind(j.kind), status, j.images.len(), j.projects.len(), failed));
+                    embedding.post(&embed::job_finished(
+                        job_kind(j.kind),
+                        status,
+                        j.images.len(),
+                        j.projects.len(),
+                        failed,
+                    ));
                 }
             }
         });
@@ -202,8 +262,12 @@ pub fn EmbedBridge() -> Html {
                 let embedding = embedding.clone();
                 let callback = Closure::<dyn Fn()>::new(move || {
                     // The content's own height (the body's box), not the frame's viewport.
-                    let body = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body());
-                    let height = body.map_or(0, |b| b.get_bounding_client_rect().height().ceil().max(0.0) as u32);
+                    let body = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.body());
+                    let height = body.map_or(0, |b| {
+                        b.get_bounding_client_rect().height().ceil().max(0.0) as u32
+                    });
                     if height != *last.borrow() {
                         *last.borrow_mut() = height;
                         embedding.post(&embed::resize(height));
@@ -213,7 +277,13 @@ pub fn EmbedBridge() -> Html {
                 callback.forget();
                 observer
             };
-            if let (true, Some(o), Some(body)) = (embedding.active, &observer, web_sys::window().and_then(|w| w.document()).and_then(|d| d.body())) {
+            if let (true, Some(o), Some(body)) = (
+                embedding.active,
+                &observer,
+                web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.body()),
+            ) {
                 o.observe(&body);
             }
             move || {
@@ -227,14 +297,20 @@ pub fn EmbedBridge() -> Html {
 }
 
 fn from_parent(e: &web_sys::MessageEvent) -> bool {
-    let parent: Option<JsValue> = web_sys::window().and_then(|w| w.parent().ok().flatten()).map(Into::into);
+    let parent: Option<JsValue> = web_sys::window()
+        .and_then(|w| w.parent().ok().flatten())
+        .map(Into::into);
     match (e.source(), parent) {
         (Some(source), Some(parent)) => js_sys::Object::is(&source, &parent),
         _ => false,
     }
 }
 
-fn handle(embedding: &Embedding, msg: Inbound, (session, navigator, config): (SessionHandle, Option<Navigator>, Rc<Config>)) {
+fn handle(
+    embedding: &Embedding,
+    msg: Inbound,
+    (session, navigator, config): (SessionHandle, Option<Navigator>, Rc<Config>),
+) {
     match msg {
         Inbound::Session { token } => {
             let embedding = embedding.clone();

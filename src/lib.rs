@@ -9,6 +9,7 @@ pub mod download;
 pub mod embed;
 pub mod hooks;
 pub mod jobs;
+pub mod names;
 pub mod pages;
 pub mod routes;
 pub mod runtime_config;
@@ -28,7 +29,13 @@ pub fn start() {
         match runtime_config::load().await {
             Ok(config) => {
                 if let Some(root) = gloo_utils_root() {
-                    yew::Renderer::<app::App>::with_root_and_props(root, app::AppProps { config: std::rc::Rc::new(config) }).render();
+                    yew::Renderer::<app::App>::with_root_and_props(
+                        root,
+                        app::AppProps {
+                            config: std::rc::Rc::new(config),
+                        },
+                    )
+                    .render();
                 }
             }
             Err(e) => show_fatal("The console could not start", &e),
@@ -42,9 +49,15 @@ fn gloo_utils_root() -> Option<web_sys::Element> {
 
 /// Replaces the page with a visible error, never a blank screen.
 pub fn show_fatal(title: &str, detail: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
     let Some(body) = doc.body() else { return };
-    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
     body.set_inner_html(&format!(
         r#"<main class="fatal" role="alert"><h1>{}</h1><p>Reload the page to start again. Your session is kept for this tab.</p><pre>{}</pre><button type="button">Reload</button></main>"#,
         esc(title),

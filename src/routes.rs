@@ -17,6 +17,8 @@ pub enum Route {
     Image { id: String },
     #[at("/shared")]
     Shared,
+    #[at("/plan")]
+    Plan,
     #[at("/jobs")]
     Jobs,
     #[at("/settings")]
@@ -32,8 +34,11 @@ pub fn switch(route: Route) -> Html {
         Route::SignIn => html! { <Redirect<Route> to={Route::Images} /> },
         Route::Image { id } => html! { <pages::image_detail::ImageDetail {id} /> },
         Route::Shared => html! { <pages::shared_with_me::SharedWithMe /> },
+        Route::Plan => html! { <pages::share_plan::SharePlan /> },
         Route::Jobs => html! { <pages::jobs::JobsPage /> },
         Route::Settings => html! { <pages::settings::Settings /> },
-        Route::NotFound => html! { <section><h1>{"Page not found"}</h1><Link<Route> to={Route::Images}>{"Go to My images"}</Link<Route>></section> },
+        Route::NotFound => {
+            html! { <section><h1>{"Page not found"}</h1><Link<Route> to={Route::Images}>{"Go to My images"}</Link<Route>></section> }
+        }
     }
 }

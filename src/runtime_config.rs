@@ -12,6 +12,9 @@ pub async fn load() -> Result<Config, String> {
     if !resp.ok() {
         return Err(format!("config.json answered HTTP {}", resp.status()));
     }
-    let text = resp.text().await.map_err(|e| format!("config.json could not be read: {e}"))?;
+    let text = resp
+        .text()
+        .await
+        .map_err(|e| format!("config.json could not be read: {e}"))?;
     Config::from_json(&text)
 }

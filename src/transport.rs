@@ -37,7 +37,9 @@ impl Endpoints {
 
 /// Whether the browser believes it is online (`navigator.onLine`).
 pub fn online() -> bool {
-    web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true)
+    web_sys::window()
+        .map(|w| w.navigator().on_line())
+        .unwrap_or(true)
 }
 
 fn method(m: Method) -> HttpMethod {
@@ -57,9 +59,19 @@ fn method(m: Method) -> HttpMethod {
 /// could not read the body; [`ApiError::Timeout`] when the answer, body included, did not
 /// come within the deadline (the request is then aborted). HTTP error statuses are
 /// *answers*: the caller maps them.
-pub async fn send(endpoints: &Endpoints, token: Option<&str>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
-    let seconds = req.deadline_s.unwrap_or(endpoints.timeout_s).min(endpoints.timeout_s).max(1);
-    let controller = web_sys::AbortController::new().map_err(|_| ApiError::Network { detail: "the browser cannot abort requests".into() })?;
+pub async fn send(
+    endpoints: &Endpoints,
+    token: Option<&str>,
+    req: &ApiRequest,
+) -> Result<ApiResponse, ApiError> {
+    let seconds = req
+        .deadline_s
+        .unwrap_or(endpoints.timeout_s)
+        .min(endpoints.timeout_s)
+        .max(1);
+    let controller = web_sys::AbortController::new().map_err(|_| ApiError::Network {
+        detail: "the browser cannot abort requests".into(),
+    })?;
     let fired = Rc::new(Cell::new(false));
     // Dropped with this future, which cancels the timer: a finished request is not aborted.
     let _deadline = {
@@ -69,10 +81,17 @@ pub async fn send(endpoints: &Endpoints, token: Option<&str>, req: &ApiRequest) 
             controller.abort();
         })
     };
-    let timed_out = || ApiError::Timeout { service: endpoints.name(req.service).to_string(), seconds, write: req.is_write() };
+    let timed_out = || ApiError::Timeout {
+        service: endpoints.name(req.service).to_string(),
+        seconds,
+        write: req.is_write(),
+    };
     let url = req.url(endpoints.base(req.service));
     let signal = controller.signal();
-    let mut b = RequestBuilder::new(&url).method(method(req.method)).header("Accept", "application/json").abort_signal(Some(&signal));
+    let mut b = RequestBuilder::new(&url)
+        .method(method(req.method))
+        .header("Accept", "application/json")
+        .abort_signal(Some(&signal));
     if req.authenticated {
         if let Some(t) = token {
             b = b.header("X-Auth-Token", t);
@@ -82,18 +101,35 @@ pub async fn send(endpoints: &Endpoints, token: Option<&str>, req: &ApiRequest) 
         b = b.header(k, v);
     }
     let built = match &req.body {
-        Some(body) => b.header("Content-Type", req.content_type.unwrap_or("application/json")).body(body.to_string()),
+        Some(body) => b
+            .header(
+                "Content-Type",
+                req.content_type.unwrap_or("application/json"),
+            )
+            .body(body.to_string()),
         None => b.build(),
     };
-    let request = built.map_err(|e| ApiError::Network { detail: format!("the request could not be built: {e}") })?;
-    let resp = request.send().await.map_err(|e| if fired.get() { timed_out() } else { ApiError::Network { detail: network_words(&e.to_string()) } })?;
+    let request = built.map_err(|e| ApiError::Network {
+        detail: format!("the request could not be built: {e}"),
+    })?;
+    let resp = request.send().await.map_err(|e| {
+        if fired.get() {
+            timed_out()
+        } else {
+            ApiError::Network {
+                detail: network_words(&e.to_string()),
+            }
+        }
+    })?;
     let status = resp.status();
     let headers: Vec<(String, String)> = resp.headers().entries().collect();
     let body = resp.text().await.map_err(|e| {
         if fired.get() {
             timed_out()
         } else {
-            ApiError::Network { detail: format!("the answer was cut off: {}", network_words(&e.to_string())) }
+            ApiError::Network {
+                detail: format!("the answer was cut off: {}", network_words(&e.to_string())),
+            }
         }
     })?;
     Ok(ApiResponse::new(status, headers, body))

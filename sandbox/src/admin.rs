@@ -13,12 +13,20 @@ use crate::model::now_ms;
 use crate::AppState;
 
 pub async fn add_fault(State(state): State<AppState>, Json(f): Json<Fault>) -> Response {
-    state.faults.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+    state
+        .faults
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(f);
     StatusCode::NO_CONTENT.into_response()
 }
 
 pub async fn clear_faults(State(state): State<AppState>) -> Response {
-    state.faults.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    state
+        .faults
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clear();
     StatusCode::NO_CONTENT.into_response()
 }
 
@@ -45,17 +53,21 @@ pub async fn settings(State(state): State<AppState>, Json(b): Json<SettingsBody>
 
 /// Back to the seed and the start-up settings; tokens issued so far stay valid.
 pub async fn reset(State(state): State<AppState>) -> Response {
-    let fresh = match crate::load_db(&state.options) {
-        Ok(db) => db,
-        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e).into_response(),
-    };
-    {
-        let mut db = state.db.lock().unwrap_or_else(|e| e.into_inner());
+    for region in std::iter::once(&state).chain(state.others.iter()) {
+        let fresh = match crate::load_db(&state.options, region.region) {
+            Ok(db) => db,
+            Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e).into_response(),
+        };
+        let mut db = region.db.lock().unwrap_or_else(|e| e.into_inner());
         let tokens = std::mem::take(&mut db.tokens);
         *db = fresh;
         db.tokens = tokens;
     }
-    state.faults.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    state
+        .faults
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clear();
     let mut s = state.settings();
     s.token_ttl_s = state.options.token_ttl_s;
     s.job_delay_ms = state.options.job_delay_ms;
@@ -72,34 +84,58 @@ pub async fn expire_tokens(State(state): State<AppState>) -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
 
-/// Projects, users and images with their IDs, for tests and the demo banner.
+/// Projects, users and images (of every region) with their IDs, for tests and the demo
+/// banner.
 pub async fn seed_info(State(state): State<AppState>) -> Response {
+    let mut images = serde_json::Map::new();
+    let mut image_count = 0;
+    for region in std::iter::once(&state).chain(state.others.iter()) {
+        let db = region.db();
+        image_count += db.images.len();
+        for i in db.images.iter().filter(|i| !i.name.starts_with("bulk-")) {
+            let members: serde_json::Map<String, Value> = db
+                .members_of(&i.id)
+                .iter()
+                .map(|m| (m.member_id.clone(), json!(m.status)))
+                .collect();
+            images.insert(
+                i.name.clone(),
+                json!({"id": i.id, "owner": i.owner, "visibility": i.visibility, "encrypted": i.cmk_id.is_some(), "whole_image": i.whole_image, "members": members, "region": region.region}),
+            );
+        }
+    }
     let db = state.db();
-    let projects: Value = db.projects.iter().map(|p| (p.name.clone(), json!(p.id))).collect::<serde_json::Map<_, _>>().into();
+    let projects: Value = db
+        .projects
+        .iter()
+        .map(|p| (p.name.clone(), json!(p.id)))
+        .collect::<serde_json::Map<_, _>>()
+        .into();
     let users: Vec<Value> = db
         .users
         .iter()
         .map(|u| json!({"name": u.name, "password": u.password, "domain": u.domain, "projects": u.project_ids.iter().filter_map(|id| db.project(id).map(|p| p.name.clone())).collect::<Vec<_>>()}))
         .collect();
-    let images: Value = db
-        .images
-        .iter()
-        .filter(|i| !i.name.starts_with("bulk-"))
-        .map(|i| {
-            let members: serde_json::Map<String, Value> = db.members_of(&i.id).iter().map(|m| (m.member_id.clone(), json!(m.status))).collect();
-            (i.name.clone(), json!({"id": i.id, "owner": i.owner, "visibility": i.visibility, "encrypted": i.cmk_id.is_some(), "whole_image": i.whole_image, "members": members}))
-        })
-        .collect::<serde_json::Map<_, _>>()
-        .into();
-    Json(json!({"domain": db.domain, "projects": projects, "users": users, "images": images, "image_count": db.images.len()})).into_response()
+    Json(json!({"domain": db.domain, "projects": projects, "users": users, "images": images, "image_count": image_count})).into_response()
 }
 
 /// The console's runtime configuration: the file given with `--config`, else the one in
 /// `dist/`, else same-origin defaults (this process is IAM and IMS at once).
 pub async fn config_json(State(state): State<AppState>) -> Response {
     if let Some(text) = crate::static_files::config_text(&state) {
-        return ([("content-type", "application/json"), ("cache-control", "no-store")], text).into_response();
+        return (
+            [
+                ("content-type", "application/json"),
+                ("cache-control", "no-store"),
+            ],
+            text,
+        )
+            .into_response();
     }
-    let flavor = if state.settings().glance_mode { "glance" } else { "ims" };
+    let flavor = if state.settings().glance_mode {
+        "glance"
+    } else {
+        "ims"
+    };
     ([("cache-control", "no-store")], Json(json!({"iam_url": "", "ims_url": "", "flavor": flavor, "region": "sandbox-1", "default_domain": "Default", "chunk_size": 100, "concurrency": 8}))).into_response()
 }

@@ -6,19 +6,30 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 pub fn ims(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, axum::Json(json!({"error": {"code": code, "message": message}}))).into_response()
+    (
+        status,
+        axum::Json(json!({"error": {"code": code, "message": message}})),
+    )
+        .into_response()
 }
 
 pub fn keystone(status: StatusCode, message: &str) -> Response {
     let title = status.canonical_reason().unwrap_or("Error");
-    (status, axum::Json(json!({"error": {"code": status.as_u16(), "message": message, "title": title}}))).into_response()
+    (
+        status,
+        axum::Json(json!({"error": {"code": status.as_u16(), "message": message, "title": title}})),
+    )
+        .into_response()
 }
 
 /// Glance answers HTML unless `Accept` names JSON; its JSON message keeps a literal `<br />`.
 pub fn glance(headers: &HeaderMap, status: StatusCode, message: &str) -> Response {
     let title = status.canonical_reason().unwrap_or("Error");
     let code = format!("{} {}", status.as_u16(), title);
-    let wants_json = headers.get("accept").and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("application/json"));
+    let wants_json = headers
+        .get("accept")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("application/json"));
     if wants_json {
         (status, axum::Json(json!({"message": format!("{message}<br /><br />\n\n\n"), "code": code, "title": title}))).into_response()
     } else {

@@ -17,7 +17,8 @@ use crate::AppState;
 
 fn auth(state: &AppState, headers: &HeaderMap) -> Result<Token, Response> {
     let db = state.db();
-    check_token(&db, header(headers, "x-auth-token")).map_err(|f| glance(headers, StatusCode::UNAUTHORIZED, f.message()))
+    check_token(&db, header(headers, "x-auth-token"))
+        .map_err(|f| glance(headers, StatusCode::UNAUTHORIZED, f.message()))
 }
 
 fn can_see(db: &Db, img: &Image, project: &str) -> bool {
@@ -33,7 +34,11 @@ pub fn image_json(img: &Image, glance_mode: bool) -> Value {
         "self": format!("/v2/images/{}", img.id), "file": format!("/v2/images/{}/file", img.id), "schema": "/v2/schemas/image"
     });
     if !glance_mode {
-        let kind = if img.visibility == "public" { "gold" } else { "private" };
+        let kind = if img.visibility == "public" {
+            "gold"
+        } else {
+            "private"
+        };
         v["__imagetype"] = json!(kind);
         v["__os_type"] = json!(img.os_type);
         v["__os_version"] = json!(img.os_version);
@@ -56,7 +61,12 @@ fn member_json(image_id: &str, m: &Member) -> Value {
 
 /// Which images a list query selects for `project`, sorted and paged.
 /// Returns the page and whether more follow.
-fn select(db: &Db, project: &str, q: &HashMap<String, String>, default_limit: usize) -> Result<(Vec<Image>, bool), String> {
+fn select(
+    db: &Db,
+    project: &str,
+    q: &HashMap<String, String>,
+    default_limit: usize,
+) -> Result<(Vec<Image>, bool), String> {
     let member_status = q.get("member_status").map(String::as_str);
     if let Some(ms) = member_status {
         if !["pending", "accepted", "rejected", "all"].contains(&ms) {
@@ -65,7 +75,8 @@ fn select(db: &Db, project: &str, q: &HashMap<String, String>, default_limit: us
     }
     let status_matches = |img: &Image, default: &str| -> bool {
         let wanted = member_status.unwrap_or(default);
-        db.member(&img.id, project).is_some_and(|m| wanted == "all" || m.status == wanted)
+        db.member(&img.id, project)
+            .is_some_and(|m| wanted == "all" || m.status == wanted)
     };
     let visibility = q.get("visibility").map(String::as_str);
     let imagetype = q.get("__imagetype").map(String::as_str);
@@ -74,7 +85,9 @@ fn select(db: &Db, project: &str, q: &HashMap<String, String>, default_limit: us
         .iter()
         .filter(|i| can_see(db, i, project))
         .filter(|i| match visibility {
-            Some("shared") => i.owner != project && i.visibility != "public" && status_matches(i, "accepted"),
+            Some("shared") => {
+                i.owner != project && i.visibility != "public" && status_matches(i, "accepted")
+            }
             Some("private") => i.owner == project && i.visibility == "private",
             Some("public") => i.visibility == "public",
             Some(_) => false,
@@ -91,7 +104,10 @@ fn select(db: &Db, project: &str, q: &HashMap<String, String>, default_limit: us
         .filter(|i| q.get("status").is_none_or(|s| &i.status == s))
         .cloned()
         .collect();
-    let key = q.get("sort_key").map(String::as_str).unwrap_or("created_at");
+    let key = q
+        .get("sort_key")
+        .map(String::as_str)
+        .unwrap_or("created_at");
     let desc = q.get("sort_dir").map(String::as_str).unwrap_or("desc") != "asc";
     match key {
         "name" => out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id))),
@@ -105,11 +121,17 @@ fn select(db: &Db, project: &str, q: &HashMap<String, String>, default_limit: us
         out.reverse();
     }
     if let Some(marker) = q.get("marker") {
-        let pos = out.iter().position(|i| &i.id == marker).ok_or_else(|| format!("marker {marker} could not be found."))?;
+        let pos = out
+            .iter()
+            .position(|i| &i.id == marker)
+            .ok_or_else(|| format!("marker {marker} could not be found."))?;
         out.drain(..=pos);
     }
     let limit = match q.get("limit") {
-        Some(l) => l.parse::<usize>().map_err(|_| format!("limit {l} is not a number."))?.min(1000),
+        Some(l) => l
+            .parse::<usize>()
+            .map_err(|_| format!("limit {l} is not a number."))?
+            .min(1000),
         None => default_limit,
     };
     let more = out.len() > limit;
@@ -117,7 +139,11 @@ fn select(db: &Db, project: &str, q: &HashMap<String, String>, default_limit: us
     Ok((out, more))
 }
 
-pub async fn list_images(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn list_images(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let token = match auth(&state, &headers) {
         Ok(t) => t,
         Err(r) => return r,
@@ -128,7 +154,11 @@ pub async fn list_images(State(state): State<AppState>, headers: HeaderMap, Quer
         Err(m) => glance(&headers, StatusCode::BAD_REQUEST, &m),
         Ok((page, more)) => {
             let images: Vec<Value> = page.iter().map(|i| image_json(i, glance_mode)).collect();
-            let mut base: Vec<String> = q.iter().filter(|(k, _)| *k != "marker").map(|(k, v)| format!("{k}={v}")).collect();
+            let mut base: Vec<String> = q
+                .iter()
+                .filter(|(k, _)| *k != "marker")
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             base.sort();
             let mut out = json!({"images": images, "first": format!("/v2/images?{}", base.join("&")), "schema": "/v2/schemas/images"});
             if let (true, Some(last)) = (more, page.last()) {
@@ -140,9 +170,17 @@ pub async fn list_images(State(state): State<AppState>, headers: HeaderMap, Quer
     }
 }
 
-pub async fn list_cloudimages(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn list_cloudimages(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     if state.settings().glance_mode {
-        return glance(&headers, StatusCode::NOT_FOUND, "The resource could not be found.");
+        return glance(
+            &headers,
+            StatusCode::NOT_FOUND,
+            "The resource could not be found.",
+        );
     }
     let db = state.db();
     let token = match check_token(&db, header(&headers, "x-auth-token")) {
@@ -151,11 +189,18 @@ pub async fn list_cloudimages(State(state): State<AppState>, headers: HeaderMap,
     };
     match select(&db, &token.project_id, &q, 500) {
         Err(m) => ims(StatusCode::BAD_REQUEST, "IMG.0001", &m),
-        Ok((page, _)) => Json(json!({"images": page.iter().map(|i| image_json(i, false)).collect::<Vec<_>>()})).into_response(),
+        Ok((page, _)) => {
+            Json(json!({"images": page.iter().map(|i| image_json(i, false)).collect::<Vec<_>>()}))
+                .into_response()
+        }
     }
 }
 
-pub async fn get_image(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+pub async fn get_image(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     let token = match auth(&state, &headers) {
         Ok(t) => t,
         Err(r) => return r,
@@ -164,12 +209,21 @@ pub async fn get_image(State(state): State<AppState>, headers: HeaderMap, Path(i
     let db = state.db();
     match db.image(&id).filter(|i| can_see(&db, i, &token.project_id)) {
         Some(img) => Json(image_json(img, glance_mode)).into_response(),
-        None => glance(&headers, StatusCode::NOT_FOUND, &format!("No image found with ID {id}")),
+        None => glance(
+            &headers,
+            StatusCode::NOT_FOUND,
+            &format!("No image found with ID {id}"),
+        ),
     }
 }
 
 /// `PATCH /v2/images/{id}`: only `replace /visibility`, which is all the console needs.
-pub async fn patch_image(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: String) -> Response {
+pub async fn patch_image(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: String,
+) -> Response {
     let token = match auth(&state, &headers) {
         Ok(t) => t,
         Err(r) => return r,
@@ -177,40 +231,78 @@ pub async fn patch_image(State(state): State<AppState>, headers: HeaderMap, Path
     let glance_mode = state.settings().glance_mode;
     let ops: Vec<Value> = match serde_json::from_str(&body) {
         Ok(v) => v,
-        Err(_) => return glance(&headers, StatusCode::BAD_REQUEST, "The request body must be a JSON patch list."),
+        Err(_) => {
+            return glance(
+                &headers,
+                StatusCode::BAD_REQUEST,
+                "The request body must be a JSON patch list.",
+            )
+        }
     };
     let mut db = state.db();
-    let Some(img) = db.image(&id).filter(|i| can_see(&db, i, &token.project_id)).cloned() else {
-        return glance(&headers, StatusCode::NOT_FOUND, &format!("No image found with ID {id}"));
+    let Some(img) = db
+        .image(&id)
+        .filter(|i| can_see(&db, i, &token.project_id))
+        .cloned()
+    else {
+        return glance(
+            &headers,
+            StatusCode::NOT_FOUND,
+            &format!("No image found with ID {id}"),
+        );
     };
     if img.owner != token.project_id {
-        return glance(&headers, StatusCode::FORBIDDEN, "You are not permitted to modify this image.");
+        return glance(
+            &headers,
+            StatusCode::FORBIDDEN,
+            "You are not permitted to modify this image.",
+        );
     }
     for op in &ops {
         match (op["op"].as_str(), op["path"].as_str(), op["value"].as_str()) {
-            (Some("replace" | "add"), Some("/visibility"), Some(v)) if ["private", "shared", "community", "public"].contains(&v) => {
+            (Some("replace" | "add"), Some("/visibility"), Some(v))
+                if ["private", "shared", "community", "public"].contains(&v) =>
+            {
                 if v == "public" {
-                    return glance(&headers, StatusCode::FORBIDDEN, "Only an administrator can publicize images.");
+                    return glance(
+                        &headers,
+                        StatusCode::FORBIDDEN,
+                        "Only an administrator can publicize images.",
+                    );
                 }
                 let m = db.image_mut(&id).expect("checked");
                 m.visibility = v.to_string();
                 m.updated_ms = now_ms();
             }
-            _ => return glance(&headers, StatusCode::BAD_REQUEST, "Only replacing /visibility is supported here."),
+            _ => {
+                return glance(
+                    &headers,
+                    StatusCode::BAD_REQUEST,
+                    "Only replacing /visibility is supported here.",
+                )
+            }
         }
     }
     let img = db.image(&id).expect("checked").clone();
     Json(image_json(&img, glance_mode)).into_response()
 }
 
-pub async fn list_members(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+pub async fn list_members(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     let token = match auth(&state, &headers) {
         Ok(t) => t,
         Err(r) => return r,
     };
     let db = state.db();
     let Some(img) = db.image(&id).filter(|i| can_see(&db, i, &token.project_id)) else {
-        return glance(&headers, StatusCode::NOT_FOUND, &format!("No image found with ID {id}"));
+        return glance(
+            &headers,
+            StatusCode::NOT_FOUND,
+            &format!("No image found with ID {id}"),
+        );
     };
     // A member sees only its own entry; the owner sees all.
     let members: Vec<Value> = db
@@ -222,105 +314,246 @@ pub async fn list_members(State(state): State<AppState>, headers: HeaderMap, Pat
     Json(json!({"members": members, "schema": "/v2/schemas/members"})).into_response()
 }
 
-pub async fn add_member(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Option<Json<Value>>) -> Response {
+pub async fn add_member(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Option<Json<Value>>,
+) -> Response {
     let token = match auth(&state, &headers) {
         Ok(t) => t,
         Err(r) => return r,
     };
     let glance_mode = state.settings().glance_mode;
-    let Some(member) = body.as_ref().and_then(|b| b.0["member"].as_str()).map(str::to_string) else {
-        return glance(&headers, StatusCode::BAD_REQUEST, "Request body must be a JSON object with a member.");
+    let Some(member) = body
+        .as_ref()
+        .and_then(|b| b.0["member"].as_str())
+        .map(str::to_string)
+    else {
+        return glance(
+            &headers,
+            StatusCode::BAD_REQUEST,
+            "Request body must be a JSON object with a member.",
+        );
     };
     let mut db = state.db();
-    let Some(img) = db.image(&id).filter(|i| can_see(&db, i, &token.project_id)).cloned() else {
-        return glance(&headers, StatusCode::NOT_FOUND, &format!("No image found with ID {id}"));
+    let Some(img) = db
+        .image(&id)
+        .filter(|i| can_see(&db, i, &token.project_id))
+        .cloned()
+    else {
+        return glance(
+            &headers,
+            StatusCode::NOT_FOUND,
+            &format!("No image found with ID {id}"),
+        );
     };
     if img.owner != token.project_id {
-        return glance(&headers, StatusCode::FORBIDDEN, &format!("Not allowed to create members for image {id}."));
+        return glance(
+            &headers,
+            StatusCode::FORBIDDEN,
+            &format!("Not allowed to create members for image {id}."),
+        );
     }
     if glance_mode && img.visibility != "shared" {
-        return glance(&headers, StatusCode::FORBIDDEN, &format!("Only shared images have members: image {id} is {}.", img.visibility));
+        return glance(
+            &headers,
+            StatusCode::FORBIDDEN,
+            &format!(
+                "Only shared images have members: image {id} is {}.",
+                img.visibility
+            ),
+        );
     }
     if !glance_mode {
         if img.visibility == "public" {
-            return glance(&headers, StatusCode::FORBIDDEN, "Public images cannot be shared (IMG.0089).");
+            return glance(
+                &headers,
+                StatusCode::FORBIDDEN,
+                "Public images cannot be shared (IMG.0089).",
+            );
         }
         if !(member.len() == 32 && member.bytes().all(|b| b.is_ascii_hexdigit())) {
-            return glance(&headers, StatusCode::BAD_REQUEST, &format!("The project ID is incorrect: {member} (IMG.0067)."));
+            return glance(
+                &headers,
+                StatusCode::BAD_REQUEST,
+                &format!("The project ID is incorrect: {member} (IMG.0067)."),
+            );
         }
         if member == token.project_id {
-            return glance(&headers, StatusCode::BAD_REQUEST, "Can not share image to yourself (IMG.0076).");
+            return glance(
+                &headers,
+                StatusCode::BAD_REQUEST,
+                "Can not share image to yourself (IMG.0076).",
+            );
         }
         if let Some(key) = &img.cmk_id {
             if img.default_key || !db.key_grants.get(key).is_some_and(|g| g.contains(&member)) {
-                return glance(&headers, StatusCode::FORBIDDEN, &format!("Project {member} has no permission on the image's key (IMG.0099)."));
+                return glance(
+                    &headers,
+                    StatusCode::FORBIDDEN,
+                    &format!("Project {member} has no permission on the image's key (IMG.0099)."),
+                );
             }
         }
     }
     if db.member(&id, &member).is_some() {
-        return glance(&headers, StatusCode::CONFLICT, &format!("Member {member} already exists for image {id}."));
+        return glance(
+            &headers,
+            StatusCode::CONFLICT,
+            &format!("Member {member} already exists for image {id}."),
+        );
     }
-    let limit = if img.whole_image && !glance_mode { FULL_ECS_MEMBER_LIMIT } else if glance_mode { 128 } else { MEMBER_LIMIT };
+    let limit = if img.whole_image && !glance_mode {
+        FULL_ECS_MEMBER_LIMIT
+    } else if glance_mode {
+        128
+    } else {
+        MEMBER_LIMIT
+    };
     if db.members_of(&id).len() >= limit {
-        return glance(&headers, StatusCode::PAYLOAD_TOO_LARGE, &format!("The limit of {limit} members for image {id} is reached."));
+        return glance(
+            &headers,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("The limit of {limit} members for image {id} is reached."),
+        );
     }
     let now = now_ms();
-    let m = Member { member_id: member.clone(), status: "pending".into(), created_ms: now, updated_ms: now, vault_id: None };
+    let m = Member {
+        member_id: member.clone(),
+        status: "pending".into(),
+        created_ms: now,
+        updated_ms: now,
+        vault_id: None,
+    };
     let out = member_json(&id, &m);
     db.members.entry(id).or_default().push(m);
     Json(out).into_response()
 }
 
-fn find_member(state: &AppState, headers: &HeaderMap, id: &str, member_id: &str) -> Result<(Token, Image), Response> {
+fn find_member(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+    member_id: &str,
+) -> Result<(Token, Image), Response> {
     let token = auth(state, headers)?;
     let db = state.db();
-    let img = db.image(id).filter(|i| can_see(&db, i, &token.project_id)).cloned().ok_or_else(|| glance(headers, StatusCode::NOT_FOUND, &format!("No image found with ID {id}")))?;
+    let img = db
+        .image(id)
+        .filter(|i| can_see(&db, i, &token.project_id))
+        .cloned()
+        .ok_or_else(|| {
+            glance(
+                headers,
+                StatusCode::NOT_FOUND,
+                &format!("No image found with ID {id}"),
+            )
+        })?;
     let visible = img.owner == token.project_id || member_id == token.project_id;
     if !visible || db.member(id, member_id).is_none() {
-        return Err(glance(headers, StatusCode::NOT_FOUND, &format!("{member_id} is not a member of image {id}.")));
+        return Err(glance(
+            headers,
+            StatusCode::NOT_FOUND,
+            &format!("{member_id} is not a member of image {id}."),
+        ));
     }
     Ok((token, img))
 }
 
-pub async fn get_member(State(state): State<AppState>, headers: HeaderMap, Path((id, member_id)): Path<(String, String)>) -> Response {
+pub async fn get_member(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, member_id)): Path<(String, String)>,
+) -> Response {
     match find_member(&state, &headers, &id, &member_id) {
         Err(r) => r,
-        Ok(_) => Json(member_json(&id, state.db().member(&id, &member_id).expect("checked"))).into_response(),
+        Ok(_) => Json(member_json(
+            &id,
+            state.db().member(&id, &member_id).expect("checked"),
+        ))
+        .into_response(),
     }
 }
 
-pub async fn set_member(State(state): State<AppState>, headers: HeaderMap, Path((id, member_id)): Path<(String, String)>, body: Option<Json<Value>>) -> Response {
+pub async fn set_member(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, member_id)): Path<(String, String)>,
+    body: Option<Json<Value>>,
+) -> Response {
     let (token, img) = match find_member(&state, &headers, &id, &member_id) {
         Ok(x) => x,
         Err(r) => return r,
     };
     let glance_mode = state.settings().glance_mode;
     if member_id != token.project_id {
-        return glance(&headers, StatusCode::FORBIDDEN, "Only the member can change its status: the owner cannot.");
+        return glance(
+            &headers,
+            StatusCode::FORBIDDEN,
+            "Only the member can change its status: the owner cannot.",
+        );
     }
     let body = body.map(|b| b.0).unwrap_or(Value::Null);
     let status = body["status"].as_str().unwrap_or("");
     if !["pending", "accepted", "rejected"].contains(&status) {
-        return glance(&headers, StatusCode::BAD_REQUEST, &format!("Invalid status {status}: pending, accepted or rejected."));
+        return glance(
+            &headers,
+            StatusCode::BAD_REQUEST,
+            &format!("Invalid status {status}: pending, accepted or rejected."),
+        );
     }
-    let vault_id = body["vault_id"].as_str().filter(|v| !v.is_empty()).map(str::to_string);
+    let vault_id = body["vault_id"]
+        .as_str()
+        .filter(|v| !v.is_empty())
+        .map(str::to_string);
     if !glance_mode && img.whole_image && status == "accepted" && vault_id.is_none() {
-        return glance(&headers, StatusCode::BAD_REQUEST, "Accepting a full-ECS image needs vault_id (IMG.0182).");
+        return glance(
+            &headers,
+            StatusCode::BAD_REQUEST,
+            "Accepting a full-ECS image needs vault_id (IMG.0182).",
+        );
     }
     let mut db = state.db();
-    db.apply(crate::model::Effect::SetStatus { image_id: id.clone(), project_id: member_id.clone(), status: status.into(), vault_id }, now_ms());
-    Json(member_json(&id, db.member(&id, &member_id).expect("checked"))).into_response()
+    db.apply(
+        crate::model::Effect::SetStatus {
+            image_id: id.clone(),
+            project_id: member_id.clone(),
+            status: status.into(),
+            vault_id,
+        },
+        now_ms(),
+    );
+    Json(member_json(
+        &id,
+        db.member(&id, &member_id).expect("checked"),
+    ))
+    .into_response()
 }
 
-pub async fn remove_member(State(state): State<AppState>, headers: HeaderMap, Path((id, member_id)): Path<(String, String)>) -> Response {
+pub async fn remove_member(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, member_id)): Path<(String, String)>,
+) -> Response {
     let (token, img) = match find_member(&state, &headers, &id, &member_id) {
         Ok(x) => x,
         Err(r) => return r,
     };
     if img.owner != token.project_id {
-        return glance(&headers, StatusCode::FORBIDDEN, &format!("Not allowed to delete members for image {id}."));
+        return glance(
+            &headers,
+            StatusCode::FORBIDDEN,
+            &format!("Not allowed to delete members for image {id}."),
+        );
     }
     let mut db = state.db();
-    db.apply(crate::model::Effect::RemoveMember { image_id: id, project_id: member_id }, now_ms());
+    db.apply(
+        crate::model::Effect::RemoveMember {
+            image_id: id,
+            project_id: member_id,
+        },
+        now_ms(),
+    );
     StatusCode::NO_CONTENT.into_response()
 }

@@ -27,7 +27,9 @@ impl AuthFailure {
 }
 
 pub fn check_token(db: &Db, token: Option<&str>) -> Result<Token, AuthFailure> {
-    let token = token.filter(|t| !t.is_empty()).ok_or(AuthFailure::Missing)?;
+    let token = token
+        .filter(|t| !t.is_empty())
+        .ok_or(AuthFailure::Missing)?;
     let t = db.tokens.get(token).ok_or(AuthFailure::Invalid)?;
     if t.revoked || now_ms() >= t.expires_ms {
         return Err(AuthFailure::Invalid);
@@ -40,7 +42,9 @@ pub fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 pub async fn version() -> Json<Value> {
-    Json(json!({"version": {"id": "v3.14", "status": "stable", "links": [{"rel": "self", "href": "/v3/"}]}}))
+    Json(
+        json!({"version": {"id": "v3.14", "status": "stable", "links": [{"rel": "self", "href": "/v3/"}]}}),
+    )
 }
 
 fn token_body(db: &Db, t: &Token) -> Value {
@@ -55,41 +59,91 @@ fn token_body(db: &Db, t: &Token) -> Value {
         "project": {"id": t.project_id, "name": project.map(|p| p.name.clone()).unwrap_or_default(),
                     "domain": {"id": "default", "name": db.domain}},
         "roles": [{"id": "r-member", "name": "te_admin"}, {"id": "r-reader", "name": "reader"}],
-        "catalog": [{"type": "image", "name": "ims", "id": "svc-image", "endpoints": [
-            {"id": "ep-image", "interface": "public", "region": "sandbox-1", "region_id": "sandbox-1", "url": ""}
-        ]}]
+        "catalog": [{"type": "image", "name": "ims", "id": "svc-image", "endpoints": catalog_endpoints()}]
     }})
+}
+
+/// One public image endpoint per region: the first at this origin's root, the others under
+/// `/<region>`.
+fn catalog_endpoints() -> Vec<Value> {
+    crate::REGIONS
+        .iter()
+        .enumerate()
+        .map(|(n, r)| json!({"id": format!("ep-image-{r}"), "interface": "public", "region": r, "region_id": r, "url": if n == 0 { String::new() } else { format!("/{r}") }}))
+        .collect()
 }
 
 fn scope_project(db: &Db, body: &Value) -> Result<String, Response> {
     let p = &body["auth"]["scope"]["project"];
     if let Some(id) = p["id"].as_str() {
-        return db.project(id).map(|p| p.id.clone()).ok_or_else(|| keystone(StatusCode::UNAUTHORIZED, "The project in the scope does not exist or you have no role on it."));
+        return db.project(id).map(|p| p.id.clone()).ok_or_else(|| {
+            keystone(
+                StatusCode::UNAUTHORIZED,
+                "The project in the scope does not exist or you have no role on it.",
+            )
+        });
     }
     if let Some(name) = p["name"].as_str() {
-        let domain = p["domain"]["name"].as_str().or(p["domain"]["id"].as_str()).unwrap_or("");
+        let domain = p["domain"]["name"]
+            .as_str()
+            .or(p["domain"]["id"].as_str())
+            .unwrap_or("");
         if !domain.eq_ignore_ascii_case(&db.domain) && domain != "default" {
-            return Err(keystone(StatusCode::UNAUTHORIZED, "The project domain in the scope is not valid."));
+            return Err(keystone(
+                StatusCode::UNAUTHORIZED,
+                "The project domain in the scope is not valid.",
+            ));
         }
-        return db.project_by_name(name).map(|p| p.id.clone()).ok_or_else(|| keystone(StatusCode::UNAUTHORIZED, "The project in the scope does not exist or you have no role on it."));
+        return db
+            .project_by_name(name)
+            .map(|p| p.id.clone())
+            .ok_or_else(|| {
+                keystone(
+                    StatusCode::UNAUTHORIZED,
+                    "The project in the scope does not exist or you have no role on it.",
+                )
+            });
     }
-    Err(keystone(StatusCode::BAD_REQUEST, "IMS needs a project-scoped token: give scope.project.id or scope.project.name."))
+    Err(keystone(
+        StatusCode::BAD_REQUEST,
+        "IMS needs a project-scoped token: give scope.project.id or scope.project.name.",
+    ))
 }
 
 pub async fn issue(State(state): State<AppState>, body: Option<Json<Value>>) -> Response {
-    let Some(Json(body)) = body else { return keystone(StatusCode::BAD_REQUEST, "Expecting to find auth in request body.") };
+    let Some(Json(body)) = body else {
+        return keystone(
+            StatusCode::BAD_REQUEST,
+            "Expecting to find auth in request body.",
+        );
+    };
     let ttl = state.settings().token_ttl_s;
     let mut db = state.db();
-    let methods = body["auth"]["identity"]["methods"].as_array().cloned().unwrap_or_default();
+    let methods = body["auth"]["identity"]["methods"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let user_id = if methods.iter().any(|m| m == "password") {
         let u = &body["auth"]["identity"]["password"]["user"];
         let name = u["name"].as_str().unwrap_or("");
         let password = u["password"].as_str().unwrap_or("");
-        let domain = u["domain"]["name"].as_str().or(u["domain"]["id"].as_str()).unwrap_or("");
-        let found = db.users.iter().find(|x| x.name == name && x.password == password && (x.domain.eq_ignore_ascii_case(domain) || domain == "default"));
+        let domain = u["domain"]["name"]
+            .as_str()
+            .or(u["domain"]["id"].as_str())
+            .unwrap_or("");
+        let found = db.users.iter().find(|x| {
+            x.name == name
+                && x.password == password
+                && (x.domain.eq_ignore_ascii_case(domain) || domain == "default")
+        });
         match found {
             Some(u) => u.id.clone(),
-            None => return keystone(StatusCode::UNAUTHORIZED, "The username or password is wrong."),
+            None => {
+                return keystone(
+                    StatusCode::UNAUTHORIZED,
+                    "The username or password is wrong.",
+                )
+            }
         }
     } else if methods.iter().any(|m| m == "token") {
         let old = body["auth"]["identity"]["token"]["id"].as_str();
@@ -98,18 +152,34 @@ pub async fn issue(State(state): State<AppState>, body: Option<Json<Value>>) -> 
             Err(f) => return keystone(StatusCode::UNAUTHORIZED, f.message()),
         }
     } else {
-        return keystone(StatusCode::BAD_REQUEST, "Only the password and token methods are supported.");
+        return keystone(
+            StatusCode::BAD_REQUEST,
+            "Only the password and token methods are supported.",
+        );
     };
     let project_id = match scope_project(&db, &body) {
         Ok(p) => p,
         Err(r) => return r,
     };
-    let user = db.users.iter().find(|u| u.id == user_id).expect("user exists");
+    let user = db
+        .users
+        .iter()
+        .find(|u| u.id == user_id)
+        .expect("user exists");
     if !user.project_ids.contains(&project_id) {
-        return keystone(StatusCode::UNAUTHORIZED, "The project in the scope does not exist or you have no role on it.");
+        return keystone(
+            StatusCode::UNAUTHORIZED,
+            "The project in the scope does not exist or you have no role on it.",
+        );
     }
     let now = now_ms();
-    let t = Token { user_id, project_id, issued_ms: now, expires_ms: now + ttl * 1000, revoked: false };
+    let t = Token {
+        user_id,
+        project_id,
+        issued_ms: now,
+        expires_ms: now + ttl * 1000,
+        revoked: false,
+    };
     let id = format!("MII{}", random_hex(60));
     let out = token_body(&db, &t);
     db.tokens.insert(id.clone(), t);
@@ -123,7 +193,12 @@ pub async fn validate(State(state): State<AppState>, headers: HeaderMap) -> Resp
     }
     let subject = header(&headers, "x-subject-token").unwrap_or("");
     match check_token(&db, Some(subject)) {
-        Ok(t) => (StatusCode::OK, [("x-subject-token", subject.to_string())], Json(token_body(&db, &t))).into_response(),
+        Ok(t) => (
+            StatusCode::OK,
+            [("x-subject-token", subject.to_string())],
+            Json(token_body(&db, &t)),
+        )
+            .into_response(),
         Err(_) => keystone(StatusCode::NOT_FOUND, "Could not find token."),
     }
 }
@@ -133,7 +208,9 @@ pub async fn revoke(State(state): State<AppState>, headers: HeaderMap) -> Respon
     if let Err(f) = check_token(&db, header(&headers, "x-auth-token")) {
         return keystone(StatusCode::UNAUTHORIZED, f.message());
     }
-    let subject = header(&headers, "x-subject-token").unwrap_or("").to_string();
+    let subject = header(&headers, "x-subject-token")
+        .unwrap_or("")
+        .to_string();
     match db.tokens.get_mut(&subject) {
         Some(t) if !t.revoked => {
             t.revoked = true;
@@ -149,7 +226,11 @@ pub async fn projects(State(state): State<AppState>, headers: HeaderMap) -> Resp
         Ok(t) => t,
         Err(f) => return keystone(StatusCode::UNAUTHORIZED, f.message()),
     };
-    let user = db.users.iter().find(|u| u.id == t.user_id).expect("user exists");
+    let user = db
+        .users
+        .iter()
+        .find(|u| u.id == t.user_id)
+        .expect("user exists");
     let list: Vec<Value> = user
         .project_ids
         .iter()

@@ -21,29 +21,68 @@ fn is_hex32(s: &str) -> bool {
 }
 
 fn is_uuid(s: &str) -> bool {
-    s.len() == 36 && s.bytes().enumerate().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == b'-' } else { c.is_ascii_hexdigit() })
+    s.len() == 36
+        && s.bytes().enumerate().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) {
+                c == b'-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
 }
 
 /// Token check plus the Glance-mode switch (plain Glance has no /v1).
 fn gate(state: &AppState, headers: &HeaderMap) -> Result<Token, Response> {
     if state.settings().glance_mode {
-        return Err(crate::errors::glance(headers, StatusCode::NOT_FOUND, "The resource could not be found."));
+        return Err(crate::errors::glance(
+            headers,
+            StatusCode::NOT_FOUND,
+            "The resource could not be found.",
+        ));
     }
     let db = state.db();
-    check_token(&db, header(headers, "x-auth-token")).map_err(|f| ims(StatusCode::UNAUTHORIZED, "IMG.0087", f.message()))
+    check_token(&db, header(headers, "x-auth-token"))
+        .map_err(|f| ims(StatusCode::UNAUTHORIZED, "IMG.0087", f.message()))
 }
 
 fn string_list(v: &Value, field: &str, code: &str, what: &str) -> Result<Vec<String>, Response> {
-    let arr = v[field].as_array().filter(|a| !a.is_empty()).ok_or_else(|| ims(StatusCode::BAD_REQUEST, code, &format!("{field} must be a non-empty list of {what}.")))?;
-    arr.iter().map(|x| x.as_str().map(str::to_string).ok_or_else(|| ims(StatusCode::BAD_REQUEST, code, &format!("{field} must hold strings.")))).collect()
+    let arr = v[field]
+        .as_array()
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| {
+            ims(
+                StatusCode::BAD_REQUEST,
+                code,
+                &format!("{field} must be a non-empty list of {what}."),
+            )
+        })?;
+    arr.iter()
+        .map(|x| {
+            x.as_str().map(str::to_string).ok_or_else(|| {
+                ims(
+                    StatusCode::BAD_REQUEST,
+                    code,
+                    &format!("{field} must hold strings."),
+                )
+            })
+        })
+        .collect()
 }
 
 fn check_ids(images: &[String], projects: &[String]) -> Result<(), Response> {
     if let Some(bad) = images.iter().find(|i| !is_uuid(i)) {
-        return Err(ims(StatusCode::BAD_REQUEST, "IMG.0066", &format!("The image ID is incorrect: {bad}.")));
+        return Err(ims(
+            StatusCode::BAD_REQUEST,
+            "IMG.0066",
+            &format!("The image ID is incorrect: {bad}."),
+        ));
     }
     if let Some(bad) = projects.iter().find(|p| !is_hex32(p)) {
-        return Err(ims(StatusCode::BAD_REQUEST, "IMG.0067", &format!("The project ID is incorrect: {bad}.")));
+        return Err(ims(
+            StatusCode::BAD_REQUEST,
+            "IMG.0067",
+            &format!("The project ID is incorrect: {bad}."),
+        ));
     }
     Ok(())
 }
@@ -57,25 +96,61 @@ fn images_and_projects(body: Option<Json<Value>>) -> Result<(Vec<String>, Vec<St
     Ok((images, projects))
 }
 
-fn start_job(state: &AppState, db: &mut Db, job_type: &'static str, project_id: &str, results: Vec<JobResult>, effects: Vec<Effect>) -> Response {
+fn start_job(
+    state: &AppState,
+    db: &mut Db,
+    job_type: &'static str,
+    project_id: &str,
+    results: Vec<JobResult>,
+    effects: Vec<Effect>,
+) -> Response {
     let (lo, hi) = state.settings().job_delay_ms;
-    let duration_ms = if hi > lo { rand::thread_rng().gen_range(lo..=hi) } else { lo };
+    let duration_ms = if hi > lo {
+        rand::thread_rng().gen_range(lo..=hi)
+    } else {
+        lo
+    };
     let failure = results.iter().find_map(|r| r.error.clone());
     let id = random_uuid().replace('-', "");
-    db.jobs.insert(id.clone(), Job { id: id.clone(), job_type, project_id: project_id.to_string(), begin_ms: now_ms(), duration_ms, failure, results, effects, settled: false });
+    db.jobs.insert(
+        id.clone(),
+        Job {
+            id: id.clone(),
+            job_type,
+            project_id: project_id.to_string(),
+            begin_ms: now_ms(),
+            duration_ms,
+            failure,
+            results,
+            effects,
+            settled: false,
+        },
+    );
     Json(json!({"job_id": id})).into_response()
 }
 
 fn fail(image_id: &str, project_id: Option<&str>, code: &str, reason: String) -> JobResult {
-    JobResult { image_id: image_id.to_string(), project_id: project_id.map(str::to_string), error: Some((code.to_string(), reason)) }
+    JobResult {
+        image_id: image_id.to_string(),
+        project_id: project_id.map(str::to_string),
+        error: Some((code.to_string(), reason)),
+    }
 }
 
 fn ok(image_id: &str, project_id: Option<&str>) -> JobResult {
-    JobResult { image_id: image_id.to_string(), project_id: project_id.map(str::to_string), error: None }
+    JobResult {
+        image_id: image_id.to_string(),
+        project_id: project_id.map(str::to_string),
+        error: None,
+    }
 }
 
 /// `POST /v1/cloudimages/members`: the owner shares images with projects.
-pub async fn share(State(state): State<AppState>, headers: HeaderMap, body: Option<Json<Value>>) -> Response {
+pub async fn share(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Option<Json<Value>>,
+) -> Response {
     let token = match gate(&state, &headers) {
         Ok(t) => t,
         Err(r) => return r,
@@ -84,57 +159,124 @@ pub async fn share(State(state): State<AppState>, headers: HeaderMap, body: Opti
         Ok(x) => x,
         Err(r) => return r,
     };
-    if projects.iter().any(|p| p.eq_ignore_ascii_case(&token.project_id)) {
-        return ims(StatusCode::BAD_REQUEST, "IMG.0076", "Can not share image to yourself.");
+    if projects
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case(&token.project_id))
+    {
+        return ims(
+            StatusCode::BAD_REQUEST,
+            "IMG.0076",
+            "Can not share image to yourself.",
+        );
     }
     let mut db = state.db();
     let mut results = Vec::new();
     let mut effects = Vec::new();
     for image_id in &images {
         let Some(img) = db.image(image_id).cloned() else {
-            results.push(fail(image_id, None, "IMG.0027", format!("Image {image_id} does not exist.")));
+            results.push(fail(
+                image_id,
+                None,
+                "IMG.0027",
+                format!("Image {image_id} does not exist."),
+            ));
             continue;
         };
         if img.owner != token.project_id {
-            results.push(fail(image_id, None, "IMG.0047", format!("Only the owner can share image {image_id}.")));
+            results.push(fail(
+                image_id,
+                None,
+                "IMG.0047",
+                format!("Only the owner can share image {image_id}."),
+            ));
             continue;
         }
         if img.visibility == "public" {
-            results.push(fail(image_id, None, "IMG.0089", format!("Public image {image_id} can not be shared.")));
+            results.push(fail(
+                image_id,
+                None,
+                "IMG.0089",
+                format!("Public image {image_id} can not be shared."),
+            ));
             continue;
         }
         if img.status != "active" {
-            results.push(fail(image_id, None, "IMG.0046", format!("Image {image_id} is {}, not active.", img.status)));
+            results.push(fail(
+                image_id,
+                None,
+                "IMG.0046",
+                format!("Image {image_id} is {}, not active.", img.status),
+            ));
             continue;
         }
         if img.cmk_id.is_some() && img.default_key {
-            results.push(fail(image_id, None, "IMG.0098", format!("Image {image_id} is encrypted with a default key and can not be shared.")));
+            results.push(fail(
+                image_id,
+                None,
+                "IMG.0098",
+                format!("Image {image_id} is encrypted with a default key and can not be shared."),
+            ));
             continue;
         }
-        let existing: Vec<String> = db.members_of(image_id).iter().map(|m| m.member_id.clone()).collect();
+        let existing: Vec<String> = db
+            .members_of(image_id)
+            .iter()
+            .map(|m| m.member_id.clone())
+            .collect();
         let new: Vec<&String> = projects.iter().filter(|p| !existing.contains(p)).collect();
-        let limit = if img.whole_image { FULL_ECS_MEMBER_LIMIT } else { MEMBER_LIMIT };
+        let limit = if img.whole_image {
+            FULL_ECS_MEMBER_LIMIT
+        } else {
+            MEMBER_LIMIT
+        };
         if existing.len() + new.len() > limit {
-            results.push(fail(image_id, None, "IMG.0088", format!("Image {image_id} would have {} members; the limit is {limit}.", existing.len() + new.len())));
+            results.push(fail(
+                image_id,
+                None,
+                "IMG.0088",
+                format!(
+                    "Image {image_id} would have {} members; the limit is {limit}.",
+                    existing.len() + new.len()
+                ),
+            ));
             continue;
         }
         for p in &projects {
             if let Some(key) = &img.cmk_id {
                 if !db.key_grants.get(key).is_some_and(|g| g.contains(p)) {
-                    results.push(fail(image_id, Some(p), "IMG.0099", format!("Project {p} has no grant on key {key} of image {image_id}.")));
+                    results.push(fail(
+                        image_id,
+                        Some(p),
+                        "IMG.0099",
+                        format!("Project {p} has no grant on key {key} of image {image_id}."),
+                    ));
                     continue;
                 }
             }
             results.push(ok(image_id, Some(p)));
-            effects.push(Effect::AddMember { image_id: image_id.clone(), project_id: p.clone() });
+            effects.push(Effect::AddMember {
+                image_id: image_id.clone(),
+                project_id: p.clone(),
+            });
         }
     }
     let owner = token.project_id.clone();
-    start_job(&state, &mut db, "imsAddImageMembersJob", &owner, results, effects)
+    start_job(
+        &state,
+        &mut db,
+        "imsAddImageMembersJob",
+        &owner,
+        results,
+        effects,
+    )
 }
 
 /// `DELETE /v1/cloudimages/members`: the owner stops sharing.
-pub async fn stop(State(state): State<AppState>, headers: HeaderMap, body: Option<Json<Value>>) -> Response {
+pub async fn stop(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Option<Json<Value>>,
+) -> Response {
     let token = match gate(&state, &headers) {
         Ok(t) => t,
         Err(r) => return r,
@@ -148,22 +290,46 @@ pub async fn stop(State(state): State<AppState>, headers: HeaderMap, body: Optio
     let mut effects = Vec::new();
     for image_id in &images {
         match db.image(image_id) {
-            None => results.push(fail(image_id, None, "IMG.0027", format!("Image {image_id} does not exist."))),
-            Some(img) if img.owner != token.project_id => results.push(fail(image_id, None, "IMG.0047", format!("Only the owner can stop sharing image {image_id}."))),
+            None => results.push(fail(
+                image_id,
+                None,
+                "IMG.0027",
+                format!("Image {image_id} does not exist."),
+            )),
+            Some(img) if img.owner != token.project_id => results.push(fail(
+                image_id,
+                None,
+                "IMG.0047",
+                format!("Only the owner can stop sharing image {image_id}."),
+            )),
             Some(_) => {
                 for p in &projects {
                     results.push(ok(image_id, Some(p)));
-                    effects.push(Effect::RemoveMember { image_id: image_id.clone(), project_id: p.clone() });
+                    effects.push(Effect::RemoveMember {
+                        image_id: image_id.clone(),
+                        project_id: p.clone(),
+                    });
                 }
             }
         }
     }
     let owner = token.project_id.clone();
-    start_job(&state, &mut db, "imsDelImageMembersJob", &owner, results, effects)
+    start_job(
+        &state,
+        &mut db,
+        "imsDelImageMembersJob",
+        &owner,
+        results,
+        effects,
+    )
 }
 
 /// `PUT /v1/cloudimages/members`: the recipient accepts or rejects.
-pub async fn answer(State(state): State<AppState>, headers: HeaderMap, body: Option<Json<Value>>) -> Response {
+pub async fn answer(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Option<Json<Value>>,
+) -> Response {
     let token = match gate(&state, &headers) {
         Ok(t) => t,
         Err(r) => return r,
@@ -179,47 +345,98 @@ pub async fn answer(State(state): State<AppState>, headers: HeaderMap, body: Opt
     }
     let status = body["status"].as_str().unwrap_or("");
     if status != "accepted" && status != "rejected" {
-        return ims(StatusCode::BAD_REQUEST, "IMG.0001", "status must be accepted or rejected.");
+        return ims(
+            StatusCode::BAD_REQUEST,
+            "IMG.0001",
+            "status must be accepted or rejected.",
+        );
     }
     if project_id != token.project_id {
         return ims(StatusCode::FORBIDDEN, "IMG.0026", &format!("The token is scoped to project {}, not to project {project_id}: only the member project can accept or reject.", token.project_id));
     }
-    let vault_id = body["vault_id"].as_str().filter(|v| !v.is_empty()).map(str::to_string);
+    let vault_id = body["vault_id"]
+        .as_str()
+        .filter(|v| !v.is_empty())
+        .map(str::to_string);
     let mut db = state.db();
     let mut results = Vec::new();
     let mut effects = Vec::new();
     for image_id in &images {
         let img = db.image(image_id);
         if img.is_none() || db.member(image_id, &project_id).is_none() {
-            results.push(fail(image_id, Some(&project_id), "IMG.0027", format!("Image {image_id} is not shared with project {project_id}.")));
+            results.push(fail(
+                image_id,
+                Some(&project_id),
+                "IMG.0027",
+                format!("Image {image_id} is not shared with project {project_id}."),
+            ));
             continue;
         }
         if img.is_some_and(|i| i.whole_image) && status == "accepted" && vault_id.is_none() {
-            results.push(fail(image_id, Some(&project_id), "IMG.0182", format!("Accepting full-ECS image {image_id} needs vault_id.")));
+            results.push(fail(
+                image_id,
+                Some(&project_id),
+                "IMG.0182",
+                format!("Accepting full-ECS image {image_id} needs vault_id."),
+            ));
             continue;
         }
         results.push(ok(image_id, Some(&project_id)));
-        effects.push(Effect::SetStatus { image_id: image_id.clone(), project_id: project_id.clone(), status: status.to_string(), vault_id: vault_id.clone() });
+        effects.push(Effect::SetStatus {
+            image_id: image_id.clone(),
+            project_id: project_id.clone(),
+            status: status.to_string(),
+            vault_id: vault_id.clone(),
+        });
     }
-    start_job(&state, &mut db, "imsUpdateImageMembersJob", &project_id, results, effects)
+    start_job(
+        &state,
+        &mut db,
+        "imsUpdateImageMembersJob",
+        &project_id,
+        results,
+        effects,
+    )
 }
 
 /// `GET /v1/{project_id}/jobs/{job_id}`.
-pub async fn job(State(state): State<AppState>, headers: HeaderMap, Path((project_id, job_id)): Path<(String, String)>) -> Response {
+pub async fn job(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((project_id, job_id)): Path<(String, String)>,
+) -> Response {
     let token = match gate(&state, &headers) {
         Ok(t) => t,
         Err(r) => return r,
     };
     if project_id != token.project_id {
-        return ims(StatusCode::FORBIDDEN, "IMG.0030", "The project in the URL is not the token's project.");
+        return ims(
+            StatusCode::FORBIDDEN,
+            "IMG.0030",
+            "The project in the URL is not the token's project.",
+        );
     }
     let db = state.db();
     let Some(j) = db.jobs.get(&job_id).filter(|j| j.project_id == project_id) else {
-        return ims(StatusCode::NOT_FOUND, "IMG.0027", &format!("Job {job_id} does not exist."));
+        return ims(
+            StatusCode::NOT_FOUND,
+            "IMG.0027",
+            &format!("Job {job_id} does not exist."),
+        );
     };
     let now = now_ms();
     let elapsed = now - j.begin_ms;
-    let status = if j.settled { if j.failure.is_some() { "FAIL" } else { "SUCCESS" } } else if elapsed < j.duration_ms / 3 { "INIT" } else { "RUNNING" };
+    let status = if j.settled {
+        if j.failure.is_some() {
+            "FAIL"
+        } else {
+            "SUCCESS"
+        }
+    } else if elapsed < j.duration_ms / 3 {
+        "INIT"
+    } else {
+        "RUNNING"
+    };
     let mut out = json!({
         "job_id": j.id, "job_type": j.job_type, "status": status,
         "begin_time": rfc3339_short(j.begin_ms),
@@ -258,9 +475,20 @@ pub async fn quota(State(state): State<AppState>, headers: HeaderMap) -> Respons
         Err(r) => return r,
     };
     let db = state.db();
-    let own: Vec<&crate::model::Image> = db.images.iter().filter(|i| i.owner == token.project_id).collect();
-    let shared = own.iter().filter(|i| !db.members_of(&i.id).is_empty()).count();
-    let fullest = own.iter().map(|i| db.members_of(&i.id).len()).max().unwrap_or(0);
+    let own: Vec<&crate::model::Image> = db
+        .images
+        .iter()
+        .filter(|i| i.owner == token.project_id)
+        .collect();
+    let shared = own
+        .iter()
+        .filter(|i| !db.members_of(&i.id).is_empty())
+        .count();
+    let fullest = own
+        .iter()
+        .map(|i| db.members_of(&i.id).len())
+        .max()
+        .unwrap_or(0);
     Json(json!({"quotas": {"resources": [
         {"type": "image", "used": own.len(), "quota": 100_000, "min": 0, "max": 100_000},
         {"type": "image_shared", "used": shared, "quota": 100_000, "min": 0, "max": 100_000},

@@ -25,6 +25,10 @@ use crate::seed::SeedFile;
 
 pub const DEFAULT_SEED: &str = include_str!("../seed.json");
 
+/// The regions served: the first at the root, the others under `/<region>/`, as the catalog
+/// of every token says.
+pub const REGIONS: [&str; 2] = ["sandbox-1", "sandbox-2"];
+
 #[derive(Clone, Debug)]
 pub struct Options {
     pub seed: Option<PathBuf>,
@@ -39,7 +43,16 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { seed: None, extra_images: 0, token_ttl_s: 86_400, job_delay_ms: (1000, 2000), glance_mode: false, cors_origins: Vec::new(), dist: None, config: None }
+        Self {
+            seed: None,
+            extra_images: 0,
+            token_ttl_s: 86_400,
+            job_delay_ms: (1000, 2000),
+            glance_mode: false,
+            cors_origins: Vec::new(),
+            dist: None,
+            config: None,
+        }
     }
 }
 
@@ -55,6 +68,11 @@ pub struct Shared {
     pub settings: Mutex<Settings>,
     pub faults: Mutex<Vec<Fault>>,
     pub options: Options,
+    /// The region this state serves.
+    pub region: &'static str,
+    /// The other regions' image services (the first region's state holds them): their
+    /// images are their own, the tokens are IAM's, copied from here before each call.
+    pub others: Vec<Arc<Shared>>,
 }
 
 pub type AppState = Arc<Shared>;
@@ -71,59 +89,143 @@ impl Shared {
     }
 }
 
-pub fn load_db(options: &Options) -> Result<Db, String> {
+pub fn load_db(options: &Options, region: &str) -> Result<Db, String> {
     let text = match &options.seed {
-        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
         None => DEFAULT_SEED.to_string(),
     };
-    let seed: SeedFile = serde_json::from_str(&text).map_err(|e| format!("seed file is not valid: {e}"))?;
-    Db::from_seed(&seed, options.extra_images)
+    let seed: SeedFile =
+        serde_json::from_str(&text).map_err(|e| format!("seed file is not valid: {e}"))?;
+    Db::from_seed(&seed, options.extra_images, region)
 }
 
 pub fn build_state(options: Options) -> Result<AppState, String> {
-    let db = load_db(&options)?;
-    Ok(Arc::new(Shared {
-        db: Mutex::new(db),
-        settings: Mutex::new(Settings { token_ttl_s: options.token_ttl_s, job_delay_ms: options.job_delay_ms, glance_mode: options.glance_mode }),
-        faults: Mutex::new(Vec::new()),
-        options,
-    }))
+    let shared = |region: &'static str, others: Vec<Arc<Shared>>| -> Result<Shared, String> {
+        Ok(Shared {
+            db: Mutex::new(load_db(&options, region)?),
+            settings: Mutex::new(Settings {
+                token_ttl_s: options.token_ttl_s,
+                job_delay_ms: options.job_delay_ms,
+                glance_mode: options.glance_mode,
+            }),
+            faults: Mutex::new(Vec::new()),
+            options: options.clone(),
+            region,
+            others,
+        })
+    };
+    let others = REGIONS[1..]
+        .iter()
+        .map(|r| shared(r, Vec::new()).map(Arc::new))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Arc::new(shared(REGIONS[0], others)?))
 }
 
-pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/v3", get(iam::version))
-        .route("/v3/auth/tokens", post(iam::issue).get(iam::validate).delete(iam::revoke))
-        .route("/v3/auth/projects", get(iam::projects))
-        .route("/v1/cloudimages/members", post(ims::share).put(ims::answer).delete(ims::stop))
+/// The image service's routes (IMS and Glance), served once per region.
+fn image_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/v1/cloudimages/members",
+            post(ims::share).put(ims::answer).delete(ims::stop),
+        )
         .route("/v1/cloudimages/quota", get(ims::quota))
         .route("/v1/{project_id}/jobs/{job_id}", get(ims::job))
         .route("/v2/cloudimages", get(glance::list_cloudimages))
         .route("/v2/images", get(glance::list_images))
-        .route("/v2/images/{image_id}", get(glance::get_image).patch(glance::patch_image))
-        .route("/v2/images/{image_id}/members", get(glance::list_members).post(glance::add_member))
-        .route("/v2/images/{image_id}/members/{member_id}", get(glance::get_member).put(glance::set_member).delete(glance::remove_member))
-        .route("/__admin/faults", post(admin::add_fault).delete(admin::clear_faults))
+        .route(
+            "/v2/images/{image_id}",
+            get(glance::get_image).patch(glance::patch_image),
+        )
+        .route(
+            "/v2/images/{image_id}/members",
+            get(glance::list_members).post(glance::add_member),
+        )
+        .route(
+            "/v2/images/{image_id}/members/{member_id}",
+            get(glance::get_member)
+                .put(glance::set_member)
+                .delete(glance::remove_member),
+        )
+}
+
+/// Another region's call: IAM's tokens and the run-time settings as they are now, then the call.
+async fn with_iam_state(
+    axum::extract::State((primary, region)): axum::extract::State<(AppState, AppState)>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let tokens = primary
+        .db
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .tokens
+        .clone();
+    region.db.lock().unwrap_or_else(|e| e.into_inner()).tokens = tokens;
+    let (glance_mode, job_delay_ms, token_ttl_s) = {
+        let s = primary.settings();
+        (s.glance_mode, s.job_delay_ms, s.token_ttl_s)
+    };
+    *region.settings() = Settings {
+        glance_mode,
+        job_delay_ms,
+        token_ttl_s,
+    };
+    next.run(req).await
+}
+
+pub fn router(state: AppState) -> Router {
+    let mut api = image_routes()
+        .route("/v3", get(iam::version))
+        .route(
+            "/v3/auth/tokens",
+            post(iam::issue).get(iam::validate).delete(iam::revoke),
+        )
+        .route("/v3/auth/projects", get(iam::projects))
+        .route(
+            "/__admin/faults",
+            post(admin::add_fault).delete(admin::clear_faults),
+        )
         .route("/__admin/settings", post(admin::settings))
         .route("/__admin/reset", post(admin::reset))
         .route("/__admin/tokens/expire", post(admin::expire_tokens))
         .route("/__admin/seed", get(admin::seed_info))
         .route("/config.json", get(admin::config_json));
+    for other in &state.others {
+        let regional = image_routes()
+            .layer(axum::middleware::from_fn_with_state(
+                (state.clone(), other.clone()),
+                with_iam_state,
+            ))
+            .with_state(other.clone());
+        api = api.nest(&format!("/{}", other.region), regional);
+    }
     let app = match &state.options.dist {
-        Some(dist) => {
-            api.fallback_service(static_files::service(dist))
-        }
+        Some(dist) => api.fallback_service(static_files::service(dist)),
         None => api,
     };
-    app.layer(axum::middleware::from_fn_with_state(state.clone(), static_files::headers))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::faults))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::cors_and_request_id))
-        .with_state(state)
+    app.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        static_files::headers,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        middleware::faults,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        middleware::cors_and_request_id,
+    ))
+    .with_state(state)
 }
 
 /// Serves until the process ends.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
 }
 
 /// Starts a sandbox on a free loopback port in a background thread; returns its base URL.
@@ -132,10 +234,17 @@ pub fn spawn(options: Options) -> String {
     let state = build_state(options).expect("seed loads");
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
         rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-            tx.send(listener.local_addr().expect("addr")).expect("send addr");
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            tx.send(listener.local_addr().expect("addr"))
+                .expect("send addr");
             serve(listener, state).await.expect("serve");
         });
     });

@@ -10,17 +10,25 @@ fn parse(args: Vec<String>) -> Result<(String, ims_sandbox::Options), String> {
     let (mut bind, mut port) = ("127.0.0.1".to_string(), "8080".to_string());
     let mut it = args.into_iter();
     while let Some(a) = it.next() {
-        let mut val = || it.next().ok_or_else(|| format!("{a} needs a value\n{USAGE}"));
+        let mut val = || {
+            it.next()
+                .ok_or_else(|| format!("{a} needs a value\n{USAGE}"))
+        };
         match a.as_str() {
             "--bind" => bind = val()?,
             "--port" => port = val()?,
             "--seed" => o.seed = Some(PathBuf::from(val()?)),
             "--images" => o.extra_images = val()?.parse().map_err(|_| "--images takes a number")?,
-            "--token-ttl" => o.token_ttl_s = val()?.parse().map_err(|_| "--token-ttl takes seconds")?,
+            "--token-ttl" => {
+                o.token_ttl_s = val()?.parse().map_err(|_| "--token-ttl takes seconds")?
+            }
             "--job-delay-ms" => {
                 let v = val()?;
                 let (lo, hi) = v.split_once("..").unwrap_or((&v, &v));
-                o.job_delay_ms = (lo.parse().map_err(|_| "bad --job-delay-ms")?, hi.parse().map_err(|_| "bad --job-delay-ms")?);
+                o.job_delay_ms = (
+                    lo.parse().map_err(|_| "bad --job-delay-ms")?,
+                    hi.parse().map_err(|_| "bad --job-delay-ms")?,
+                );
             }
             "--glance" => o.glance_mode = true,
             "--cors-origin" => o.cors_origins.push(val()?),

@@ -14,24 +14,54 @@ use serde::Deserialize;
 use crate::model::random_hex;
 use crate::AppState;
 
-const ALLOW_HEADERS: &str = "Content-Type, Accept, X-Auth-Token, X-Subject-Token, X-Project-Id, X-Openstack-Request-Id";
-const EXPOSE_HEADERS: &str = "X-Subject-Token, X-Request-Id, X-Openstack-Request-Id, Location, Retry-After";
+const ALLOW_HEADERS: &str =
+    "Content-Type, Accept, X-Auth-Token, X-Subject-Token, X-Project-Id, X-Openstack-Request-Id";
+const EXPOSE_HEADERS: &str =
+    "X-Subject-Token, X-Request-Id, X-Openstack-Request-Id, Location, Retry-After";
 
-pub async fn cors_and_request_id(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let origin = req.headers().get("origin").and_then(|o| o.to_str().ok()).map(str::to_string);
-    let allowed = origin.filter(|o| state.options.cors_origins.iter().any(|a| a == "*" || a == o));
-    let preflight = req.method() == Method::OPTIONS && req.headers().contains_key("access-control-request-method");
-    let mut resp = if preflight { StatusCode::NO_CONTENT.into_response() } else { next.run(req).await };
+pub async fn cors_and_request_id(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let origin = req
+        .headers()
+        .get("origin")
+        .and_then(|o| o.to_str().ok())
+        .map(str::to_string);
+    let allowed = origin.filter(|o| {
+        state
+            .options
+            .cors_origins
+            .iter()
+            .any(|a| a == "*" || a == o)
+    });
+    let preflight = req.method() == Method::OPTIONS
+        && req.headers().contains_key("access-control-request-method");
+    let mut resp = if preflight {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        next.run(req).await
+    };
     let h = resp.headers_mut();
     if let Some(origin) = allowed {
         if let Ok(v) = HeaderValue::from_str(&origin) {
             h.insert("access-control-allow-origin", v);
         }
         h.insert("vary", HeaderValue::from_static("Origin"));
-        h.insert("access-control-expose-headers", HeaderValue::from_static(EXPOSE_HEADERS));
+        h.insert(
+            "access-control-expose-headers",
+            HeaderValue::from_static(EXPOSE_HEADERS),
+        );
         if preflight {
-            h.insert("access-control-allow-methods", HeaderValue::from_static("GET, POST, PUT, PATCH, DELETE, OPTIONS"));
-            h.insert("access-control-allow-headers", HeaderValue::from_static(ALLOW_HEADERS));
+            h.insert(
+                "access-control-allow-methods",
+                HeaderValue::from_static("GET, POST, PUT, PATCH, DELETE, OPTIONS"),
+            );
+            h.insert(
+                "access-control-allow-headers",
+                HeaderValue::from_static(ALLOW_HEADERS),
+            );
             h.insert("access-control-max-age", HeaderValue::from_static("600"));
         }
     }
@@ -98,12 +128,16 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     let mut rest = text;
     for (i, part) in parts.iter().enumerate() {
         if i == 0 {
-            let Some(r) = rest.strip_prefix(part) else { return false };
+            let Some(r) = rest.strip_prefix(part) else {
+                return false;
+            };
             rest = r;
         } else if i == parts.len() - 1 {
             return rest.ends_with(part);
         } else {
-            let Some(pos) = rest.find(part) else { return false };
+            let Some(pos) = rest.find(part) else {
+                return false;
+            };
             rest = &rest[pos + part.len()..];
         }
     }
@@ -113,9 +147,15 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 pub async fn faults(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     if path.starts_with("/__admin") {
-        let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+        let peer = req
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0);
         if !peer.is_some_and(|p| p.ip().is_loopback()) {
-            return crate::errors::keystone(StatusCode::FORBIDDEN, "The admin endpoint answers on loopback only.");
+            return crate::errors::keystone(
+                StatusCode::FORBIDDEN,
+                "The admin endpoint answers on loopback only.",
+            );
         }
         return next.run(req).await;
     }
@@ -125,7 +165,10 @@ pub async fn faults(State(state): State<AppState>, req: Request, next: Next) -> 
     let hit = {
         let mut list = state.faults.lock().unwrap_or_else(|e| e.into_inner());
         let method = req.method().as_str().to_string();
-        let idx = list.iter().position(|f| (f.method == "*" || f.method.eq_ignore_ascii_case(&method)) && glob_match(&f.path, &path));
+        let idx = list.iter().position(|f| {
+            (f.method == "*" || f.method.eq_ignore_ascii_case(&method))
+                && glob_match(&f.path, &path)
+        });
         idx.map(|i| {
             let f = list[i].clone();
             list[i].count -= 1;
@@ -135,14 +178,25 @@ pub async fn faults(State(state): State<AppState>, req: Request, next: Next) -> 
             f
         })
     };
-    let Some(f) = hit else { return next.run(req).await };
+    let Some(f) = hit else {
+        return next.run(req).await;
+    };
     if f.after {
         let _done = next.run(req).await;
         if f.hang {
             futures_util::future::pending::<()>().await;
         }
-        let stream = futures_util::stream::once(async { Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected reset")) });
-        return Response::builder().status(200).header("content-type", "application/json").body(Body::from_stream(stream)).unwrap_or_default();
+        let stream = futures_util::stream::once(async {
+            Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "injected reset",
+            ))
+        });
+        return Response::builder()
+            .status(200)
+            .header("content-type", "application/json")
+            .body(Body::from_stream(stream))
+            .unwrap_or_default();
     }
     if f.hang {
         futures_util::future::pending::<()>().await;
@@ -151,25 +205,46 @@ pub async fn faults(State(state): State<AppState>, req: Request, next: Next) -> 
         tokio::time::sleep(Duration::from_millis(f.delay_ms)).await;
     }
     if f.reset {
-        let stream = futures_util::stream::once(async { Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected reset")) });
-        return Response::builder().status(200).header("content-type", "application/json").body(Body::from_stream(stream)).unwrap_or_default();
+        let stream = futures_util::stream::once(async {
+            Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "injected reset",
+            ))
+        });
+        return Response::builder()
+            .status(200)
+            .header("content-type", "application/json")
+            .body(Body::from_stream(stream))
+            .unwrap_or_default();
     }
     if f.html {
-        let status = StatusCode::from_u16(f.status.unwrap_or(502)).unwrap_or(StatusCode::BAD_GATEWAY);
+        let status =
+            StatusCode::from_u16(f.status.unwrap_or(502)).unwrap_or(StatusCode::BAD_GATEWAY);
         let page = format!("<!DOCTYPE html><html><head><title>{s}</title><style>body{{color:red}}</style></head><body><h1>{s}</h1><p>The gateway could not reach the service.</p></body></html>", s = status);
         return (status, [("content-type", "text/html")], page).into_response();
     }
     if f.malformed {
-        return (StatusCode::OK, [("content-type", "application/json")], "{\"images\": [{\"id\": ").into_response();
+        return (
+            StatusCode::OK,
+            [("content-type", "application/json")],
+            "{\"images\": [{\"id\": ",
+        )
+            .into_response();
     }
     if f.empty {
-        return StatusCode::from_u16(f.status.unwrap_or(200)).unwrap_or(StatusCode::OK).into_response();
+        return StatusCode::from_u16(f.status.unwrap_or(200))
+            .unwrap_or(StatusCode::OK)
+            .into_response();
     }
     if let Some(code) = f.status {
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if code == 429 {
-            let mut resp = crate::errors::ims(status, "IMG.0060", "Too many requests: flow control.");
-            if let Some(v) = f.retry_after.and_then(|s| axum::http::HeaderValue::from_str(&s.to_string()).ok()) {
+            let mut resp =
+                crate::errors::ims(status, "IMG.0060", "Too many requests: flow control.");
+            if let Some(v) = f
+                .retry_after
+                .and_then(|s| axum::http::HeaderValue::from_str(&s.to_string()).ok())
+            {
                 resp.headers_mut().insert("retry-after", v);
             }
             return resp;
@@ -188,7 +263,10 @@ mod tests {
     fn globs() {
         assert!(glob_match("/v2/images", "/v2/images"));
         assert!(glob_match("/v2/images/*/members", "/v2/images/abc/members"));
-        assert!(!glob_match("/v2/images/*/members", "/v2/images/abc/members/x"));
+        assert!(!glob_match(
+            "/v2/images/*/members",
+            "/v2/images/abc/members/x"
+        ));
         assert!(glob_match("/v1/*", "/v1/cloudimages/members"));
         assert!(glob_match("*", "/anything"));
     }

@@ -5,12 +5,19 @@ use std::collections::{HashMap, HashSet};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 pub fn rfc3339(ms: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    t.format(&time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z")).unwrap_or_default()
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    t.format(&time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
+    ))
+    .unwrap_or_default()
 }
 
 /// Glance and IMS print times without fractions.
@@ -32,7 +39,14 @@ fn hash128(s: &str) -> u128 {
 
 pub fn uuid_from(s: &str) -> String {
     let h = format!("{:032x}", hash128(s));
-    format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
 }
 
 pub fn hex32_from(s: &str) -> String {
@@ -42,12 +56,21 @@ pub fn hex32_from(s: &str) -> String {
 pub fn random_hex(n: usize) -> String {
     use rand::Rng;
     let mut rng = rand::thread_rng();
-    (0..n).map(|_| format!("{:x}", rng.gen_range(0..16u8))).collect()
+    (0..n)
+        .map(|_| format!("{:x}", rng.gen_range(0..16u8)))
+        .collect()
 }
 
 pub fn random_uuid() -> String {
     let h = random_hex(32);
-    format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
 }
 
 #[derive(Clone, Debug)]
@@ -105,9 +128,20 @@ pub struct Member {
 
 #[derive(Clone, Debug)]
 pub enum Effect {
-    AddMember { image_id: String, project_id: String },
-    SetStatus { image_id: String, project_id: String, status: String, vault_id: Option<String> },
-    RemoveMember { image_id: String, project_id: String },
+    AddMember {
+        image_id: String,
+        project_id: String,
+    },
+    SetStatus {
+        image_id: String,
+        project_id: String,
+        status: String,
+        vault_id: Option<String>,
+    },
+    RemoveMember {
+        image_id: String,
+        project_id: String,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -161,13 +195,20 @@ impl Db {
         self.members.get(image_id).map(Vec::as_slice).unwrap_or(&[])
     }
     pub fn member(&self, image_id: &str, project_id: &str) -> Option<&Member> {
-        self.members_of(image_id).iter().find(|m| m.member_id == project_id)
+        self.members_of(image_id)
+            .iter()
+            .find(|m| m.member_id == project_id)
     }
 
     /// Applies the effects of every job whose time has come. Called before each request, so
     /// state and job status agree whoever looks first.
     pub fn settle_jobs(&mut self, now: i64) {
-        let due: Vec<String> = self.jobs.values().filter(|j| !j.settled && now >= j.begin_ms + j.duration_ms).map(|j| j.id.clone()).collect();
+        let due: Vec<String> = self
+            .jobs
+            .values()
+            .filter(|j| !j.settled && now >= j.begin_ms + j.duration_ms)
+            .map(|j| j.id.clone())
+            .collect();
         for id in due {
             let job = self.jobs.get_mut(&id).expect("due job exists");
             job.settled = true;
@@ -183,14 +224,32 @@ impl Db {
 
     pub fn apply(&mut self, effect: Effect, now: i64) {
         match effect {
-            Effect::AddMember { image_id, project_id } => {
+            Effect::AddMember {
+                image_id,
+                project_id,
+            } => {
                 let list = self.members.entry(image_id).or_default();
                 if !list.iter().any(|m| m.member_id == project_id) {
-                    list.push(Member { member_id: project_id, status: "pending".into(), created_ms: now, updated_ms: now, vault_id: None });
+                    list.push(Member {
+                        member_id: project_id,
+                        status: "pending".into(),
+                        created_ms: now,
+                        updated_ms: now,
+                        vault_id: None,
+                    });
                 }
             }
-            Effect::SetStatus { image_id, project_id, status, vault_id } => {
-                if let Some(m) = self.members.get_mut(&image_id).and_then(|l| l.iter_mut().find(|m| m.member_id == project_id)) {
+            Effect::SetStatus {
+                image_id,
+                project_id,
+                status,
+                vault_id,
+            } => {
+                if let Some(m) = self
+                    .members
+                    .get_mut(&image_id)
+                    .and_then(|l| l.iter_mut().find(|m| m.member_id == project_id))
+                {
                     m.status = status;
                     m.updated_ms = now;
                     if vault_id.is_some() {
@@ -198,7 +257,10 @@ impl Db {
                     }
                 }
             }
-            Effect::RemoveMember { image_id, project_id } => {
+            Effect::RemoveMember {
+                image_id,
+                project_id,
+            } => {
                 if let Some(l) = self.members.get_mut(&image_id) {
                     l.retain(|m| m.member_id != project_id);
                 }

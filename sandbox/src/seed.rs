@@ -45,6 +45,9 @@ pub struct SeedImage {
     /// project name → member status
     #[serde(default)]
     pub members: HashMap<String, String>,
+    /// The region that holds the image; the first region when absent.
+    #[serde(default)]
+    pub region: Option<String>,
 }
 
 fn private() -> String {
@@ -55,24 +58,54 @@ fn active() -> String {
 }
 
 impl Db {
-    /// Builds the state from a seed, plus `extra_images` generated images owned by the first
-    /// project (for scale tests). IDs derive from names, so they are the same on every start.
-    pub fn from_seed(seed: &SeedFile, extra_images: usize) -> Result<Self, String> {
-        let mut db = Db { domain: seed.domain.clone(), ..Default::default() };
+    /// Builds the state of one region from a seed, plus (in the first region) `extra_images`
+    /// generated images owned by the first project, for scale tests. Projects, users and key
+    /// grants are global, as in IAM; images and their members belong to a region. IDs derive
+    /// from names, so they are the same on every start.
+    pub fn from_seed(seed: &SeedFile, extra_images: usize, region: &str) -> Result<Self, String> {
+        let first = region == crate::REGIONS[0];
+        let extra_images = if first { extra_images } else { 0 };
+        let mut db = Db {
+            domain: seed.domain.clone(),
+            ..Default::default()
+        };
         for name in &seed.projects {
-            db.projects.push(Project { id: hex32_from(&format!("project:{name}")), name: name.clone() });
+            db.projects.push(Project {
+                id: hex32_from(&format!("project:{name}")),
+                name: name.clone(),
+            });
         }
-        let pid = |db: &Db, name: &str| db.project_by_name(name).map(|p| p.id.clone()).ok_or_else(|| format!("seed: unknown project {name}"));
+        let pid = |db: &Db, name: &str| {
+            db.project_by_name(name)
+                .map(|p| p.id.clone())
+                .ok_or_else(|| format!("seed: unknown project {name}"))
+        };
         for u in &seed.users {
-            let project_ids = u.projects.iter().map(|p| pid(&db, p)).collect::<Result<_, _>>()?;
-            db.users.push(User { id: hex32_from(&format!("user:{}", u.name)), name: u.name.clone(), password: u.password.clone(), domain: seed.domain.clone(), project_ids });
+            let project_ids = u
+                .projects
+                .iter()
+                .map(|p| pid(&db, p))
+                .collect::<Result<_, _>>()?;
+            db.users.push(User {
+                id: hex32_from(&format!("user:{}", u.name)),
+                name: u.name.clone(),
+                password: u.password.clone(),
+                domain: seed.domain.clone(),
+                project_ids,
+            });
         }
         for (key, projects) in &seed.key_grants {
-            let ids = projects.iter().map(|p| pid(&db, p)).collect::<Result<_, _>>()?;
+            let ids = projects
+                .iter()
+                .map(|p| pid(&db, p))
+                .collect::<Result<_, _>>()?;
             db.key_grants.insert(key.clone(), ids);
         }
         let base = 1_767_225_600_000i64; // 2026-01-01: seed times are stable across restarts
         for (n, s) in seed.images.iter().enumerate() {
+            if s.region.as_deref().unwrap_or(crate::REGIONS[0]) != region {
+                continue;
+            }
             let id = uuid_from(&format!("image:{}", s.name));
             let owner = pid(&db, &s.owner)?;
             let t = base + n as i64 * 3_600_000;
@@ -83,9 +116,18 @@ impl Db {
                 status: s.status.clone(),
                 visibility: s.visibility.clone(),
                 disk_format: "zvhd2".into(),
-                os_type: if s.os.to_lowercase().contains("windows") { "Windows".into() } else { "Linux".into() },
+                os_type: if s.os.to_lowercase().contains("windows") {
+                    "Windows".into()
+                } else {
+                    "Linux".into()
+                },
                 os_version: s.os.clone(),
-                platform: s.os.split_whitespace().next().unwrap_or("Other").to_string(),
+                platform: s
+                    .os
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("Other")
+                    .to_string(),
                 size: (s.size_gib * 1_073_741_824.0) as u64,
                 cmk_id: s.cmk.clone(),
                 default_key: s.default_key,
@@ -95,12 +137,22 @@ impl Db {
             });
             let mut members = Vec::new();
             for (pname, status) in &s.members {
-                members.push(Member { member_id: pid(&db, pname)?, status: status.clone(), created_ms: t, updated_ms: t, vault_id: None });
+                members.push(Member {
+                    member_id: pid(&db, pname)?,
+                    status: status.clone(),
+                    created_ms: t,
+                    updated_ms: t,
+                    vault_id: None,
+                });
             }
             members.sort_by(|a, b| a.member_id.cmp(&b.member_id));
             db.members.insert(id, members);
         }
-        let owner = db.projects.first().map(|p| p.id.clone()).unwrap_or_default();
+        let owner = db
+            .projects
+            .first()
+            .map(|p| p.id.clone())
+            .unwrap_or_default();
         for n in 0..extra_images {
             let name = format!("bulk-{n:05}");
             let t = base - (n as i64 + 1) * 60_000;
@@ -112,7 +164,8 @@ impl Db {
                 visibility: "private".into(),
                 disk_format: "qcow2".into(),
                 os_type: "Linux".into(),
-                os_version: ["Ubuntu 24.04", "Debian 12", "EulerOS 2.9", "CentOS 7.9"][n % 4].into(),
+                os_version: ["Ubuntu 24.04", "Debian 12", "EulerOS 2.9", "CentOS 7.9"][n % 4]
+                    .into(),
                 platform: ["Ubuntu", "Debian", "EulerOS", "CentOS"][n % 4].into(),
                 size: (n as u64 % 40 + 1) * 268_435_456,
                 cmk_id: None,
@@ -124,5 +177,4 @@ impl Db {
         }
         Ok(db)
     }
-
 }

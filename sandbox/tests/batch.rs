@@ -3,15 +3,31 @@ use common::*;
 use serde_json::json;
 
 fn share(sb: &Sb, t: &str, images: &[String], projects: &[String]) -> Answer {
-    sb.send("POST", "/v1/cloudimages/members", t, json!({"images": images, "projects": projects}))
+    sb.send(
+        "POST",
+        "/v1/cloudimages/members",
+        t,
+        json!({"images": images, "projects": projects}),
+    )
 }
 
 #[test]
 fn share_job_goes_init_running_success_and_adds_pending_members() {
-    let sb = Sb::start(ims_sandbox::Options { job_delay_ms: (600, 600), ..Default::default() });
+    let sb = Sb::start(ims_sandbox::Options {
+        job_delay_ms: (600, 600),
+        ..Default::default()
+    });
     let t = sb.owner();
     let owner = sb.project("acme-images");
-    let a = share(&sb, &t, &[sb.image("ubuntu-24.04-base"), sb.image("debian-12-hardened")], &[sb.project("acme-dev"), sb.project("acme-test")]);
+    let a = share(
+        &sb,
+        &t,
+        &[
+            sb.image("ubuntu-24.04-base"),
+            sb.image("debian-12-hardened"),
+        ],
+        &[sb.project("acme-dev"), sb.project("acme-test")],
+    );
     assert_eq!(a.status, 200, "{}", a.text);
     let job_id = a.json()["job_id"].as_str().unwrap().to_string();
     let (job, seen) = sb.wait_job(&owner, &job_id, &t);
@@ -20,7 +36,11 @@ fn share_job_goes_init_running_success_and_adds_pending_members() {
     assert!(job["begin_time"].is_string() && job["end_time"].is_string());
     assert_eq!(job["entities"]["results"].as_array().unwrap().len(), 4);
     assert_eq!(job["entities"]["results"][0]["status"], "success");
-    assert_eq!(sb.member_status("ubuntu-24.04-base", "acme-test").as_deref(), Some("pending"));
+    assert_eq!(
+        sb.member_status("ubuntu-24.04-base", "acme-test")
+            .as_deref(),
+        Some("pending")
+    );
 }
 
 #[test]
@@ -29,11 +49,25 @@ fn malformed_ids_and_self_share_are_refused_at_once() {
     let t = sb.owner();
     let img = sb.image("ubuntu-24.04-base");
     let a = share(&sb, &t, &["not-a-uuid".into()], &[sb.project("acme-dev")]);
-    assert_eq!((a.status, a.json()["error"]["code"].as_str()), (400, Some("IMG.0066")));
+    assert_eq!(
+        (a.status, a.json()["error"]["code"].as_str()),
+        (400, Some("IMG.0066"))
+    );
     let a = share(&sb, &t, std::slice::from_ref(&img), &["xyz".into()]);
-    assert_eq!((a.status, a.json()["error"]["code"].as_str()), (400, Some("IMG.0067")));
-    let a = share(&sb, &t, std::slice::from_ref(&img), &[sb.project("acme-images")]);
-    assert_eq!((a.status, a.json()["error"]["code"].as_str()), (400, Some("IMG.0076")));
+    assert_eq!(
+        (a.status, a.json()["error"]["code"].as_str()),
+        (400, Some("IMG.0067"))
+    );
+    let a = share(
+        &sb,
+        &t,
+        std::slice::from_ref(&img),
+        &[sb.project("acme-images")],
+    );
+    assert_eq!(
+        (a.status, a.json()["error"]["code"].as_str()),
+        (400, Some("IMG.0076"))
+    );
     let a = sb.send("POST", "/v1/cloudimages/members", &t, json!({"images": []}));
     assert_eq!(a.status, 400);
 }
@@ -43,7 +77,10 @@ fn job_error(sb: &Sb, t: &str, image: &str, projects: &[String]) -> (String, Opt
     let a = share(sb, t, &[sb.image(image)], projects);
     assert_eq!(a.status, 200, "{}", a.text);
     let (job, _) = sb.wait_job(&owner, a.json()["job_id"].as_str().unwrap(), t);
-    (job["status"].as_str().unwrap().to_string(), job["error_code"].as_str().map(str::to_string))
+    (
+        job["status"].as_str().unwrap().to_string(),
+        job["error_code"].as_str().map(str::to_string),
+    )
 }
 
 #[test]
@@ -51,12 +88,30 @@ fn owner_public_and_encryption_rules_fail_the_job_with_their_codes() {
     let sb = Sb::fast();
     let t = sb.owner();
     let dev = vec![sb.project("acme-dev")];
-    assert_eq!(job_error(&sb, &t, "partner-tools", &[sb.project("acme-test")]), ("FAIL".into(), Some("IMG.0047".into())));
-    assert_eq!(job_error(&sb, &t, "public-ubuntu-mirror", &dev), ("FAIL".into(), Some("IMG.0089".into())));
-    assert_eq!(job_error(&sb, &t, "encrypted-default-key", &dev), ("FAIL".into(), Some("IMG.0098".into())));
-    assert_eq!(job_error(&sb, &t, "encrypted-nogrant", &dev), ("FAIL".into(), Some("IMG.0099".into())));
-    assert_eq!(job_error(&sb, &t, "encrypted-granted", &[sb.project("partner-prod")]), ("FAIL".into(), Some("IMG.0099".into())));
-    assert_eq!(job_error(&sb, &t, "encrypted-granted", &dev), ("SUCCESS".into(), None));
+    assert_eq!(
+        job_error(&sb, &t, "partner-tools", &[sb.project("acme-test")]),
+        ("FAIL".into(), Some("IMG.0047".into()))
+    );
+    assert_eq!(
+        job_error(&sb, &t, "public-ubuntu-mirror", &dev),
+        ("FAIL".into(), Some("IMG.0089".into()))
+    );
+    assert_eq!(
+        job_error(&sb, &t, "encrypted-default-key", &dev),
+        ("FAIL".into(), Some("IMG.0098".into()))
+    );
+    assert_eq!(
+        job_error(&sb, &t, "encrypted-nogrant", &dev),
+        ("FAIL".into(), Some("IMG.0099".into()))
+    );
+    assert_eq!(
+        job_error(&sb, &t, "encrypted-granted", &[sb.project("partner-prod")]),
+        ("FAIL".into(), Some("IMG.0099".into()))
+    );
+    assert_eq!(
+        job_error(&sb, &t, "encrypted-granted", &dev),
+        ("SUCCESS".into(), None)
+    );
     // A failed job changes nothing.
     assert_eq!(sb.member_status("encrypted-nogrant", "acme-dev"), None);
 }
@@ -69,10 +124,22 @@ fn fake_projects(n: usize) -> Vec<String> {
 fn full_ecs_images_take_ten_members_and_others_256() {
     let sb = Sb::fast();
     let t = sb.owner();
-    assert_eq!(job_error(&sb, &t, "full-ecs-app", &fake_projects(11)), ("FAIL".into(), Some("IMG.0088".into())));
-    assert_eq!(job_error(&sb, &t, "full-ecs-app", &fake_projects(10)), ("SUCCESS".into(), None));
-    assert_eq!(job_error(&sb, &t, "rocky-9-db", &fake_projects(257)), ("FAIL".into(), Some("IMG.0088".into())));
-    assert_eq!(job_error(&sb, &t, "rocky-9-db", &fake_projects(256)), ("SUCCESS".into(), None));
+    assert_eq!(
+        job_error(&sb, &t, "full-ecs-app", &fake_projects(11)),
+        ("FAIL".into(), Some("IMG.0088".into()))
+    );
+    assert_eq!(
+        job_error(&sb, &t, "full-ecs-app", &fake_projects(10)),
+        ("SUCCESS".into(), None)
+    );
+    assert_eq!(
+        job_error(&sb, &t, "rocky-9-db", &fake_projects(257)),
+        ("FAIL".into(), Some("IMG.0088".into()))
+    );
+    assert_eq!(
+        job_error(&sb, &t, "rocky-9-db", &fake_projects(256)),
+        ("SUCCESS".into(), None)
+    );
 }
 
 #[test]
@@ -82,19 +149,46 @@ fn only_the_member_with_its_own_project_token_answers() {
     let owner = sb.owner();
     let img = sb.image("shared-pending-dev");
     // The owner's token, naming the member project: 403.
-    let a = sb.send("PUT", "/v1/cloudimages/members", &owner, json!({"images": [img], "project_id": dev_pid, "status": "accepted"}));
-    assert_eq!((a.status, a.json()["error"]["code"].as_str()), (403, Some("IMG.0026")));
+    let a = sb.send(
+        "PUT",
+        "/v1/cloudimages/members",
+        &owner,
+        json!({"images": [img], "project_id": dev_pid, "status": "accepted"}),
+    );
+    assert_eq!(
+        (a.status, a.json()["error"]["code"].as_str()),
+        (403, Some("IMG.0026"))
+    );
     let dev = sb.dev();
-    let a = sb.send("PUT", "/v1/cloudimages/members", &dev, json!({"images": [img], "project_id": dev_pid, "status": "pending"}));
+    let a = sb.send(
+        "PUT",
+        "/v1/cloudimages/members",
+        &dev,
+        json!({"images": [img], "project_id": dev_pid, "status": "pending"}),
+    );
     assert_eq!(a.status, 400, "pending cannot be set through PUT");
-    let a = sb.send("PUT", "/v1/cloudimages/members", &dev, json!({"images": [img], "project_id": dev_pid, "status": "accepted"}));
+    let a = sb.send(
+        "PUT",
+        "/v1/cloudimages/members",
+        &dev,
+        json!({"images": [img], "project_id": dev_pid, "status": "accepted"}),
+    );
     assert_eq!(a.status, 200);
     let (job, _) = sb.wait_job(&dev_pid, a.json()["job_id"].as_str().unwrap(), &dev);
     assert_eq!(job["status"], "SUCCESS");
     assert_eq!(job["job_type"], "imsUpdateImageMembersJob");
-    assert_eq!(sb.member_status("shared-pending-dev", "acme-dev").as_deref(), Some("accepted"));
+    assert_eq!(
+        sb.member_status("shared-pending-dev", "acme-dev")
+            .as_deref(),
+        Some("accepted")
+    );
     // An image not shared with the project fails the job.
-    let a = sb.send("PUT", "/v1/cloudimages/members", &dev, json!({"images": [sb.image("rocky-9-db")], "project_id": dev_pid, "status": "rejected"}));
+    let a = sb.send(
+        "PUT",
+        "/v1/cloudimages/members",
+        &dev,
+        json!({"images": [sb.image("rocky-9-db")], "project_id": dev_pid, "status": "rejected"}),
+    );
     let (job, _) = sb.wait_job(&dev_pid, a.json()["job_id"].as_str().unwrap(), &dev);
     assert_eq!(job["status"], "FAIL");
 }
@@ -105,10 +199,20 @@ fn full_ecs_accept_needs_a_vault_id() {
     let dev = sb.dev();
     let pid = sb.project("acme-dev");
     let img = sb.image("partner-full-ecs");
-    let a = sb.send("PUT", "/v1/cloudimages/members", &dev, json!({"images": [img], "project_id": pid, "status": "accepted"}));
+    let a = sb.send(
+        "PUT",
+        "/v1/cloudimages/members",
+        &dev,
+        json!({"images": [img], "project_id": pid, "status": "accepted"}),
+    );
     let (job, _) = sb.wait_job(&pid, a.json()["job_id"].as_str().unwrap(), &dev);
     assert_eq!(job["error_code"], "IMG.0182");
-    let a = sb.send("PUT", "/v1/cloudimages/members", &dev, json!({"images": [img], "project_id": pid, "status": "accepted", "vault_id": "vault-123"}));
+    let a = sb.send(
+        "PUT",
+        "/v1/cloudimages/members",
+        &dev,
+        json!({"images": [img], "project_id": pid, "status": "accepted", "vault_id": "vault-123"}),
+    );
     let (job, _) = sb.wait_job(&pid, a.json()["job_id"].as_str().unwrap(), &dev);
     assert_eq!(job["status"], "SUCCESS");
 }
@@ -120,12 +224,28 @@ fn stop_sharing_removes_members_and_needs_the_owner() {
     let owner = sb.project("acme-images");
     let a = sb.send("DELETE", "/v1/cloudimages/members", &t, json!({"images": [sb.image("shared-to-many")], "projects": [sb.project("acme-dev"), sb.project("acme-test")]}));
     let (job, _) = sb.wait_job(&owner, a.json()["job_id"].as_str().unwrap(), &t);
-    assert_eq!((job["status"].as_str(), job["job_type"].as_str()), (Some("SUCCESS"), Some("imsDelImageMembersJob")));
+    assert_eq!(
+        (job["status"].as_str(), job["job_type"].as_str()),
+        (Some("SUCCESS"), Some("imsDelImageMembersJob"))
+    );
     assert_eq!(sb.member_status("shared-to-many", "acme-dev"), None);
-    assert_eq!(sb.member_status("shared-to-many", "partner-prod").as_deref(), Some("pending"));
+    assert_eq!(
+        sb.member_status("shared-to-many", "partner-prod")
+            .as_deref(),
+        Some("pending")
+    );
     let dev = sb.dev();
-    let a = sb.send("DELETE", "/v1/cloudimages/members", &dev, json!({"images": [sb.image("shared-accepted-dev")], "projects": [sb.project("acme-test")]}));
-    let (job, _) = sb.wait_job(&sb.project("acme-dev"), a.json()["job_id"].as_str().unwrap(), &dev);
+    let a = sb.send(
+        "DELETE",
+        "/v1/cloudimages/members",
+        &dev,
+        json!({"images": [sb.image("shared-accepted-dev")], "projects": [sb.project("acme-test")]}),
+    );
+    let (job, _) = sb.wait_job(
+        &sb.project("acme-dev"),
+        a.json()["job_id"].as_str().unwrap(),
+        &dev,
+    );
     assert_eq!(job["error_code"], "IMG.0047");
 }
 
@@ -133,11 +253,27 @@ fn stop_sharing_removes_members_and_needs_the_owner() {
 fn jobs_are_private_to_their_project() {
     let sb = Sb::fast();
     let t = sb.owner();
-    let a = share(&sb, &t, &[sb.image("alpine-3.20-edge")], &[sb.project("acme-dev")]);
+    let a = share(
+        &sb,
+        &t,
+        &[sb.image("alpine-3.20-edge")],
+        &[sb.project("acme-dev")],
+    );
     let id = a.json()["job_id"].as_str().unwrap().to_string();
     let dev = sb.dev();
-    assert_eq!(sb.get(&format!("/v1/{}/jobs/{id}", sb.project("acme-images")), &dev).status, 403);
-    assert_eq!(sb.get(&format!("/v1/{}/jobs/{id}", sb.project("acme-dev")), &dev).status, 404);
+    assert_eq!(
+        sb.get(
+            &format!("/v1/{}/jobs/{id}", sb.project("acme-images")),
+            &dev
+        )
+        .status,
+        403
+    );
+    assert_eq!(
+        sb.get(&format!("/v1/{}/jobs/{id}", sb.project("acme-dev")), &dev)
+            .status,
+        404
+    );
 }
 
 #[test]

@@ -19,11 +19,20 @@ impl Answer {
         serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
     }
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
-pub fn call(method: &str, url: &str, token: Option<&str>, body: Option<Value>, extra: &[(&str, &str)]) -> Answer {
+pub fn call(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+    extra: &[(&str, &str)],
+) -> Answer {
     let mut req = ureq::request(method, url).set("Accept", "application/json");
     if let Some(t) = token {
         req = req.set("X-Auth-Token", t);
@@ -40,9 +49,17 @@ pub fn call(method: &str, url: &str, token: Option<&str>, body: Option<Value>, e
         Err(ureq::Error::Status(_, r)) => r,
         Err(e) => panic!("{method} {url}: {e}"),
     };
-    let headers = resp.headers_names().into_iter().map(|n| (n.clone(), resp.header(&n).unwrap_or("").to_string())).collect();
+    let headers = resp
+        .headers_names()
+        .into_iter()
+        .map(|n| (n.clone(), resp.header(&n).unwrap_or("").to_string()))
+        .collect();
     let status = resp.status();
-    Answer { status, headers, text: resp.into_string().unwrap_or_default() }
+    Answer {
+        status,
+        headers,
+        text: resp.into_string().unwrap_or_default(),
+    }
 }
 
 impl Sb {
@@ -52,21 +69,38 @@ impl Sb {
         Sb { base, seed }
     }
     pub fn fast() -> Self {
-        Self::start(ims_sandbox::Options { job_delay_ms: (60, 60), ..Default::default() })
+        Self::start(ims_sandbox::Options {
+            job_delay_ms: (60, 60),
+            ..Default::default()
+        })
     }
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
     pub fn project(&self, name: &str) -> String {
-        self.seed["projects"][name].as_str().expect("project").to_string()
+        self.seed["projects"][name]
+            .as_str()
+            .expect("project")
+            .to_string()
     }
     pub fn image(&self, name: &str) -> String {
-        self.seed["images"][name]["id"].as_str().expect("image").to_string()
+        self.seed["images"][name]["id"]
+            .as_str()
+            .expect("image")
+            .to_string()
     }
     pub fn login(&self, user: &str, password: &str, project: &str) -> String {
-        let a = call("POST", &self.url("/v3/auth/tokens"), None, Some(login_body(user, password, project)), &[]);
+        let a = call(
+            "POST",
+            &self.url("/v3/auth/tokens"),
+            None,
+            Some(login_body(user, password, project)),
+            &[],
+        );
         assert_eq!(a.status, 201, "{}", a.text);
-        a.header("x-subject-token").expect("token header").to_string()
+        a.header("x-subject-token")
+            .expect("token header")
+            .to_string()
     }
     pub fn owner(&self) -> String {
         self.login("owner", "Owner-Pass-1", "acme-images")
@@ -84,7 +118,9 @@ impl Sb {
     pub fn wait_job(&self, project: &str, job_id: &str, token: &str) -> (Value, Vec<String>) {
         let mut seen = Vec::new();
         for _ in 0..200 {
-            let j = self.get(&format!("/v1/{project}/jobs/{job_id}"), token).json();
+            let j = self
+                .get(&format!("/v1/{project}/jobs/{job_id}"), token)
+                .json();
             let s = j["status"].as_str().unwrap().to_string();
             if seen.last() != Some(&s) {
                 seen.push(s.clone());
@@ -97,11 +133,19 @@ impl Sb {
         panic!("job {job_id} never ended: {seen:?}");
     }
     pub fn admin(&self, path: &str, body: Value) -> Answer {
-        call("POST", &self.url(&format!("/__admin/{path}")), None, Some(body), &[])
+        call(
+            "POST",
+            &self.url(&format!("/__admin/{path}")),
+            None,
+            Some(body),
+            &[],
+        )
     }
     pub fn member_status(&self, image: &str, project_name: &str) -> Option<String> {
         let seed = call("GET", &self.url("/__admin/seed"), None, None, &[]).json();
-        seed["images"][image]["members"][self.project(project_name)].as_str().map(str::to_string)
+        seed["images"][image]["members"][self.project(project_name)]
+            .as_str()
+            .map(str::to_string)
     }
 }
 

@@ -19,7 +19,11 @@ pub struct ErrorViewProps {
 #[component]
 pub fn ErrorView(props: &ErrorViewProps) -> Html {
     let retry = props.on_retry.clone().map(|cb| {
-        let label = if props.error.is_retryable() { "Retry" } else { "Try again" };
+        let label = if props.error.is_retryable() {
+            "Retry"
+        } else {
+            "Try again"
+        };
         html! { <button type="button" onclick={move |_| cb.emit(())}>{label}</button> }
     });
     // A write whose answer never came may have been done: point at where to look first.

@@ -2,6 +2,7 @@
 //! switcher and sign-out. An expired token ends the session here, before any call fails.
 
 use ims_api::auth::{self, Named, ProjectList};
+use ims_api::names::group_by_region;
 use ims_api::time::describe_remaining;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -19,7 +20,9 @@ pub fn Header() -> Html {
     let projects = use_state(|| None::<Vec<Named>>);
     let switch_error = use_state(|| None::<String>);
     let busy = use_state(|| false);
-    let Some(current) = session.current.clone() else { return Html::default() };
+    let Some(current) = session.current.clone() else {
+        return Html::default();
+    };
     let info = current.info.clone();
     let remaining = info.remaining_ms(now);
     {
@@ -37,7 +40,8 @@ pub fn Header() -> Html {
             if let Some(t) = api.token.clone() {
                 // Revoke best-effort: the session ends here whatever IAM says.
                 wasm_bindgen_futures::spawn_local(async move {
-                    let _ = crate::transport::send(&api.endpoints, None, &auth::revoke_token(&t)).await;
+                    let _ =
+                        crate::transport::send(&api.endpoints, None, &auth::revoke_token(&t)).await;
                 });
             }
             session.dispatch(SessionAction::SignedOut);
@@ -46,7 +50,8 @@ pub fn Header() -> Html {
     let open_switcher = {
         let (api, projects, switch_error) = (api.clone(), projects.clone(), switch_error.clone());
         Callback::from(move |_| {
-            let (api, projects, switch_error) = (api.clone(), projects.clone(), switch_error.clone());
+            let (api, projects, switch_error) =
+                (api.clone(), projects.clone(), switch_error.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api.read::<ProjectList>(&auth::list_projects()).await {
                     Ok(list) => projects.set(Some(list.projects)),
@@ -56,14 +61,31 @@ pub fn Header() -> Html {
         })
     };
     let on_pick = {
-        let (session, api, projects, switch_error, busy, info) = (session.clone(), api.clone(), projects.clone(), switch_error.clone(), busy.clone(), info.clone());
+        let (session, api, projects, switch_error, busy, info) = (
+            session.clone(),
+            api.clone(),
+            projects.clone(),
+            switch_error.clone(),
+            busy.clone(),
+            info.clone(),
+        );
         Callback::from(move |e: Event| {
             let id = e.target_unchecked_into::<HtmlSelectElement>().value();
             if id.is_empty() || id == info.project.id || *busy {
                 return;
             }
-            let name = projects.as_ref().and_then(|l| l.iter().find(|p| p.id == id)).map(|p| p.name.clone()).unwrap_or_else(|| id.clone());
-            let (session, api, switch_error, busy, info) = (session.clone(), api.clone(), switch_error.clone(), busy.clone(), info.clone());
+            let name = projects
+                .as_ref()
+                .and_then(|l| l.iter().find(|p| p.id == id))
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| id.clone());
+            let (session, api, switch_error, busy, info) = (
+                session.clone(),
+                api.clone(),
+                switch_error.clone(),
+                busy.clone(),
+                info.clone(),
+            );
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
                 let token = api.token.clone().unwrap_or_default();
@@ -71,8 +93,15 @@ pub fn Header() -> Html {
                     Ok(s) => session.dispatch(SessionAction::SignedIn(s)),
                     Err(e) => {
                         // IAM may refuse token re-scoping: ask for the password for that project.
-                        switch_error.set(Some(format!("Switching needs your password again ({})", e.user_message())));
-                        session.dispatch(SessionAction::SignInAgain(SignInHint { user: info.user.name.clone(), domain: info.domain.clone(), project: name }));
+                        switch_error.set(Some(format!(
+                            "Switching needs your password again ({})",
+                            e.user_message()
+                        )));
+                        session.dispatch(SessionAction::SignInAgain(SignInHint {
+                            user: info.user.name.clone(),
+                            domain: info.domain.clone(),
+                            project: name,
+                        }));
                     }
                 }
                 busy.set(false);
@@ -86,12 +115,17 @@ pub fn Header() -> Html {
             <dl class="who" aria-label="Session">
                 <div class="user"><dt>{"User"}</dt><dd>{ &info.user.name }</dd></div>
                 <div><dt>{"Project"}</dt><dd data-testid="current-project">{ &info.project.name }</dd></div>
+                if !info.region.is_empty() { <div><dt>{"Region"}</dt><dd data-testid="current-region">{ &info.region }</dd></div> }
                 <div><dt>{"Session ends in"}</dt><dd class={classes!(low.then_some("warn"))}>{ describe_remaining(remaining) }</dd></div>
             </dl>
             if let Some(list) = &*projects {
                 <label class="switcher">{"Switch project "}
                     <select onchange={on_pick} disabled={*busy} aria-label="Switch project">
-                        { for list.iter().map(|p| html! { <option value={p.id.clone()} selected={p.id == info.project.id}>{ &p.name }</option> }) }
+                        { for group_by_region(&list.iter().map(|p| (p.id.clone(), p.name.clone())).collect::<Vec<_>>(), &info.regions, &api.config.region).into_iter().map(|(region, projects)| html! {
+                            <optgroup label={if region.is_empty() { "Other".to_string() } else { region }}>
+                                { for projects.into_iter().map(|(id, name)| html! { <option value={id.clone()} selected={*id == info.project.id}>{ name }</option> }) }
+                            </optgroup>
+                        }) }
                     </select>
                 </label>
             } else {

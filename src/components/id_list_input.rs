@@ -1,9 +1,13 @@
 //! The project-ID box: IDs separated by commas, spaces or new lines, each checked where it
-//! stands. The text is the parent's state, so nothing typed is lost on a failed request.
+//! stands. The text is the parent's state, so nothing typed is lost on a failed request. A
+//! name typed where an ID belongs is offered the IDs of the projects known by that name.
 
-use ims_api::ids::{parse_project_ids, IdToken};
+use ims_api::ids::{parse_project_ids, IdProblem, IdToken};
+use ims_api::names::suggest;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
+
+use crate::names::use_names;
 
 #[derive(Properties, PartialEq)]
 pub struct IdListInputProps {
@@ -24,13 +28,37 @@ pub fn tokens(value: &str, own: Option<&str>) -> Vec<IdToken> {
 
 #[component]
 pub fn IdListInput(props: &IdListInputProps) -> Html {
+    let names = use_names();
     let toks = tokens(&props.value, props.own_project.as_deref());
-    let bad: Vec<(usize, &IdToken)> = toks.iter().enumerate().filter(|(_, t)| !t.is_valid()).collect();
+    let bad: Vec<(usize, &IdToken)> = toks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !t.is_valid())
+        .collect();
     let valid = toks.len() - bad.len();
     let oninput = {
         let cb = props.on_input.clone();
-        Callback::from(move |e: InputEvent| cb.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            cb.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+        })
     };
+    // Replaces the token at `start` (as typed) by the chosen ID.
+    let use_id = |start: usize, typed: &str, id: String| {
+        let (cb, value, end) = (
+            props.on_input.clone(),
+            props.value.to_string(),
+            start + typed.len(),
+        );
+        Callback::from(move |_| cb.emit(format!("{}{}{}", &value[..start], id, &value[end..])))
+    };
+    let named: Vec<(String, &str)> = toks
+        .iter()
+        .filter(|t| t.is_valid())
+        .filter_map(|t| {
+            let id = t.text.to_ascii_lowercase();
+            names.name(&id).map(|n| (id.clone(), n))
+        })
+        .collect();
     let help_id = format!("{}-help", props.id);
     let errors_id = format!("{}-errors", props.id);
     html! {
@@ -44,9 +72,21 @@ pub fn IdListInput(props: &IdListInputProps) -> Html {
                 { for bad.iter().map(|(i, t)| html! {
                     <li class={if matches!(t.problem, Some(ims_api::ids::IdProblem::Duplicate { .. })) { "warn" } else { "bad" }}>
                         <code>{ format!("#{} {}", i + 1, t.text) }</code>{ ": " }{ t.problem.as_ref().map(|p| p.message()).unwrap_or_default() }
+                        if matches!(t.problem, Some(IdProblem::Malformed { .. })) {
+                            { for suggest(&names.known, &t.text, 4).into_iter().map(|(id, name)| html! {
+                                <button type="button" class="suggestion" aria-label={format!("Use the ID of {name}")} onclick={use_id(t.start, &t.text, id.clone())} disabled={props.disabled}>
+                                    { format!("{name} → ") }<code>{ id }</code>
+                                </button>
+                            }) }
+                        }
                     </li>
                 }) }
             </ul>
+            if !named.is_empty() {
+                <ul class="named" aria-label="Projects known by name">
+                    { for named.iter().map(|(id, n)| html! { <li><span class="project-name">{ *n }</span>{" "}<code class="id">{ id }</code></li> }) }
+                </ul>
+            }
         </div>
     }
 }

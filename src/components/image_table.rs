@@ -28,13 +28,20 @@ pub enum SortKey {
 pub fn sort_images(images: &mut [Image], key: SortKey, ascending: bool) {
     images.sort_by(|a, b| {
         let o = match key {
-            SortKey::Name => a.display_name().to_lowercase().cmp(&b.display_name().to_lowercase()),
+            SortKey::Name => a
+                .display_name()
+                .to_lowercase()
+                .cmp(&b.display_name().to_lowercase()),
             SortKey::Status => a.status.cmp(&b.status),
             SortKey::Os => a.os().cmp(&b.os()),
             SortKey::Size => a.size_bytes().cmp(&b.size_bytes()),
             SortKey::Created => a.created_at.cmp(&b.created_at),
         };
-        if ascending { o } else { o.reverse() }
+        if ascending {
+            o
+        } else {
+            o.reverse()
+        }
     });
 }
 
@@ -53,16 +60,36 @@ pub fn ImageTable(props: &ImageTableProps) -> Html {
     let scroll_top = use_state(|| 0.0f64);
     let onscroll = {
         let scroll_top = scroll_top.clone();
-        Callback::from(move |e: Event| scroll_top.set(e.target_unchecked_into::<Element>().scroll_top() as f64))
+        Callback::from(move |e: Event| {
+            scroll_top.set(e.target_unchecked_into::<Element>().scroll_top() as f64)
+        })
     };
     let total = props.images.len();
-    let first = ((*scroll_top / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN).min(total);
+    let first = ((*scroll_top / ROW_HEIGHT) as usize)
+        .saturating_sub(OVERSCAN)
+        .min(total);
     let last = (first + (VIEWPORT / ROW_HEIGHT) as usize + 2 * OVERSCAN).min(total);
     let header = |key: SortKey, label: &'static str| {
         let on_sort = props.on_sort.clone();
         let sorted = props.sort.0 == key;
-        let aria = if sorted { if props.sort.1 { "ascending" } else { "descending" } } else { "none" };
-        let arrow = if sorted { if props.sort.1 { " ▲" } else { " ▼" } } else { "" };
+        let aria = if sorted {
+            if props.sort.1 {
+                "ascending"
+            } else {
+                "descending"
+            }
+        } else {
+            "none"
+        };
+        let arrow = if sorted {
+            if props.sort.1 {
+                " ▲"
+            } else {
+                " ▼"
+            }
+        } else {
+            ""
+        };
         html! {
             <th scope="col" aria-sort={aria}>
                 <button type="button" class="sort" onclick={move |_| on_sort.emit(key)}>{ format!("{label}{arrow}") }</button>

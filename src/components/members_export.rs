@@ -1,9 +1,6 @@
 //! "Export members": who has the chosen images (or all of them), as CSV or JSON, fetched
 //! image by image with progress, then saved as a file.
 
-use std::collections::HashMap;
-
-use ims_api::auth::{self, ProjectList};
 use ims_api::export::{member_rows, members_csv, members_json, MemberRow};
 use ims_api::images::Image;
 use ims_api::members::{self, MemberList};
@@ -11,6 +8,7 @@ use yew::prelude::*;
 
 use crate::download::save_text;
 use crate::hooks::use_api;
+use crate::names::use_names;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Format {
@@ -27,40 +25,69 @@ pub struct MembersExportProps {
 #[component]
 pub fn MembersExport(props: &MembersExportProps) -> Html {
     let api = use_api();
+    let names = use_names();
     let progress = use_state(|| None::<(usize, usize)>);
     let outcome = use_state(|| None::<String>);
     let start = |format: Format| {
-        let (api, progress, outcome, images) = (api.clone(), progress.clone(), outcome.clone(), props.images.clone());
+        let (api, progress, outcome, images, known) = (
+            api.clone(),
+            progress.clone(),
+            outcome.clone(),
+            props.images.clone(),
+            names.known.clone(),
+        );
         Callback::from(move |_| {
             if progress.is_some() || images.is_empty() {
                 return;
             }
-            let (api, progress, outcome, images) = (api.clone(), progress.clone(), outcome.clone(), images.clone());
+            let (api, progress, outcome, images, names) = (
+                api.clone(),
+                progress.clone(),
+                outcome.clone(),
+                images.clone(),
+                known.clone(),
+            );
             progress.set(Some((0, images.len())));
             outcome.set(None);
             wasm_bindgen_futures::spawn_local(async move {
-                // Names for the IDs: the user's own projects (best effort).
-                let names: HashMap<String, String> =
-                    api.read::<ProjectList>(&auth::list_projects()).await.map(|l| l.projects.into_iter().map(|p| (p.id, p.name)).collect()).unwrap_or_default();
                 let mut rows: Vec<MemberRow> = Vec::new();
                 let mut failed = Vec::new();
                 for (n, img) in images.iter().enumerate() {
                     match api.read::<MemberList>(&members::list(&img.id)).await {
-                        Ok(list) => rows.extend(member_rows(&img.id, img.display_name(), &list.members, &names)),
-                        Err(e) => failed.push(format!("{}: {}", img.display_name(), e.user_message())),
+                        Ok(list) => rows.extend(member_rows(
+                            &img.id,
+                            img.display_name(),
+                            &list.members,
+                            &names,
+                        )),
+                        Err(e) => {
+                            failed.push(format!("{}: {}", img.display_name(), e.user_message()))
+                        }
                     }
                     progress.set(Some((n + 1, images.len())));
                 }
                 let (text, name, mime) = match format {
                     Format::Csv => (members_csv(&rows), "image-members.csv", "text/csv"),
-                    Format::Json => (members_json(&rows), "image-members.json", "application/json"),
+                    Format::Json => (
+                        members_json(&rows),
+                        "image-members.json",
+                        "application/json",
+                    ),
                 };
                 let saved = save_text(name, mime, &text);
                 progress.set(None);
                 outcome.set(Some(match (saved, failed.is_empty()) {
                     (Err(e), _) => format!("The file could not be saved: {e}"),
-                    (Ok(()), true) => format!("Exported {} member(s) of {} image(s) to {name}.", rows.len(), images.len()),
-                    (Ok(()), false) => format!("Exported {} member(s) to {name}; not included: {}", rows.len(), failed.join("; ")),
+                    (Ok(()), true) => format!(
+                        "Exported {} member(s) of {} image(s) to {name}.",
+                        rows.len(),
+                        images.len()
+                    ),
+                    (Ok(()), false) => format!(
+                        "Exported {} member(s) to {name}; not included: {}",
+                        rows.len(),
+                        failed.join("; ")
+                    ),
                 }));
             });
         })

@@ -1,5 +1,6 @@
 //! Props-only widgets shared by the pages.
 
+pub mod address_book;
 pub mod confirm_dialog;
 pub mod error_view;
 pub mod header;

@@ -29,7 +29,11 @@ impl Reducible for Notices {
         let mut n = (*self).clone();
         match action {
             NoticeAction::Push { text, error } => {
-                n.list.push(Notice { id: n.next_id, text, error });
+                n.list.push(Notice {
+                    id: n.next_id,
+                    text,
+                    error,
+                });
                 n.next_id += 1;
                 let overflow = n.list.len().saturating_sub(5);
                 n.list.drain(..overflow);

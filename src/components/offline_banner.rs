@@ -17,13 +17,17 @@ pub fn OfflineBanner() -> Html {
             let update = Closure::<dyn Fn()>::new(move || is_online.set(online()));
             if let Some(w) = &window {
                 for event in ["online", "offline"] {
-                    let _ = w.add_event_listener_with_callback(event, update.as_ref().unchecked_ref());
+                    let _ =
+                        w.add_event_listener_with_callback(event, update.as_ref().unchecked_ref());
                 }
             }
             move || {
                 if let Some(w) = &window {
                     for event in ["online", "offline"] {
-                        let _ = w.remove_event_listener_with_callback(event, update.as_ref().unchecked_ref());
+                        let _ = w.remove_event_listener_with_callback(
+                            event,
+                            update.as_ref().unchecked_ref(),
+                        );
                     }
                 }
             }

@@ -28,7 +28,9 @@ enum Mode {
 
 fn text_input(state: &UseStateHandle<String>) -> Callback<InputEvent> {
     let state = state.clone();
-    Callback::from(move |e: InputEvent| state.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    Callback::from(move |e: InputEvent| {
+        state.set(e.target_unchecked_into::<HtmlInputElement>().value())
+    })
 }
 
 #[component]
@@ -37,7 +39,13 @@ pub fn SignInForm(props: &SignInFormProps) -> Html {
     let hint = props.hint.clone().unwrap_or_default();
     let mode = use_state(|| Mode::Password);
     let user = use_state(|| hint.user.clone());
-    let domain = use_state(|| if hint.domain.is_empty() { config.default_domain.clone() } else { hint.domain.clone() });
+    let domain = use_state(|| {
+        if hint.domain.is_empty() {
+            config.default_domain.clone()
+        } else {
+            hint.domain.clone()
+        }
+    });
     let project = use_state(|| hint.project.clone());
     let password = use_state(String::new);
     let token = use_state(String::new);
@@ -46,8 +54,17 @@ pub fn SignInForm(props: &SignInFormProps) -> Html {
     let missing = use_state(Vec::<&'static str>::new);
 
     let onsubmit = {
-        let (mode, user, domain, project, password, token, busy, error, missing) =
-            (mode.clone(), user.clone(), domain.clone(), project.clone(), password.clone(), token.clone(), busy.clone(), error.clone(), missing.clone());
+        let (mode, user, domain, project, password, token, busy, error, missing) = (
+            mode.clone(),
+            user.clone(),
+            domain.clone(),
+            project.clone(),
+            password.clone(),
+            token.clone(),
+            busy.clone(),
+            error.clone(),
+            missing.clone(),
+        );
         let (config, done) = (config.clone(), props.on_signed_in.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -56,7 +73,12 @@ pub fn SignInForm(props: &SignInFormProps) -> Html {
             }
             let mut gaps = Vec::new();
             if *mode == Mode::Password {
-                for (v, name) in [(&*user, "user"), (&*password, "password"), (&*domain, "domain"), (&*project, "project")] {
+                for (v, name) in [
+                    (&*user, "user"),
+                    (&*password, "password"),
+                    (&*domain, "domain"),
+                    (&*project, "project"),
+                ] {
                     if v.trim().is_empty() {
                         gaps.push(name);
                     }
@@ -70,11 +92,26 @@ pub fn SignInForm(props: &SignInFormProps) -> Html {
             }
             busy.set(true);
             error.set(None);
-            let (config, done, busy, error, password) = (config.clone(), done.clone(), busy.clone(), error.clone(), password.clone());
-            let (m, u, d, p, pw, t) = (*mode, (*user).clone(), (*domain).clone(), (*project).clone(), (*password).clone(), (*token).clone());
+            let (config, done, busy, error, password) = (
+                config.clone(),
+                done.clone(),
+                busy.clone(),
+                error.clone(),
+                password.clone(),
+            );
+            let (m, u, d, p, pw, t) = (
+                *mode,
+                (*user).clone(),
+                (*domain).clone(),
+                (*project).clone(),
+                (*password).clone(),
+                (*token).clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 let result = match m {
-                    Mode::Password => sign_in::with_password(&config, u.trim(), &pw, d.trim(), p.trim()).await,
+                    Mode::Password => {
+                        sign_in::with_password(&config, u.trim(), &pw, d.trim(), p.trim()).await
+                    }
                     Mode::Token => sign_in::with_token(&config, &t).await,
                 };
                 busy.set(false);

@@ -27,7 +27,9 @@ pub fn use_api() -> Api {
         endpoints,
         token: current.map(|s| s.info.token.clone()),
         flavor,
-        project_id: current.map(|s| s.info.project.id.clone()).unwrap_or_default(),
+        project_id: current
+            .map(|s| s.info.project.id.clone())
+            .unwrap_or_default(),
         config,
         on_unauthorized,
     }

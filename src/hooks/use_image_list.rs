@@ -1,4 +1,4 @@
-use ims_api::images::{first_page, next_page, ImagePage, ListScope, Image};
+use ims_api::images::{first_page, next_page, Image, ImagePage, ListScope};
 use ims_api::ApiError;
 use yew::prelude::*;
 
@@ -16,7 +16,11 @@ pub struct ImageList {
 /// Loads every page of a listing (IMS by marker, Glance by `next`), showing progress as
 /// pages arrive. A failed page keeps what was loaded and says so; `reload` starts over.
 #[hook]
-pub fn use_image_list(api: &Api, scope: Option<ListScope>, refresh: u64) -> (UseStateHandle<ImageList>, Callback<()>) {
+pub fn use_image_list(
+    api: &Api,
+    scope: Option<ListScope>,
+    refresh: u64,
+) -> (UseStateHandle<ImageList>, Callback<()>) {
     let state = use_state(ImageList::default);
     let generation = use_state(|| 0u32);
     let reload = {
@@ -29,47 +33,76 @@ pub fn use_image_list(api: &Api, scope: Option<ListScope>, refresh: u64) -> (Use
         // Keyed on whether there is a token and on the project, not on the token's value:
         // signing in again to the same project keeps the list in place, while a switch to
         // another project lists that project's images.
-        use_effect_with((scope, api.token.is_some(), api.project_id.clone(), api.flavor, *generation, refresh), move |(scope, _, _, _, gen, _)| {
-            let cancelled = std::rc::Rc::new(std::cell::Cell::new(false));
-            if let (Some(scope), true) = (scope.clone(), api.token.is_some()) {
-                let gen = *gen;
-                // What was shown stays until the first page of the new listing lands.
-                state.set(ImageList { images: state.images.clone(), loading: true, error: None, generation: gen });
-                let cancelled = cancelled.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    let limit = api.config.page_size;
-                    let first = first_page(api.flavor, &scope, limit);
-                    let mut req = first.clone();
-                    let mut all: Vec<Image> = Vec::new();
-                    let mut first_page_seen = false;
-                    loop {
-                        let page: Result<ImagePage, ApiError> = api.read(&req).await;
-                        if cancelled.get() {
-                            return;
-                        }
-                        match page {
-                            Ok(page) => {
-                                let next = next_page(api.flavor, &first, &page, limit);
-                                all.extend(page.images);
-                                let more = next.is_some();
-                                first_page_seen = true;
-                                state.set(ImageList { images: all.clone(), loading: more, error: None, generation: gen });
-                                match next {
-                                    Some(n) => req = n,
-                                    None => break,
+        use_effect_with(
+            (
+                scope,
+                api.token.is_some(),
+                api.project_id.clone(),
+                api.flavor,
+                *generation,
+                refresh,
+            ),
+            move |(scope, _, _, _, gen, _)| {
+                let cancelled = std::rc::Rc::new(std::cell::Cell::new(false));
+                if let (Some(scope), true) = (scope.clone(), api.token.is_some()) {
+                    let gen = *gen;
+                    // What was shown stays until the first page of the new listing lands.
+                    state.set(ImageList {
+                        images: state.images.clone(),
+                        loading: true,
+                        error: None,
+                        generation: gen,
+                    });
+                    let cancelled = cancelled.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let limit = api.config.page_size;
+                        let first = first_page(api.flavor, &scope, limit);
+                        let mut req = first.clone();
+                        let mut all: Vec<Image> = Vec::new();
+                        let mut first_page_seen = false;
+                        loop {
+                            let page: Result<ImagePage, ApiError> = api.read(&req).await;
+                            if cancelled.get() {
+                                return;
+                            }
+                            match page {
+                                Ok(page) => {
+                                    let next = next_page(api.flavor, &first, &page, limit);
+                                    all.extend(page.images);
+                                    let more = next.is_some();
+                                    first_page_seen = true;
+                                    state.set(ImageList {
+                                        images: all.clone(),
+                                        loading: more,
+                                        error: None,
+                                        generation: gen,
+                                    });
+                                    match next {
+                                        Some(n) => req = n,
+                                        None => break,
+                                    }
+                                }
+                                Err(e) => {
+                                    let images = if first_page_seen {
+                                        all
+                                    } else {
+                                        state.images.clone()
+                                    };
+                                    state.set(ImageList {
+                                        images,
+                                        loading: false,
+                                        error: Some(e),
+                                        generation: gen,
+                                    });
+                                    break;
                                 }
                             }
-                            Err(e) => {
-                                let images = if first_page_seen { all } else { state.images.clone() };
-                                state.set(ImageList { images, loading: false, error: Some(e), generation: gen });
-                                break;
-                            }
                         }
-                    }
-                });
-            }
-            move || cancelled.set(true)
-        });
+                    });
+                }
+                move || cancelled.set(true)
+            },
+        );
     }
     (state, reload)
 }

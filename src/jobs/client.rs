@@ -25,20 +25,37 @@ pub struct ClientCall {
 
 /// The native call that does `kind` for one pair. Accept and reject name the signed-in
 /// project, which is the member.
-pub fn client_request(kind: JobKind, image_id: &str, project_id: &str, vault_id: Option<&str>) -> ApiRequest {
+pub fn client_request(
+    kind: JobKind,
+    image_id: &str,
+    project_id: &str,
+    vault_id: Option<&str>,
+) -> ApiRequest {
     match kind {
         JobKind::Share => members::add(image_id, project_id),
         JobKind::StopSharing => members::remove(image_id, project_id),
-        JobKind::Accept => members::set_status(image_id, project_id, MemberStatus::Accepted, vault_id),
-        JobKind::Reject => members::set_status(image_id, project_id, MemberStatus::Rejected, vault_id),
+        JobKind::Accept => {
+            members::set_status(image_id, project_id, MemberStatus::Accepted, vault_id)
+        }
+        JobKind::Reject => {
+            members::set_status(image_id, project_id, MemberStatus::Rejected, vault_id)
+        }
     }
 }
 
 /// One call per (image, project) pair.
-pub fn calls_for(kind: JobKind, pairs: Vec<(String, String)>, vault_id: Option<&str>) -> Vec<ClientCall> {
+pub fn calls_for(
+    kind: JobKind,
+    pairs: Vec<(String, String)>,
+    vault_id: Option<&str>,
+) -> Vec<ClientCall> {
     pairs
         .into_iter()
-        .map(|(image_id, project_id)| ClientCall { request: client_request(kind, &image_id, &project_id, vault_id), image_id, project_id })
+        .map(|(image_id, project_id)| ClientCall {
+            request: client_request(kind, &image_id, &project_id, vault_id),
+            image_id,
+            project_id,
+        })
         .collect()
 }
 
@@ -54,14 +71,27 @@ fn already_done(kind: JobKind, e: &ApiError) -> Option<&'static str> {
 /// Registers the job and starts `concurrency` workers over its calls. They share one
 /// [`Pace`]: when the service throttles, fewer calls are in flight, then more again. While
 /// the browser is offline no call starts; the workers go on by themselves when it is back.
-pub fn start_client_job(api: &Api, dispatch: &UseReducerDispatcher<Jobs>, kind: JobKind, images: Vec<String>, projects: Vec<String>, calls: Vec<ClientCall>) -> String {
+pub fn start_client_job(
+    api: &Api,
+    dispatch: &UseReducerDispatcher<Jobs>,
+    kind: JobKind,
+    images: Vec<String>,
+    projects: Vec<String>,
+    calls: Vec<ClientCall>,
+) -> String {
     let id = format!("local-{}", js_sys::Math::random().to_bits() % 1_000_000_007);
     let job = TrackedJob::new_client(kind, id.clone(), images, projects, calls.len(), now_ms());
     dispatch.dispatch(JobsAction::Add(job));
     let queue = Rc::new(RefCell::new(calls.into_iter().collect::<VecDeque<_>>()));
     let pace = Rc::new(RefCell::new(Pace::new(api.config.concurrency)));
     for _ in 0..api.config.concurrency {
-        let (api, dispatch, queue, id, pace) = (api.clone(), dispatch.clone(), queue.clone(), id.clone(), pace.clone());
+        let (api, dispatch, queue, id, pace) = (
+            api.clone(),
+            dispatch.clone(),
+            queue.clone(),
+            id.clone(),
+            pace.clone(),
+        );
         wasm_bindgen_futures::spawn_local(async move {
             loop {
                 while !(transport::online() && pace.borrow().may_start()) {
@@ -79,8 +109,17 @@ pub fn start_client_job(api: &Api, dispatch: &UseReducerDispatcher<Jobs>, kind: 
                         None => (false, Some(e.user_message())),
                     },
                 };
-                let result = PairResult { image_id: call.image_id, project_id: Some(call.project_id), ok, message };
-                dispatch.dispatch(JobsAction::Record { id: id.clone(), result, now: now_ms() });
+                let result = PairResult {
+                    image_id: call.image_id,
+                    project_id: Some(call.project_id),
+                    ok,
+                    message,
+                };
+                dispatch.dispatch(JobsAction::Record {
+                    id: id.clone(),
+                    result,
+                    now: now_ms(),
+                });
             }
         });
     }
@@ -89,7 +128,14 @@ pub fn start_client_job(api: &Api, dispatch: &UseReducerDispatcher<Jobs>, kind: 
 
 /// One pair's call. Outages are retried twice; throttling waits as long as the service asks
 /// (up to eight times); a write whose answer never came is looked up before it is sent again.
-async fn send_pair(api: &Api, dispatch: &UseReducerDispatcher<Jobs>, job_id: &str, kind: JobKind, call: &ClientCall, pace: &RefCell<Pace>) -> Result<(), ApiError> {
+async fn send_pair(
+    api: &Api,
+    dispatch: &UseReducerDispatcher<Jobs>,
+    job_id: &str,
+    kind: JobKind,
+    call: &ClientCall,
+    pace: &RefCell<Pace>,
+) -> Result<(), ApiError> {
     let (mut outages, mut throttled, mut delay) = (0, 0, 400);
     loop {
         while !transport::online() {
@@ -106,7 +152,10 @@ async fn send_pair(api: &Api, dispatch: &UseReducerDispatcher<Jobs>, job_id: &st
             throttled += 1;
             pace.borrow_mut().on_throttled();
             let limit = pace.borrow().limit();
-            dispatch.dispatch(JobsAction::Note { id: job_id.to_string(), text: format!("The service asked to slow down: {limit} call(s) in flight now.") });
+            dispatch.dispatch(JobsAction::Note {
+                id: job_id.to_string(),
+                text: format!("The service asked to slow down: {limit} call(s) in flight now."),
+            });
             TimeoutFuture::new(e.retry_after_s().map_or(1000 * throttled, |s| s * 1000)).await;
             continue;
         }
@@ -114,7 +163,9 @@ async fn send_pair(api: &Api, dispatch: &UseReducerDispatcher<Jobs>, job_id: &st
             return Err(e);
         }
         outages += 1;
-        if matches!(e, ApiError::Timeout { .. } | ApiError::Network { .. }) && call.request.is_write() {
+        if matches!(e, ApiError::Timeout { .. } | ApiError::Network { .. })
+            && call.request.is_write()
+        {
             if let Some(true) = already_holds(api, kind, call).await {
                 return Ok(());
             }
@@ -127,9 +178,12 @@ async fn send_pair(api: &Api, dispatch: &UseReducerDispatcher<Jobs>, job_id: &st
 /// Whether the state `kind` aims at already holds for the pair: `None` when the look-up
 /// itself got no answer.
 async fn already_holds(api: &Api, kind: JobKind, call: &ClientCall) -> Option<bool> {
-    let found = api.json::<Member>(&members::get(&call.image_id, &call.project_id)).await;
+    let found = api
+        .json::<Member>(&members::get(&call.image_id, &call.project_id))
+        .await;
     match (kind, found) {
-        (JobKind::Share, Ok(_)) | (JobKind::StopSharing, Err(ApiError::Http { status: 404, .. })) => Some(true),
+        (JobKind::Share, Ok(_))
+        | (JobKind::StopSharing, Err(ApiError::Http { status: 404, .. })) => Some(true),
         (JobKind::Accept, Ok(m)) => Some(m.status == MemberStatus::Accepted.as_str()),
         (JobKind::Reject, Ok(m)) => Some(m.status == MemberStatus::Rejected.as_str()),
         (_, Err(e)) if e.is_retryable() => None,

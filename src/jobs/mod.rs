@@ -2,6 +2,7 @@
 //! kept in sessionStorage so a reload goes on watching them.
 
 mod client;
+mod follow_up;
 mod poller;
 
 use std::rc::Rc;
@@ -10,6 +11,8 @@ use ims_api::jobs::{JobState, PairResult, TrackedJob};
 use yew::prelude::*;
 
 pub use client::{calls_for, start_client_job};
+pub use follow_up::FollowUp;
+use follow_up::FollowUpRunner;
 pub use poller::JobPoller;
 
 use crate::session::store;
@@ -23,19 +26,34 @@ pub struct Jobs {
     pub last_ended_images: Vec<String>,
     /// Counts changes to the inbox made one image at a time.
     pub inbox_changed: u64,
+    /// Work waiting for jobs to end.
+    pub follow_ups: Vec<FollowUp>,
 }
 
 pub enum JobsAction {
     Add(TrackedJob),
     Replace(TrackedJob),
-    Record { id: String, result: PairResult, now: i64 },
-    CheckAgain { id: String, now: i64 },
+    Record {
+        id: String,
+        result: PairResult,
+        now: i64,
+    },
+    CheckAgain {
+        id: String,
+        now: i64,
+    },
     /// A line about the job's progress (throttling), shown until the next one.
-    Note { id: String, text: String },
+    Note {
+        id: String,
+        text: String,
+    },
     /// An answer to a share changed outside any job (one image at a time): views of the
     /// inbox, the pending badge among them, load again.
     InboxChanged,
     ClearFinished,
+    FollowUp(FollowUp),
+    /// The follow-up's jobs ended: it is carried out (or dropped) now.
+    FollowUpTaken(FollowUp),
 }
 
 impl Reducible for Jobs {
@@ -61,11 +79,21 @@ impl Reducible for Jobs {
                 let id = job.id.clone();
                 update(&mut next, &id, &|j| *j = job.clone());
             }
-            JobsAction::Record { id, result, now } => update(&mut next, &id, &|j| j.record(result.clone(), now)),
-            JobsAction::CheckAgain { id, now } => update(&mut next, &id, &|j| j.restart_polling(now)),
-            JobsAction::Note { id, text } => update(&mut next, &id, &|j| j.last_error = Some(text.clone())),
+            JobsAction::Record { id, result, now } => {
+                update(&mut next, &id, &|j| j.record(result.clone(), now))
+            }
+            JobsAction::CheckAgain { id, now } => {
+                update(&mut next, &id, &|j| j.restart_polling(now))
+            }
+            JobsAction::Note { id, text } => {
+                update(&mut next, &id, &|j| j.last_error = Some(text.clone()))
+            }
             JobsAction::InboxChanged => next.inbox_changed += 1,
-            JobsAction::ClearFinished => next.list.retain(|j| !j.state.is_final()),
+            JobsAction::ClearFinished => next.list.retain(|j| {
+                !j.state.is_final() || next.follow_ups.iter().any(|f| f.after.contains(&j.id))
+            }),
+            JobsAction::FollowUp(f) => next.follow_ups.push(f),
+            JobsAction::FollowUpTaken(f) => next.follow_ups.retain(|x| *x != f),
         }
         if let Some(images) = ended {
             next.ended += 1;
@@ -81,12 +109,22 @@ impl Jobs {
     fn restore(now: i64) -> Self {
         let mut list: Vec<TrackedJob> = store::load(store::JOBS_KEY).unwrap_or_default();
         ims_api::jobs::prune(&mut list, ims_api::jobs::MAX_KEPT_JOBS);
-        for j in list.iter_mut().filter(|j| j.is_client() && !j.state.is_final()) {
+        for j in list
+            .iter_mut()
+            .filter(|j| j.is_client() && !j.state.is_final())
+        {
             j.state = JobState::Failed;
-            j.fail_reason = Some("interrupted by a reload: retry to send the remaining calls".into());
+            j.fail_reason =
+                Some("interrupted by a reload: retry to send the remaining calls".into());
             j.finished_ms = Some(now);
         }
-        Jobs { list, ended: 0, last_ended_images: Vec::new(), inbox_changed: 0 }
+        Jobs {
+            list,
+            ended: 0,
+            last_ended_images: Vec::new(),
+            inbox_changed: 0,
+            follow_ups: Vec::new(),
+        }
     }
 }
 
@@ -109,6 +147,7 @@ pub fn JobsProvider(props: &JobsProviderProps) -> Html {
     html! {
         <ContextProvider<JobsHandle> context={jobs}>
             <JobPoller />
+            <FollowUpRunner />
             {props.children.clone()}
         </ContextProvider<JobsHandle>>
     }

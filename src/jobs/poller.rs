@@ -36,14 +36,32 @@ pub fn JobPoller() -> Html {
         let poll = poll.clone();
         use_effect_with(jobs.list.clone(), move |list| {
             let mut p = poll.borrow_mut();
-            for j in list.iter().filter(|j| j.state.is_final() || j.state == JobState::GaveUp) {
+            for j in list
+                .iter()
+                .filter(|j| j.state.is_final() || j.state == JobState::GaveUp)
+            {
                 if p.announced.insert(j.id.clone()) && p.primed {
                     let text = match j.state {
-                        JobState::Succeeded => format!("{} job for {} image(s) succeeded.", j.kind.label(), j.images.len()),
-                        JobState::GaveUp => format!("{} job {} is still not finished after 10 minutes.", j.kind.label(), j.id),
-                        _ => format!("{} job failed: {}", j.kind.label(), j.failure_words().unwrap_or_default()),
+                        JobState::Succeeded => format!(
+                            "{} job for {} image(s) succeeded.",
+                            j.kind.label(),
+                            j.images.len()
+                        ),
+                        JobState::GaveUp => format!(
+                            "{} job {} is still not finished after 10 minutes.",
+                            j.kind.label(),
+                            j.id
+                        ),
+                        _ => format!(
+                            "{} job failed: {}",
+                            j.kind.label(),
+                            j.failure_words().unwrap_or_default()
+                        ),
                     };
-                    notices.dispatch(NoticeAction::Push { text, error: j.state != JobState::Succeeded });
+                    notices.dispatch(NoticeAction::Push {
+                        text,
+                        error: j.state != JobState::Succeeded,
+                    });
                 }
             }
             p.primed = true;
@@ -55,23 +73,34 @@ pub fn JobPoller() -> Html {
         use_effect_with((), move |_| {
             let tick = Interval::new(500, move || {
                 let (list, api) = latest.borrow().clone();
-                let Some(api) = api.filter(|a| a.token.is_some()) else { return };
+                let Some(api) = api.filter(|a| a.token.is_some()) else {
+                    return;
+                };
                 // Offline, a poll can only fail: wait, and go on when the network is back.
                 if !crate::transport::online() {
                     return;
                 }
                 let now = now_ms();
-                for job in list.into_iter().filter(|j| matches!(j.state, JobState::Queued | JobState::Running)) {
-                    let JobOrigin::Server { job_id, project_id } = job.origin.clone() else { continue };
+                for job in list
+                    .into_iter()
+                    .filter(|j| matches!(j.state, JobState::Queued | JobState::Running))
+                {
+                    let JobOrigin::Server { job_id, project_id } = job.origin.clone() else {
+                        continue;
+                    };
                     let mut p = poll.borrow_mut();
-                    if p.in_flight.contains(&job.id) || p.due.get(&job.id).is_some_and(|d| *d > now) {
+                    if p.in_flight.contains(&job.id) || p.due.get(&job.id).is_some_and(|d| *d > now)
+                    {
                         continue;
                     }
                     if project_id != api.project_id {
                         // Polling needs a token of the job's project; say so once, keep waiting.
                         if job.last_error.is_none() {
                             let mut j = job.clone();
-                            j.last_error = Some("switch back to the project that started this job to follow it".into());
+                            j.last_error = Some(
+                                "switch back to the project that started this job to follow it"
+                                    .into(),
+                            );
                             dispatch.dispatch(JobsAction::Replace(j));
                         }
                         continue;
@@ -80,20 +109,29 @@ pub fn JobPoller() -> Html {
                     drop(p);
                     let (api, dispatch, poll) = (api.clone(), dispatch.clone(), poll.clone());
                     wasm_bindgen_futures::spawn_local(async move {
-                        let answer = api.json::<JobWire>(&jobs::get(&project_id, &job_id).deadline(api.config.poll_timeout_s())).await;
+                        let answer = api
+                            .json::<JobWire>(
+                                &jobs::get(&project_id, &job_id)
+                                    .deadline(api.config.poll_timeout_s()),
+                            )
+                            .await;
                         let now = now_ms();
                         let mut j = job;
                         match answer {
                             Ok(wire) => j.apply(&wire, now),
                             Err(e) if e.is_unauthorized() => {}
-                            Err(e) => j.poll_failed(format!("checking failed, retrying: {}", e.user_message())),
+                            Err(e) => j.poll_failed(format!(
+                                "checking failed, retrying: {}",
+                                e.user_message()
+                            )),
                         }
                         if j.should_give_up(now) {
                             j.state = JobState::GaveUp;
                         }
                         let mut p = poll.borrow_mut();
                         p.in_flight.remove(&j.id);
-                        p.due.insert(j.id.clone(), now + i64::from(j.next_poll_delay_ms()));
+                        p.due
+                            .insert(j.id.clone(), now + i64::from(j.next_poll_delay_ms()));
                         drop(p);
                         dispatch.dispatch(JobsAction::Replace(j));
                     });

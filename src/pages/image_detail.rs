@@ -14,6 +14,7 @@ use yew_router::prelude::Link;
 use crate::components::{ConfirmDialog, ErrorView};
 use crate::hooks::use_api;
 use crate::jobs::use_jobs;
+use crate::names::ProjectLabel;
 use crate::routes::Route;
 
 #[derive(Properties, PartialEq)]
@@ -38,23 +39,47 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
     let removing = use_state(|| false);
     let remove_error = use_state(|| None::<String>);
     // Refresh when a job that touched this image ends.
-    let job_tick = if jobs.last_ended_images.contains(&props.id) { jobs.ended } else { 0 };
+    let job_tick = if jobs.last_ended_images.contains(&props.id) {
+        jobs.ended
+    } else {
+        0
+    };
     {
-        let (api, image, members, id) = (api.clone(), image.clone(), members.clone(), props.id.clone());
-        use_effect_with((id, *reload, job_tick, api.token.clone()), move |(id, _, _, _)| {
-            let id = id.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                image.set(Some(api.read::<Image>(&get_image(&id)).await));
-                members.set(Some(api.read::<MemberList>(&members::list(&id)).await.map(|l| l.members)));
-            });
-        });
+        let (api, image, members, id) = (
+            api.clone(),
+            image.clone(),
+            members.clone(),
+            props.id.clone(),
+        );
+        use_effect_with(
+            (id, *reload, job_tick, api.token.clone()),
+            move |(id, _, _, _)| {
+                let id = id.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    image.set(Some(api.read::<Image>(&get_image(&id)).await));
+                    members.set(Some(
+                        api.read::<MemberList>(&members::list(&id))
+                            .await
+                            .map(|l| l.members),
+                    ));
+                });
+            },
+        );
     }
     let refresh = {
         let reload = reload.clone();
         Callback::from(move |_| reload.set(*reload + 1))
     };
     let add = {
-        let (api, new_member, add_error, added, adding, reload, id) = (api.clone(), new_member.clone(), add_error.clone(), added.clone(), adding.clone(), reload.clone(), props.id.clone());
+        let (api, new_member, add_error, added, adding, reload, id) = (
+            api.clone(),
+            new_member.clone(),
+            add_error.clone(),
+            added.clone(),
+            adding.clone(),
+            reload.clone(),
+            props.id.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let pid = new_member.trim().to_ascii_lowercase();
@@ -67,7 +92,9 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
                 return;
             }
             if pid == api.project_id {
-                add_error.set(Some("This is your own project: an image cannot be shared with its owner.".into()));
+                add_error.set(Some(
+                    "This is your own project: an image cannot be shared with its owner.".into(),
+                ));
                 return;
             }
             if *add_guard.borrow() {
@@ -76,7 +103,16 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
             *add_guard.borrow_mut() = true;
             adding.set(true);
             add_error.set(None);
-            let (api, new_member, add_error, added, adding, reload, id, guard) = (api.clone(), new_member.clone(), add_error.clone(), added.clone(), adding.clone(), reload.clone(), id.clone(), add_guard.clone());
+            let (api, new_member, add_error, added, adding, reload, id, guard) = (
+                api.clone(),
+                new_member.clone(),
+                add_error.clone(),
+                added.clone(),
+                adding.clone(),
+                reload.clone(),
+                id.clone(),
+                add_guard.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 let result = api.add_member(&id, &pid).await;
                 *guard.borrow_mut() = false;
@@ -93,13 +129,29 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
         })
     };
     let remove = {
-        let (api, selected, removing, remove_error, confirm_remove, reload, id) = (api.clone(), selected.clone(), removing.clone(), remove_error.clone(), confirm_remove.clone(), reload.clone(), props.id.clone());
+        let (api, selected, removing, remove_error, confirm_remove, reload, id) = (
+            api.clone(),
+            selected.clone(),
+            removing.clone(),
+            remove_error.clone(),
+            confirm_remove.clone(),
+            reload.clone(),
+            props.id.clone(),
+        );
         Callback::from(move |_| {
             if *removing {
                 return;
             }
             removing.set(true);
-            let (api, selected, removing, remove_error, confirm_remove, reload, id) = (api.clone(), selected.clone(), removing.clone(), remove_error.clone(), confirm_remove.clone(), reload.clone(), id.clone());
+            let (api, selected, removing, remove_error, confirm_remove, reload, id) = (
+                api.clone(),
+                selected.clone(),
+                removing.clone(),
+                remove_error.clone(),
+                confirm_remove.clone(),
+                reload.clone(),
+                id.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 let mut failures = Vec::new();
                 let mut left = (*selected).clone();
@@ -114,7 +166,11 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
                 // Trust, then verify: a member the service said it removed but still lists is
                 // named, so the page never claims what did not happen.
                 if let Ok(list) = api.read::<MemberList>(&members::list(&id)).await {
-                    let claimed: Vec<String> = selected.iter().filter(|p| !left.contains(*p)).cloned().collect();
+                    let claimed: Vec<String> = selected
+                        .iter()
+                        .filter(|p| !left.contains(*p))
+                        .cloned()
+                        .collect();
                     for pid in &claimed {
                         if list.members.iter().any(|m| &m.member_id == pid) {
                             failures.push(format!("{pid}: the service answered as if removed, but it is still a member"));
@@ -152,7 +208,7 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
             html! {
                 <tr key={pid.clone()}>
                     <td><input type="checkbox" checked={checked} onchange={toggle} aria-label={format!("Select member {pid}")} /></td>
-                    <td><code>{ &pid }</code></td>
+                    <td><ProjectLabel id={pid.clone()} /></td>
                     <td><span class={format!("status status-{}", m.status)}>{ &m.status }</span></td>
                     <td>{ m.created_at.clone().unwrap_or_default() }</td>
                     <td>{ m.updated_at.clone().unwrap_or_default() }</td>

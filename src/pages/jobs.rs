@@ -17,9 +17,23 @@ pub fn JobsPage() -> Html {
     let retry = {
         let (api, jobs) = (api.clone(), jobs.clone());
         Callback::from(move |job: TrackedJob| {
-            let calls = calls_for(job.kind, job.failed_pairs().into_iter().chain(missing_pairs(&job)).collect(), None);
+            let calls = calls_for(
+                job.kind,
+                job.failed_pairs()
+                    .into_iter()
+                    .chain(missing_pairs(&job))
+                    .collect(),
+                None,
+            );
             if !calls.is_empty() {
-                start_client_job(&api, &jobs.dispatcher(), job.kind, job.images.clone(), job.projects.clone(), calls);
+                start_client_job(
+                    &api,
+                    &jobs.dispatcher(),
+                    job.kind,
+                    job.images.clone(),
+                    job.projects.clone(),
+                    calls,
+                );
             }
         })
     };
@@ -52,7 +66,11 @@ fn missing_pairs(job: &TrackedJob) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for i in &job.images {
         for p in &job.projects {
-            if !job.results.iter().any(|r| &r.image_id == i && r.project_id.as_deref() == Some(p.as_str())) {
+            if !job
+                .results
+                .iter()
+                .any(|r| &r.image_id == i && r.project_id.as_deref() == Some(p.as_str()))
+            {
                 out.push((i.clone(), p.clone()));
             }
         }
@@ -60,11 +78,21 @@ fn missing_pairs(job: &TrackedJob) -> Vec<(String, String)> {
     out
 }
 
-fn job_row(j: &TrackedJob, now: i64, jobs: &crate::jobs::JobsHandle, retry: &Callback<TrackedJob>) -> Html {
+fn job_row(
+    j: &TrackedJob,
+    now: i64,
+    jobs: &crate::jobs::JobsHandle,
+    retry: &Callback<TrackedJob>,
+) -> Html {
     let elapsed = (j.finished_ms.unwrap_or(now) - j.started_ms).max(0) / 1000;
     let check_again = {
         let (jobs, id) = (jobs.clone(), j.id.clone());
-        Callback::from(move |_| jobs.dispatch(JobsAction::CheckAgain { id: id.clone(), now: now_ms() }))
+        Callback::from(move |_| {
+            jobs.dispatch(JobsAction::CheckAgain {
+                id: id.clone(),
+                now: now_ms(),
+            })
+        })
     };
     let retry_this = {
         let (retry, job) = (retry.clone(), j.clone());
@@ -74,10 +102,16 @@ fn job_row(j: &TrackedJob, now: i64, jobs: &crate::jobs::JobsHandle, retry: &Cal
         let job = j.clone();
         Callback::from(move |_| {
             let name = format!("job-{}-results.csv", job.id);
-            let _ = crate::download::save_text(&name, "text/csv", &ims_api::export::job_results_csv(&job));
+            let _ = crate::download::save_text(
+                &name,
+                "text/csv",
+                &ims_api::export::job_results_csv(&job),
+            );
         })
     };
-    let can_retry = j.is_client() && j.state.is_final() && (!j.failed_pairs().is_empty() || !missing_pairs(j).is_empty());
+    let can_retry = j.is_client()
+        && j.state.is_final()
+        && (!j.failed_pairs().is_empty() || !missing_pairs(j).is_empty());
     html! {
         <tr key={j.id.clone()} class={format!("job-state-{}", j.state.label().to_lowercase().replace([' ', '?'], ""))}>
             <td>{ j.kind.label() }{ if j.is_client() { " (native calls)" } else { "" } }</td>

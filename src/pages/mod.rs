@@ -4,5 +4,6 @@ pub mod image_detail;
 pub mod jobs;
 pub mod my_images;
 pub mod settings;
+pub mod share_plan;
 pub mod shared_with_me;
 pub mod sign_in;

@@ -6,6 +6,7 @@ use ims_api::config::{Config, Flavor};
 use ims_api::time::format_rfc3339;
 use yew::prelude::*;
 
+use crate::components::address_book::AddressBook;
 use crate::hooks::use_api;
 use crate::jobs::{use_jobs, JobsAction};
 use crate::session::context::use_session;
@@ -24,7 +25,13 @@ pub fn Settings() -> Html {
     let session = use_session();
     let api = use_api();
     let jobs = use_jobs();
-    let or_origin = |s: &str| if s.is_empty() { "this site (reverse proxy)".to_string() } else { s.to_string() };
+    let or_origin = |s: &str| {
+        if s.is_empty() {
+            "this site (reverse proxy)".to_string()
+        } else {
+            s.to_string()
+        }
+    };
     let forget = {
         let jobs = jobs.clone();
         Callback::from(move |_| jobs.dispatch(JobsAction::ClearFinished))
@@ -38,7 +45,8 @@ pub fn Settings() -> Html {
                 <dt>{"Image endpoint"}</dt><dd>{ or_origin(&api.endpoints.image) }</dd>
                 <dt>{"Flavor configured"}</dt><dd>{ flavor_name(config.flavor) }</dd>
                 <dt>{"Flavor in use"}</dt><dd data-testid="flavor">{ flavor_name(api.flavor) }</dd>
-                <dt>{"Region"}</dt><dd>{ &config.region }</dd>
+                <dt>{"Region configured"}</dt><dd>{ &config.region }</dd>
+                <dt>{"Region in use"}</dt><dd>{ session.info().map(|i| i.region.clone()).unwrap_or_default() }</dd>
                 <dt>{"Default domain"}</dt><dd>{ &config.default_domain }</dd>
                 <dt>{"Projects per share call"}</dt><dd>{ config.chunk_size }</dd>
                 <dt>{"Parallel native calls"}</dt><dd>{ config.concurrency }</dd>
@@ -51,6 +59,7 @@ pub fn Settings() -> Html {
             </dl>
             <p>{"The token is kept in this tab's sessionStorage only and is gone when the tab closes; the password is never stored."}</p>
             <button type="button" onclick={forget}>{"Forget finished jobs"}</button>
+            <AddressBook />
         </section>
     }
 }

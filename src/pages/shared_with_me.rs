@@ -16,8 +16,13 @@ use crate::api::{now_ms, Api};
 use crate::components::ErrorView;
 use crate::hooks::{use_api, use_image_list};
 use crate::jobs::{calls_for, start_client_job, use_jobs, JobsAction, JobsHandle};
+use crate::names::ProjectLabel;
 
-const TABS: [(&str, &str); 3] = [("pending", "Pending"), ("accepted", "Accepted"), ("rejected", "Rejected")];
+const TABS: [(&str, &str); 3] = [
+    ("pending", "Pending"),
+    ("accepted", "Accepted"),
+    ("rejected", "Rejected"),
+];
 
 /// The plain words for a refusal that comes from acting in the wrong project.
 fn explain(e: &ApiError, project_name: &str) -> String {
@@ -32,17 +37,55 @@ fn explain(e: &ApiError, project_name: &str) -> String {
     }
 }
 
-async fn answer(api: &Api, jobs: &JobsHandle, images: Vec<String>, status: MemberStatus, vault: Option<String>) -> Result<String, ApiError> {
-    let kind = if status == MemberStatus::Accepted { JobKind::Accept } else { JobKind::Reject };
+async fn answer(
+    api: &Api,
+    jobs: &JobsHandle,
+    images: Vec<String>,
+    status: MemberStatus,
+    vault: Option<String>,
+) -> Result<String, ApiError> {
+    let kind = if status == MemberStatus::Accepted {
+        JobKind::Accept
+    } else {
+        JobKind::Reject
+    };
     let own = api.project_id.clone();
     if api.is_ims() {
-        let accepted: JobAccepted = api.json(&batch_answer(&images, &own, status, vault.as_deref())).await?;
-        jobs.dispatch(JobsAction::Add(TrackedJob::new_server(kind, accepted.job_id, own.clone(), images.clone(), vec![own], now_ms())));
-        Ok(format!("{} job started for {} image(s).", kind.label(), images.len()))
+        let accepted: JobAccepted = api
+            .json(&batch_answer(&images, &own, status, vault.as_deref()))
+            .await?;
+        jobs.dispatch(JobsAction::Add(TrackedJob::new_server(
+            kind,
+            accepted.job_id,
+            own.clone(),
+            images.clone(),
+            vec![own],
+            now_ms(),
+        )));
+        Ok(format!(
+            "{} job started for {} image(s).",
+            kind.label(),
+            images.len()
+        ))
     } else {
-        let calls = calls_for(kind, images.iter().map(|i| (i.clone(), own.clone())).collect(), vault.as_deref());
-        start_client_job(api, &jobs.dispatcher(), kind, images.clone(), vec![own], calls);
-        Ok(format!("{} started for {} image(s).", kind.label(), images.len()))
+        let calls = calls_for(
+            kind,
+            images.iter().map(|i| (i.clone(), own.clone())).collect(),
+            vault.as_deref(),
+        );
+        start_client_job(
+            api,
+            &jobs.dispatcher(),
+            kind,
+            images.clone(),
+            vec![own],
+            calls,
+        );
+        Ok(format!(
+            "{} started for {} image(s).",
+            kind.label(),
+            images.len()
+        ))
     }
 }
 
@@ -51,7 +94,9 @@ pub fn SharedWithMe() -> Html {
     let api = use_api();
     let jobs = use_jobs();
     let tab = use_state(|| "pending");
-    let scope = api.token.as_ref().map(|_| ListScope::SharedWithMe { member_status: (*tab).to_string() });
+    let scope = api.token.as_ref().map(|_| ListScope::SharedWithMe {
+        member_status: (*tab).to_string(),
+    });
     let (list, reload) = use_image_list(&api, scope, jobs.ended);
     let selected = use_state(HashSet::<String>::new);
     let vault = use_state(String::new);
@@ -66,21 +111,43 @@ pub fn SharedWithMe() -> Html {
     let project_name = use_context::<crate::session::SessionHandle>()
         .and_then(|s| s.info().map(|i| i.project.name.clone()))
         .unwrap_or_default();
-    let images: Vec<Image> = list.images.iter().filter(|i| i.owner.as_deref() != Some(own.as_str())).cloned().collect();
-    let chosen: Vec<Image> = images.iter().filter(|i| selected.contains(&i.id)).cloned().collect();
+    let images: Vec<Image> = list
+        .images
+        .iter()
+        .filter(|i| i.owner.as_deref() != Some(own.as_str()))
+        .cloned()
+        .collect();
+    let chosen: Vec<Image> = images
+        .iter()
+        .filter(|i| selected.contains(&i.id))
+        .cloned()
+        .collect();
     let needs_vault = api.is_ims() && chosen.iter().any(Image::is_full_ecs);
 
     // The batch answer that failed last, so its error can offer to send it again.
     let last_failed = use_state(|| None::<(Vec<String>, MemberStatus)>);
     // One entry point for every answer: the vault check, the double-click guard, errors.
     let run = {
-        let (api, jobs, busy, error, done, vault, vault_error, selected, project_name, last_failed) =
-            (api.clone(), jobs.clone(), busy.clone(), error.clone(), done.clone(), vault.clone(), vault_error.clone(), selected.clone(), project_name.clone(), last_failed.clone());
+        let (api, jobs, busy, error, done, vault, vault_error, selected, project_name, last_failed) = (
+            api.clone(),
+            jobs.clone(),
+            busy.clone(),
+            error.clone(),
+            done.clone(),
+            vault.clone(),
+            vault_error.clone(),
+            selected.clone(),
+            project_name.clone(),
+            last_failed.clone(),
+        );
         let all: Vec<Image> = images.clone();
         Callback::from(move |(ids, status): (Vec<String>, MemberStatus)| {
-            let full_ecs = api.is_ims() && all.iter().any(|i| ids.contains(&i.id) && i.is_full_ecs());
+            let full_ecs =
+                api.is_ims() && all.iter().any(|i| ids.contains(&i.id) && i.is_full_ecs());
             if status == MemberStatus::Accepted && full_ecs && vault.trim().is_empty() {
-                vault_error.set(Some("A full-ECS image is accepted into a CBR vault: enter the vault ID.".into()));
+                vault_error.set(Some(
+                    "A full-ECS image is accepted into a CBR vault: enter the vault ID.".into(),
+                ));
                 return;
             }
             vault_error.set(None);
@@ -91,9 +158,19 @@ pub fn SharedWithMe() -> Html {
             busy.set(true);
             error.set(None);
             done.set(None);
-            let v = (status == MemberStatus::Accepted && full_ecs).then(|| vault.trim().to_string());
-            let (api, jobs, busy, error, done, selected, guard, project_name, last_failed) =
-                (api.clone(), jobs.clone(), busy.clone(), error.clone(), done.clone(), selected.clone(), guard.clone(), project_name.clone(), last_failed.clone());
+            let v =
+                (status == MemberStatus::Accepted && full_ecs).then(|| vault.trim().to_string());
+            let (api, jobs, busy, error, done, selected, guard, project_name, last_failed) = (
+                api.clone(),
+                jobs.clone(),
+                busy.clone(),
+                error.clone(),
+                done.clone(),
+                selected.clone(),
+                guard.clone(),
+                project_name.clone(),
+                last_failed.clone(),
+            );
             last_failed.set(None);
             wasm_bindgen_futures::spawn_local(async move {
                 let result = answer(&api, &jobs, ids.clone(), status, v).await;
@@ -128,22 +205,51 @@ pub fn SharedWithMe() -> Html {
     };
     // One image, native call: accept, reject or back to pending.
     let single = {
-        let (api, error, done, reload, project_name, vault, vault_error, last_failed) =
-            (api.clone(), error.clone(), done.clone(), reload.clone(), project_name.clone(), vault.clone(), vault_error.clone(), last_failed.clone());
+        let (api, error, done, reload, project_name, vault, vault_error, last_failed) = (
+            api.clone(),
+            error.clone(),
+            done.clone(),
+            reload.clone(),
+            project_name.clone(),
+            vault.clone(),
+            vault_error.clone(),
+            last_failed.clone(),
+        );
         Callback::from(move |(img, status): (Image, MemberStatus)| {
-            if status == MemberStatus::Accepted && img.is_full_ecs() && api.is_ims() && vault.trim().is_empty() {
-                vault_error.set(Some("A full-ECS image is accepted into a CBR vault: enter the vault ID.".into()));
+            if status == MemberStatus::Accepted
+                && img.is_full_ecs()
+                && api.is_ims()
+                && vault.trim().is_empty()
+            {
+                vault_error.set(Some(
+                    "A full-ECS image is accepted into a CBR vault: enter the vault ID.".into(),
+                ));
                 return;
             }
             // The row's own button sends a one-image answer again; no batch retry applies.
             last_failed.set(None);
-            let (api, error, done, reload, project_name, jobs) = (api.clone(), error.clone(), done.clone(), reload.clone(), project_name.clone(), jobs.clone());
-            let v = (img.is_full_ecs() && status == MemberStatus::Accepted).then(|| vault.trim().to_string());
+            let (api, error, done, reload, project_name, jobs) = (
+                api.clone(),
+                error.clone(),
+                done.clone(),
+                reload.clone(),
+                project_name.clone(),
+                jobs.clone(),
+            );
+            let v = (img.is_full_ecs() && status == MemberStatus::Accepted)
+                .then(|| vault.trim().to_string());
             wasm_bindgen_futures::spawn_local(async move {
                 let own = api.project_id.clone();
-                match api.send(&members::set_status(&img.id, &own, status, v.as_deref())).await {
+                match api
+                    .send(&members::set_status(&img.id, &own, status, v.as_deref()))
+                    .await
+                {
                     Ok(_) => {
-                        done.set(Some(format!("{} is now {}.", img.display_name(), status.as_str())));
+                        done.set(Some(format!(
+                            "{} is now {}.",
+                            img.display_name(),
+                            status.as_str()
+                        )));
                         reload.emit(());
                         jobs.dispatch(JobsAction::InboxChanged);
                     }
@@ -153,9 +259,19 @@ pub fn SharedWithMe() -> Html {
         })
     };
     let answer_by_id = |status: MemberStatus| {
-        let (api, by_id, by_id_error, run, project_name) = (api.clone(), by_id.clone(), by_id_error.clone(), run.clone(), project_name.clone());
+        let (api, by_id, by_id_error, run, project_name) = (
+            api.clone(),
+            by_id.clone(),
+            by_id_error.clone(),
+            run.clone(),
+            project_name.clone(),
+        );
         Callback::from(move |_| {
-            let ids: Vec<String> = by_id.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).map(str::to_lowercase).collect();
+            let ids: Vec<String> = by_id
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|s| !s.is_empty())
+                .map(str::to_lowercase)
+                .collect();
             if ids.is_empty() {
                 by_id_error.set(Some("Enter one or more image IDs.".into()));
                 return;
@@ -164,13 +280,24 @@ pub fn SharedWithMe() -> Html {
                 by_id_error.set(Some(format!("{bad} is not an image ID (a UUID such as d164b5df-1bc3-4c3f-893e-3e471fd16e64).")));
                 return;
             }
-            let (api, by_id_error, run, project_name) = (api.clone(), by_id_error.clone(), run.clone(), project_name.clone());
+            let (api, by_id_error, run, project_name) = (
+                api.clone(),
+                by_id_error.clone(),
+                run.clone(),
+                project_name.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 // Say plainly which images are not shared with this project before asking.
                 let own = api.project_id.clone();
                 let mut missing = Vec::new();
                 for id in &ids {
-                    if let Err(e) = api.send(&ims_api::request::ApiRequest::get(ims_api::request::Service::Image, format!("/v2/images/{id}/members/{own}"))).await {
+                    if let Err(e) = api
+                        .send(&ims_api::request::ApiRequest::get(
+                            ims_api::request::Service::Image,
+                            format!("/v2/images/{id}/members/{own}"),
+                        ))
+                        .await
+                    {
                         if e.status() == Some(404) || e.status() == Some(403) {
                             missing.push(id.clone());
                         } else {
@@ -210,7 +337,7 @@ pub fn SharedWithMe() -> Html {
                 <td><input type="checkbox" checked={selected.contains(&img.id)} onchange={toggle(img.id.clone())} aria-label={format!("Select {name}")} /></td>
                 <td>{ &name }{ for img.is_full_ecs().then(|| html! { <span class="mark mark-ecs">{"Full-ECS"}</span> }) }</td>
                 <td><code class="id">{ &img.id }</code></td>
-                <td><code class="id">{ img.owner.clone().unwrap_or_default() }</code></td>
+                <td><ProjectLabel id={img.owner.clone().unwrap_or_default()} /></td>
                 <td>{ img.os() }</td>
                 <td class="row-actions">
                     if *tab != "accepted" { <button type="button" onclick={move |_| s1.emit((i1.clone(), MemberStatus::Accepted))} aria-label={format!("Accept {name}")}>{"Accept"}</button> }

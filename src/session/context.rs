@@ -44,15 +44,25 @@ impl Reducible for Session {
     type Action = SessionAction;
     fn reduce(self: Rc<Self>, action: SessionAction) -> Rc<Self> {
         match action {
-            SessionAction::SignedIn(s) => Rc::new(Session { current: Some(s), expired: None }),
+            SessionAction::SignedIn(s) => Rc::new(Session {
+                current: Some(s),
+                expired: None,
+            }),
             SessionAction::Expired => match &self.current {
                 Some(s) => Rc::new(Session {
                     current: None,
-                    expired: Some(SignInHint { user: s.info.user.name.clone(), domain: s.info.domain.clone(), project: s.info.project.name.clone() }),
+                    expired: Some(SignInHint {
+                        user: s.info.user.name.clone(),
+                        domain: s.info.domain.clone(),
+                        project: s.info.project.name.clone(),
+                    }),
                 }),
                 None => self,
             },
-            SessionAction::SignInAgain(hint) => Rc::new(Session { current: None, expired: Some(hint) }),
+            SessionAction::SignInAgain(hint) => Rc::new(Session {
+                current: None,
+                expired: Some(hint),
+            }),
             SessionAction::SignedOut => Rc::new(Session::default()),
         }
     }
@@ -60,13 +70,18 @@ impl Reducible for Session {
 
 impl Session {
     pub fn restore() -> Self {
-        Session { current: store::load(store::SESSION_KEY), expired: None }
+        Session {
+            current: store::load(store::SESSION_KEY),
+            expired: None,
+        }
     }
     pub fn info(&self) -> Option<&SessionInfo> {
         self.current.as_ref().map(|s| &s.info)
     }
     pub fn project_id(&self) -> String {
-        self.info().map(|i| i.project.id.clone()).unwrap_or_default()
+        self.info()
+            .map(|i| i.project.id.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -80,11 +95,9 @@ pub struct SessionProviderProps {
 #[component]
 pub fn SessionProvider(props: &SessionProviderProps) -> Html {
     let session = use_reducer(Session::restore);
-    use_effect_with(session.current.clone(), |current| {
-        match current {
-            Some(s) => store::save(store::SESSION_KEY, s),
-            None => store::remove(store::SESSION_KEY),
-        }
+    use_effect_with(session.current.clone(), |current| match current {
+        Some(s) => store::save(store::SESSION_KEY, s),
+        None => store::remove(store::SESSION_KEY),
     });
     html! {
         <ContextProvider<SessionHandle> context={session}>{props.children.clone()}</ContextProvider<SessionHandle>>

@@ -34,12 +34,18 @@ pub fn save<T: Serialize>(key: &str, value: &T) {
         MEMORY.with(|m| m.borrow_mut().remove(key));
         return;
     }
-    let Ok(text) = serde_json::to_string(value) else { return };
+    let Ok(text) = serde_json::to_string(value) else {
+        return;
+    };
     MEMORY.with(|m| m.borrow_mut().insert(key.to_string(), text));
 }
 
 pub fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
-    if let Some(v) = MEMORY.with(|m| m.borrow().get(key).and_then(|t| serde_json::from_str(t).ok())) {
+    if let Some(v) = MEMORY.with(|m| {
+        m.borrow()
+            .get(key)
+            .and_then(|t| serde_json::from_str(t).ok())
+    }) {
         return Some(v);
     }
     if storage_usable() {

@@ -21,14 +21,23 @@ struct OpenStack;
 
 impl OpenStack {
     fn start() -> Result<Self, String> {
-        proc::run(cmd("bash").arg(root().join("openstack/start.sh")).arg("--fresh").env("OS_BASE", os_base()))?;
+        proc::run(
+            cmd("bash")
+                .arg(root().join("openstack/start.sh"))
+                .arg("--fresh")
+                .env("OS_BASE", os_base()),
+        )?;
         Ok(OpenStack)
     }
 }
 
 impl Drop for OpenStack {
     fn drop(&mut self) {
-        let _ = proc::run(cmd("bash").arg(root().join("openstack/stop.sh")).env("OS_BASE", os_base()));
+        let _ = proc::run(
+            cmd("bash")
+                .arg(root().join("openstack/stop.sh"))
+                .env("OS_BASE", os_base()),
+        );
     }
 }
 
@@ -44,7 +53,10 @@ fn os_env() -> Vec<(&'static str, String)> {
     vec![
         ("OS_BASE", os_base().display().to_string()),
         ("OS_PYTHON", os_python().display().to_string()),
-        ("OS_SEED_SCRIPT", root().join("openstack/seed.py").display().to_string()),
+        (
+            "OS_SEED_SCRIPT",
+            root().join("openstack/seed.py").display().to_string(),
+        ),
         ("OS_SEED", os_base().join("seed.json").display().to_string()),
     ]
 }
@@ -53,9 +65,27 @@ pub fn openstack_layer() -> Result<(), String> {
     let _os = OpenStack::start()?;
     let config = console_config()?;
     let dist = root().join("dist");
-    let _console = sandbox(OS_CONSOLE_PORT, &["--dist", dist.to_str().unwrap_or("dist"), "--config", config.to_str().unwrap_or("")])?;
+    let _console = sandbox(
+        OS_CONSOLE_PORT,
+        &[
+            "--dist",
+            dist.to_str().unwrap_or("dist"),
+            "--config",
+            config.to_str().unwrap_or(""),
+        ],
+    )?;
     let mut contract = cmd("cargo");
-    contract.args(["test", "-p", "ims-sandbox", "--test", "contract", "--", "--ignored"]).current_dir(root());
+    contract
+        .args([
+            "test",
+            "-p",
+            "ims-sandbox",
+            "--test",
+            "contract",
+            "--",
+            "--ignored",
+        ])
+        .current_dir(root());
     for (k, v) in os_env() {
         contract.env(k, v);
     }
@@ -73,9 +103,22 @@ pub fn share_benchmark() -> Result<(), String> {
     let _os = OpenStack::start()?;
     let config = console_config()?;
     let dist = root().join("dist");
-    let _console = sandbox(BENCH_CONSOLE_PORT, &["--dist", dist.to_str().unwrap_or("dist"), "--config", config.to_str().unwrap_or("")])?;
+    let _console = sandbox(
+        BENCH_CONSOLE_PORT,
+        &[
+            "--dist",
+            dist.to_str().unwrap_or("dist"),
+            "--config",
+            config.to_str().unwrap_or(""),
+        ],
+    )?;
     let mut c = cmd("node");
-    c.arg("bench/share-bench.mjs").current_dir(root().join("e2e")).env("OS_CONSOLE", format!("http://127.0.0.1:{BENCH_CONSOLE_PORT}"));
+    c.arg("bench/share-bench.mjs")
+        .current_dir(root().join("e2e"))
+        .env(
+            "OS_CONSOLE",
+            format!("http://127.0.0.1:{BENCH_CONSOLE_PORT}"),
+        );
     for (k, v) in os_env() {
         c.env(k, v);
     }
@@ -95,12 +138,29 @@ const START_NGINX_PORT: u16 = 18191;
 /// nginx config over TLS + HTTP/2 with brotli.
 pub fn start_benchmark() -> Result<(), String> {
     let dist = root().join("dist");
-    let _sandbox = sandbox(START_SANDBOX_PORT, &["--dist", dist.to_str().unwrap_or("dist")])?;
+    let _sandbox = sandbox(
+        START_SANDBOX_PORT,
+        &["--dist", dist.to_str().unwrap_or("dist")],
+    )?;
     let xtask = crate::deploy_layer::xtask_bin()?;
     let mut c = cmd(xtask.to_str().unwrap_or("xtask"));
     let upstream = format!("http://127.0.0.1:{START_SANDBOX_PORT}");
-    c.args(["nginx", "--iam", &upstream, "--ims", &upstream, "--port", &START_NGINX_PORT.to_string(), "--dist"]).arg(&dist);
-    let _nginx = proc::spawn("nginx", &mut c, &crate::test::logs_dir().join("bench-nginx.log"))?;
+    c.args([
+        "nginx",
+        "--iam",
+        &upstream,
+        "--ims",
+        &upstream,
+        "--port",
+        &START_NGINX_PORT.to_string(),
+        "--dist",
+    ])
+    .arg(&dist);
+    let _nginx = proc::spawn(
+        "nginx",
+        &mut c,
+        &crate::test::logs_dir().join("bench-nginx.log"),
+    )?;
     proc::wait_port(START_NGINX_PORT, std::time::Duration::from_secs(30))?;
     println!("cold start: navigation to a visible password field, fresh context, median of 7, interleaved");
     proc::run(cmd("node").current_dir(root().join("e2e")).args([

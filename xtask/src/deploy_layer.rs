@@ -21,11 +21,19 @@ fn work() -> PathBuf {
 
 /// Builds the tarball for `public_url` and unpacks it; returns its dist/.
 fn unpacked_package(public_url: &str) -> Result<PathBuf, String> {
-    let tarball = package::run(&package::Args { public_url: public_url.into(), out: work().join("packages") })?;
+    let tarball = package::run(&package::Args {
+        public_url: public_url.into(),
+        out: work().join("packages"),
+    })?;
     let into = work().join("unpacked");
     std::fs::create_dir_all(&into).map_err(|e| e.to_string())?;
     run(cmd("tar").arg("-xzf").arg(&tarball).arg("-C").arg(&into))?;
-    let name = tarball.file_name().and_then(|n| n.to_str()).unwrap_or_default().trim_end_matches(".tar.gz").to_string();
+    let name = tarball
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .trim_end_matches(".tar.gz")
+        .to_string();
     Ok(into.join(name).join("dist"))
 }
 
@@ -50,7 +58,16 @@ fn tls_front(dir: &Path, leaf: &tls::Leaf) -> Result<Server, String> {
     );
     let main = run_dir.join("nginx.conf");
     std::fs::write(&main, conf).map_err(|e| e.to_string())?;
-    let s = spawn("tls front", cmd("nginx").arg("-p").arg(&run_dir).arg("-c").arg(&main).args(["-g", "daemon off;"]), &logs_dir().join("nginx-tls-front.log"))?;
+    let s = spawn(
+        "tls front",
+        cmd("nginx")
+            .arg("-p")
+            .arg(&run_dir)
+            .arg("-c")
+            .arg(&main)
+            .args(["-g", "daemon off;"]),
+        &logs_dir().join("nginx-tls-front.log"),
+    )?;
     wait_port(TLS_FRONT_PORT, Duration::from_secs(10))?;
     Ok(s)
 }
@@ -60,19 +77,37 @@ fn tls_front(dir: &Path, leaf: &tls::Leaf) -> Result<Server, String> {
 pub fn xtask_bin() -> Result<PathBuf, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let shown = exe.display().to_string();
-    Ok(PathBuf::from(shown.strip_suffix(" (deleted)").unwrap_or(&shown)))
+    Ok(PathBuf::from(
+        shown.strip_suffix(" (deleted)").unwrap_or(&shown),
+    ))
 }
 
 fn console_nginx(port: u16, public_url: &str, dist: &Path, ca: &Path) -> Result<Server, String> {
     let xtask = xtask_bin()?;
     let mut c = cmd(xtask.to_str().unwrap_or("xtask"));
-    c.args(["nginx", "--iam", &format!("https://localhost:{TLS_FRONT_PORT}"), "--ims", &format!("http://127.0.0.1:{SANDBOX_PORT}")])
-        .args(["--port", &port.to_string(), "--public-url", public_url, "--dist"])
-        .arg(dist)
-        .arg("--upstream-ca")
-        .arg(ca)
-        .current_dir(root());
-    let s = spawn("nginx", &mut c, &logs_dir().join(format!("nginx-{port}.log")))?;
+    c.args([
+        "nginx",
+        "--iam",
+        &format!("https://localhost:{TLS_FRONT_PORT}"),
+        "--ims",
+        &format!("http://127.0.0.1:{SANDBOX_PORT}"),
+    ])
+    .args([
+        "--port",
+        &port.to_string(),
+        "--public-url",
+        public_url,
+        "--dist",
+    ])
+    .arg(dist)
+    .arg("--upstream-ca")
+    .arg(ca)
+    .current_dir(root());
+    let s = spawn(
+        "nginx",
+        &mut c,
+        &logs_dir().join(format!("nginx-{port}.log")),
+    )?;
     wait_port(port, Duration::from_secs(30))?;
     Ok(s)
 }
@@ -94,9 +129,15 @@ pub fn layer() -> Result<(), String> {
         "nginx/",
         &[
             ("E2E_BASE", format!("https://127.0.0.1:{ROOT_PORT}")),
-            ("NGINX_SUBPATH_BASE", format!("https://127.0.0.1:{SUBPATH_PORT}/console")),
+            (
+                "NGINX_SUBPATH_BASE",
+                format!("https://127.0.0.1:{SUBPATH_PORT}/console"),
+            ),
             ("SANDBOX_BASE", format!("http://127.0.0.1:{SANDBOX_PORT}")),
-            ("TLS_FRONT_BASE", format!("https://localhost:{TLS_FRONT_PORT}")),
+            (
+                "TLS_FRONT_BASE",
+                format!("https://localhost:{TLS_FRONT_PORT}"),
+            ),
             ("LOCAL_CA", ca.display().to_string()),
             ("XTASK_BIN", xtask.display().to_string()),
             ("STOP_TEST_PORT", STOP_TEST_PORT.to_string()),

@@ -17,7 +17,9 @@ use sha2::{Digest, Sha256};
 use crate::proc::{cmd, run};
 
 pub fn finish_from_trunk_env() -> Result<(), String> {
-    let staging = std::env::var("TRUNK_STAGING_DIR").map_err(|_| "finish-dist runs as Trunk's post_build hook (TRUNK_STAGING_DIR is not set)")?;
+    let staging = std::env::var("TRUNK_STAGING_DIR").map_err(|_| {
+        "finish-dist runs as Trunk's post_build hook (TRUNK_STAGING_DIR is not set)"
+    })?;
     let public_url = std::env::var("TRUNK_PUBLIC_URL").unwrap_or_else(|_| "/".into());
     let release = std::env::var("TRUNK_PROFILE").is_ok_and(|p| p == "release");
     finish(Path::new(&staging), &public_url, release)
@@ -32,12 +34,16 @@ pub fn finish(dir: &Path, public_url: &str, release: bool) -> Result<(), String>
     }
     let blocked = csp_blockers(&html);
     if !blocked.is_empty() {
-        return Err(format!("index.html would not run under the strict CSP: {}", blocked.join("; ")));
+        return Err(format!(
+            "index.html would not run under the strict CSP: {}",
+            blocked.join("; ")
+        ));
     }
     std::fs::write(&index, &html).map_err(|e| format!("{}: {e}", index.display()))?;
     let config = std::fs::read_to_string(dir.join("config.json")).ok();
     let policy = ims_api::csp::policy_for_config_json(config.as_deref());
-    std::fs::write(dir.join("csp.txt"), format!("{policy}\n")).map_err(|e| format!("csp.txt: {e}"))?;
+    std::fs::write(dir.join("csp.txt"), format!("{policy}\n"))
+        .map_err(|e| format!("csp.txt: {e}"))?;
     if release {
         precompress(dir)?;
     }
@@ -45,17 +51,37 @@ pub fn finish(dir: &Path, public_url: &str, release: bool) -> Result<(), String>
 }
 
 /// Moves the first inline `<script type="module">` into a file named after its content.
-fn externalize_inline_module(html: &str, public_url: &str) -> Result<(String, Option<(String, String)>), String> {
+fn externalize_inline_module(
+    html: &str,
+    public_url: &str,
+) -> Result<(String, Option<(String, String)>), String> {
     let open = "<script type=\"module\">";
-    let Some(start) = html.find(open) else { return Ok((html.to_string(), None)) };
+    let Some(start) = html.find(open) else {
+        return Ok((html.to_string(), None));
+    };
     let body_start = start + open.len();
-    let end = html[body_start..].find("</script>").ok_or("an inline module script is not closed")? + body_start;
+    let end = html[body_start..]
+        .find("</script>")
+        .ok_or("an inline module script is not closed")?
+        + body_start;
     let body = html[body_start..end].trim().to_string();
-    let hash: String = Sha256::digest(body.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let hash: String = Sha256::digest(body.as_bytes())
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect();
     let name = format!("boot-{hash}.js");
-    let base = if public_url.ends_with('/') { public_url.to_string() } else { format!("{public_url}/") };
+    let base = if public_url.ends_with('/') {
+        public_url.to_string()
+    } else {
+        format!("{public_url}/")
+    };
     let tag = format!("<script type=\"module\" src=\"{base}{name}\"></script>");
-    let out = format!("{}{tag}{}", &html[..start], &html[end + "</script>".len()..]);
+    let out = format!(
+        "{}{tag}{}",
+        &html[..start],
+        &html[end + "</script>".len()..]
+    );
     Ok((out, Some((name, format!("{body}\n")))))
 }
 
@@ -74,9 +100,20 @@ pub fn csp_blockers(html: &str) -> Vec<String> {
     if lower.contains("<style") {
         found.push("a <style> element".into());
     }
-    for attr in [" style=", " onclick=", " onload=", " onerror=", " onsubmit=", " oninput=", " onchange="] {
+    for attr in [
+        " style=",
+        " onclick=",
+        " onload=",
+        " onerror=",
+        " onsubmit=",
+        " oninput=",
+        " onchange=",
+    ] {
         if lower.contains(attr) {
-            found.push(format!("an inline{}\"…\" attribute", attr.trim_end_matches('=')));
+            found.push(format!(
+                "an inline{}\"…\" attribute",
+                attr.trim_end_matches('=')
+            ));
         }
     }
     found
@@ -85,7 +122,10 @@ pub fn csp_blockers(html: &str) -> Vec<String> {
 fn precompress(dir: &Path) -> Result<(), String> {
     for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
         let path = entry.map_err(|e| e.to_string())?.path();
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
         if path.is_file() && matches!(ext, "html" | "js" | "css" | "wasm") {
             run(cmd("brotli").args(["-q", "11", "-f", "-k"]).arg(&path))?;
             run(cmd("gzip").args(["-9", "-f", "-k", "-n"]).arg(&path))?;
@@ -108,15 +148,22 @@ const wasm = await init({ module_or_path: '/app-1_bg.wasm' });
     fn the_inline_loader_becomes_a_hashed_file_under_the_public_url() {
         let (html, boot) = externalize_inline_module(TRUNK_PAGE, "/console/").unwrap();
         let (name, body) = boot.unwrap();
-        assert!(name.starts_with("boot-") && name.ends_with(".js") && name.len() == "boot-.js".len() + 16);
-        assert!(html.contains(&format!("<script type=\"module\" src=\"/console/{name}\"></script>")));
+        assert!(
+            name.starts_with("boot-")
+                && name.ends_with(".js")
+                && name.len() == "boot-.js".len() + 16
+        );
+        assert!(html.contains(&format!(
+            "<script type=\"module\" src=\"/console/{name}\"></script>"
+        )));
         assert!(body.starts_with("import init"));
         assert!(csp_blockers(&html).is_empty(), "{:?}", csp_blockers(&html));
     }
 
     #[test]
     fn inline_scripts_styles_and_handlers_are_reported() {
-        let bad = r#"<script>alert(1)</script><style>p{}</style><p style="x"><button onclick="go()">"#;
+        let bad =
+            r#"<script>alert(1)</script><style>p{}</style><p style="x"><button onclick="go()">"#;
         let found = csp_blockers(bad);
         assert_eq!(found.len(), 4, "{found:?}");
         assert!(csp_blockers(r#"<script type="module" src="/boot.js"></script>"#).is_empty());

@@ -17,11 +17,17 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the workspace")
+        .to_path_buf()
 }
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Build, serve, test and package IMS Share Console")]
+#[command(
+    name = "cargo xtask",
+    about = "Build, serve, test and package IMS Share Console"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -64,9 +70,18 @@ fn main() {
         Command::Setup => setup::all(),
         Command::Build => setup::all().and_then(|_| build()),
         Command::Demo => setup::all().and_then(|_| build()).and_then(|_| demo()),
-        Command::Test { skip_openstack, only } => test::all(skip_openstack, only),
-        Command::Bench { what: bench::Which::Share } => bench::share_benchmark(),
-        Command::Bench { what: bench::Which::Start } => setup::all().and_then(|_| build()).and_then(|_| bench::start_benchmark()),
+        Command::Test {
+            skip_openstack,
+            only,
+        } => test::all(skip_openstack, only),
+        Command::Bench {
+            what: bench::Which::Share,
+        } => bench::share_benchmark(),
+        Command::Bench {
+            what: bench::Which::Start,
+        } => setup::all()
+            .and_then(|_| build())
+            .and_then(|_| bench::start_benchmark()),
         Command::Nginx(args) => nginx::run(&args),
         Command::Package(args) => setup::all().and_then(|_| package::run(&args).map(|_| ())),
         Command::FinishDist => dist::finish_from_trunk_env(),
@@ -86,8 +101,16 @@ pub fn build() -> Result<(), String> {
 /// A release build of the console into `out`, for serving under `public_url`.
 pub fn release_build(out: &Path, public_url: &str) -> Result<(), String> {
     let started = std::time::Instant::now();
-    proc::run(proc::cmd("trunk").args(["build", "--release", "--public-url", public_url, "--dist"]).arg(out).current_dir(root()))?;
-    println!("release build ({public_url}) took {:.1} s", started.elapsed().as_secs_f64());
+    proc::run(
+        proc::cmd("trunk")
+            .args(["build", "--release", "--public-url", public_url, "--dist"])
+            .arg(out)
+            .current_dir(root()),
+    )?;
+    println!(
+        "release build ({public_url}) took {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -99,8 +122,10 @@ fn demo() -> Result<(), String> {
     // The console allows the example portal to frame it; everything else is the shipped config.
     let portal = format!("http://127.0.0.1:{DEMO_PORTAL_PORT}");
     let config_path = test::logs_dir().join("demo-config.json");
-    let shipped = std::fs::read_to_string(root().join("static/config.json")).map_err(|e| e.to_string())?;
-    let mut config: serde_json::Value = serde_json::from_str(&shipped).map_err(|e| e.to_string())?;
+    let shipped =
+        std::fs::read_to_string(root().join("static/config.json")).map_err(|e| e.to_string())?;
+    let mut config: serde_json::Value =
+        serde_json::from_str(&shipped).map_err(|e| e.to_string())?;
     config["embed"] = serde_json::json!({"allowed_origins": [portal]});
     std::fs::write(&config_path, config.to_string()).map_err(|e| e.to_string())?;
     let _portal = test::static_server(DEMO_PORTAL_PORT, &root().join("e2e/portal"))?;
@@ -112,5 +137,17 @@ fn demo() -> Result<(), String> {
     println!("  tester  / Test-Pass-1    project acme-test");
     println!("Stop with Ctrl-C.\n");
     let dist = root().join("dist");
-    proc::run(proc::cmd(sandbox.to_str().unwrap_or("ims-sandbox")).args(["--port", &DEMO_PORT.to_string(), "--cors-origin", &portal, "--config"]).arg(&config_path).arg("--dist").arg(dist))
+    proc::run(
+        proc::cmd(sandbox.to_str().unwrap_or("ims-sandbox"))
+            .args([
+                "--port",
+                &DEMO_PORT.to_string(),
+                "--cors-origin",
+                &portal,
+                "--config",
+            ])
+            .arg(&config_path)
+            .arg("--dist")
+            .arg(dist),
+    )
 }

@@ -61,7 +61,10 @@ pub struct Upstream {
 }
 
 pub fn parse_upstream(url: &str) -> Result<Upstream, String> {
-    let (scheme, rest) = url.trim().split_once("://").ok_or_else(|| format!("{url}: not a URL (https://host[:port])"))?;
+    let (scheme, rest) = url
+        .trim()
+        .split_once("://")
+        .ok_or_else(|| format!("{url}: not a URL (https://host[:port])"))?;
     let scheme = scheme.to_ascii_lowercase();
     let default_port = match scheme.as_str() {
         "https" => 443,
@@ -70,17 +73,31 @@ pub fn parse_upstream(url: &str) -> Result<Upstream, String> {
     };
     let authority = rest.split('/').next().unwrap_or_default();
     if rest.trim_end_matches('/') != authority {
-        return Err(format!("{url}: give the service's base URL without a path (the console adds /v1, /v2, /v3)"));
+        return Err(format!(
+            "{url}: give the service's base URL without a path (the console adds /v1, /v2, /v3)"
+        ));
     }
     let (host, port) = match authority.rsplit_once(':') {
-        Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => (h.to_string(), p.parse::<u16>().map_err(|_| format!("{url}: bad port"))?),
+        Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => (
+            h.to_string(),
+            p.parse::<u16>().map_err(|_| format!("{url}: bad port"))?,
+        ),
         _ => (authority.to_string(), default_port),
     };
     if host.is_empty() || host.contains(['@', ' ']) {
         return Err(format!("{url}: no host"));
     }
-    let host_header = if port == default_port { host.clone() } else { format!("{host}:{port}") };
-    Ok(Upstream { scheme, server: format!("{host}:{port}"), host_header, name: host.trim_matches(['[', ']']).to_string() })
+    let host_header = if port == default_port {
+        host.clone()
+    } else {
+        format!("{host}:{port}")
+    };
+    Ok(Upstream {
+        scheme,
+        server: format!("{host}:{port}"),
+        host_header,
+        name: host.trim_matches(['[', ']']).to_string(),
+    })
 }
 
 /// The values the template's `@@…@@` placeholders take.
@@ -98,7 +115,14 @@ pub struct Site<'a> {
 }
 
 pub fn render(template: &str, s: &Site) -> String {
-    let redirect = if s.public_url == "/" { String::new() } else { format!("    location = / {{\n        return 302 {};\n    }}", s.public_url) };
+    let redirect = if s.public_url == "/" {
+        String::new()
+    } else {
+        format!(
+            "    location = / {{\n        return 302 {};\n    }}",
+            s.public_url
+        )
+    };
     let pairs: [(&str, String); 17] = [
         ("LISTEN", s.listen.clone()),
         ("SERVER_NAME", s.server_name.to_string()),
@@ -168,11 +192,15 @@ pub fn prepare(args: &Args) -> Result<PathBuf, String> {
     };
     let dist = std::fs::canonicalize(&dist).map_err(|e| format!("{}: {e}", dist.display()))?;
     if !dist.join("index.html").exists() {
-        return Err(format!("{} holds no index.html: give a release build with --dist", dist.display()));
+        return Err(format!(
+            "{} holds no index.html: give a release build with --dist",
+            dist.display()
+        ));
     }
     let run_dir = root().join("target/nginx").join(args.port.to_string());
     for d in ["tmp", "www"] {
-        std::fs::create_dir_all(run_dir.join(d)).map_err(|e| format!("{}: {e}", run_dir.display()))?;
+        std::fs::create_dir_all(run_dir.join(d))
+            .map_err(|e| format!("{}: {e}", run_dir.display()))?;
     }
     // Under a sub-path the build sits in a folder of that name below the document root.
     let doc_root = if public_url == "/" {
@@ -188,14 +216,19 @@ pub fn prepare(args: &Args) -> Result<PathBuf, String> {
     let (cert, key) = match (&args.cert, &args.key) {
         (Some(c), Some(k)) => (c.clone(), k.clone()),
         _ => {
-            let leaf = tls::leaf(&root().join("target/nginx/tls"), "console", &["localhost", "127.0.0.1"])?;
+            let leaf = tls::leaf(
+                &root().join("target/nginx/tls"),
+                "console",
+                &["localhost", "127.0.0.1"],
+            )?;
             (leaf.cert, leaf.key)
         }
     };
     let config_json = std::fs::read_to_string(dist.join("config.json")).ok();
     let csp = ims_api::csp::policy_for_config_json(config_json.as_deref());
     let (iam, ims) = (parse_upstream(&args.iam)?, parse_upstream(&args.ims)?);
-    let template = std::fs::read_to_string(root().join("deploy/ims-share-console.conf")).map_err(|e| format!("deploy/ims-share-console.conf: {e}"))?;
+    let template = std::fs::read_to_string(root().join("deploy/ims-share-console.conf"))
+        .map_err(|e| format!("deploy/ims-share-console.conf: {e}"))?;
     let site = render(
         &template,
         &Site {
@@ -215,9 +248,20 @@ pub fn prepare(args: &Args) -> Result<PathBuf, String> {
     std::fs::write(&site_path, site).map_err(|e| e.to_string())?;
     let main = run_dir.join("nginx.conf");
     std::fs::write(&main, main_conf(&run_dir, &site_path)).map_err(|e| e.to_string())?;
-    let check = cmd("nginx").arg("-p").arg(&run_dir).arg("-c").arg(&main).arg("-t").output().map_err(|e| format!("cannot run nginx: {e}"))?;
+    let check = cmd("nginx")
+        .arg("-p")
+        .arg(&run_dir)
+        .arg("-c")
+        .arg(&main)
+        .arg("-t")
+        .output()
+        .map_err(|e| format!("cannot run nginx: {e}"))?;
     if !check.status.success() {
-        return Err(format!("nginx refused the rendered config {}:\n{}", site_path.display(), String::from_utf8_lossy(&check.stderr)));
+        return Err(format!(
+            "nginx refused the rendered config {}:\n{}",
+            site_path.display(),
+            String::from_utf8_lossy(&check.stderr)
+        ));
     }
     Ok(main)
 }
@@ -232,7 +276,8 @@ pub fn run(args: &Args) -> Result<(), String> {
     let stop = Arc::new(AtomicBool::new(false));
     {
         let stop = stop.clone();
-        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst)).map_err(|e| format!("cannot handle signals: {e}"))?;
+        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
+            .map_err(|e| format!("cannot handle signals: {e}"))?;
     }
     // Its own process group: a Ctrl-C in the terminal reaches this command, which then stops
     // nginx in order, rather than nginx and its workers each on their own.
@@ -245,15 +290,28 @@ pub fn run(args: &Args) -> Result<(), String> {
         .args(["-g", "daemon off;"])
         .spawn()
         .map_err(|e| format!("cannot start nginx: {e}"))?;
-    let url = format!("https://127.0.0.1:{}{}", args.port, normalize_public_url(&args.public_url));
-    println!("IMS Share Console through nginx: {url}  (IAM {} · IMS {})", args.iam, args.ims);
-    println!("Logs: {}/error.log, access.log. Stop with Ctrl-C.", run_dir.display());
+    let url = format!(
+        "https://127.0.0.1:{}{}",
+        args.port,
+        normalize_public_url(&args.public_url)
+    );
+    println!(
+        "IMS Share Console through nginx: {url}  (IAM {} · IMS {})",
+        args.iam, args.ims
+    );
+    println!(
+        "Logs: {}/error.log, access.log. Stop with Ctrl-C.",
+        run_dir.display()
+    );
     loop {
         if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
             if stop.load(Ordering::SeqCst) {
                 return Ok(());
             }
-            return Err(format!("nginx ended by itself ({status}); see {}/error.log", run_dir.display()));
+            return Err(format!(
+                "nginx ended by itself ({status}); see {}/error.log",
+                run_dir.display()
+            ));
         }
         if stop.load(Ordering::SeqCst) {
             break;
@@ -261,7 +319,14 @@ pub fn run(args: &Args) -> Result<(), String> {
         std::thread::sleep(Duration::from_millis(100));
     }
     // A fast shutdown: the master stops its workers, then exits.
-    let _ = output(cmd("nginx").arg("-p").arg(&run_dir).arg("-c").arg(&main).args(["-s", "stop"]));
+    let _ = output(
+        cmd("nginx")
+            .arg("-p")
+            .arg(&run_dir)
+            .arg("-c")
+            .arg(&main)
+            .args(["-s", "stop"]),
+    );
     for _ in 0..100 {
         if child.try_wait().map_err(|e| e.to_string())?.is_some() {
             println!("nginx stopped");
@@ -281,24 +346,54 @@ mod tests {
     #[test]
     fn upstreams_carry_sni_name_and_host_with_port_when_not_default() {
         let u = parse_upstream("https://iam.eu-de.otc.t-systems.com").unwrap();
-        assert_eq!((u.server.as_str(), u.host_header.as_str(), u.name.as_str()), ("iam.eu-de.otc.t-systems.com:443", "iam.eu-de.otc.t-systems.com", "iam.eu-de.otc.t-systems.com"));
+        assert_eq!(
+            (u.server.as_str(), u.host_header.as_str(), u.name.as_str()),
+            (
+                "iam.eu-de.otc.t-systems.com:443",
+                "iam.eu-de.otc.t-systems.com",
+                "iam.eu-de.otc.t-systems.com"
+            )
+        );
         let u = parse_upstream("http://127.0.0.1:8090/").unwrap();
-        assert_eq!((u.scheme.as_str(), u.server.as_str(), u.host_header.as_str()), ("http", "127.0.0.1:8090", "127.0.0.1:8090"));
-        assert!(parse_upstream("https://ims.example.com/v2").unwrap_err().contains("without a path"));
+        assert_eq!(
+            (u.scheme.as_str(), u.server.as_str(), u.host_header.as_str()),
+            ("http", "127.0.0.1:8090", "127.0.0.1:8090")
+        );
+        assert!(parse_upstream("https://ims.example.com/v2")
+            .unwrap_err()
+            .contains("without a path"));
         assert!(parse_upstream("ftp://x").is_err());
     }
 
     #[test]
     fn the_template_is_filled_completely() {
-        let template = std::fs::read_to_string(root().join("deploy/ims-share-console.conf")).unwrap();
-        let (iam, ims) = (parse_upstream("https://iam.example.com").unwrap(), parse_upstream("https://ims.example.com").unwrap());
+        let template =
+            std::fs::read_to_string(root().join("deploy/ims-share-console.conf")).unwrap();
+        let (iam, ims) = (
+            parse_upstream("https://iam.example.com").unwrap(),
+            parse_upstream("https://ims.example.com").unwrap(),
+        );
         let out = render(
             &template,
-            &Site { listen: "443".into(), server_name: "_", cert: Path::new("/c"), key: Path::new("/k"), root: Path::new("/srv"), public_url: "/console/", csp: "default-src 'self'", iam: &iam, ims: &ims, upstream_ca: Path::new(SYSTEM_CA) },
+            &Site {
+                listen: "443".into(),
+                server_name: "_",
+                cert: Path::new("/c"),
+                key: Path::new("/k"),
+                root: Path::new("/srv"),
+                public_url: "/console/",
+                csp: "default-src 'self'",
+                iam: &iam,
+                ims: &ims,
+                upstream_ca: Path::new(SYSTEM_CA),
+            },
         );
         assert!(!out.contains("@@"), "a placeholder is left");
         assert!(out.contains("location /console/ {") && out.contains("return 302 /console/;"));
-        assert!(out.contains("proxy_ssl_name iam.example.com;") && out.contains("proxy_set_header Host ims.example.com;"));
+        assert!(
+            out.contains("proxy_ssl_name iam.example.com;")
+                && out.contains("proxy_set_header Host ims.example.com;")
+        );
     }
 
     #[test]

@@ -19,19 +19,42 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<PathBuf, String> {
     let version = env!("CARGO_PKG_VERSION");
     let suffix = args.public_url.trim_matches('/').replace('/', "-");
-    let name = if suffix.is_empty() { format!("ims-share-console-{version}") } else { format!("ims-share-console-{version}-{suffix}") };
-    let out = if args.out.is_absolute() { args.out.clone() } else { root().join(&args.out) };
+    let name = if suffix.is_empty() {
+        format!("ims-share-console-{version}")
+    } else {
+        format!("ims-share-console-{version}-{suffix}")
+    };
+    let out = if args.out.is_absolute() {
+        args.out.clone()
+    } else {
+        root().join(&args.out)
+    };
     let stage = out.join(&name);
     let _ = std::fs::remove_dir_all(&stage);
     std::fs::create_dir_all(&stage).map_err(|e| format!("{}: {e}", stage.display()))?;
     crate::release_build(&stage.join("dist"), &args.public_url)?;
-    let copy = |from: &str, to: &str| std::fs::copy(root().join(from), stage.join(to)).map(|_| ()).map_err(|e| format!("{from}: {e}"));
+    let copy = |from: &str, to: &str| {
+        std::fs::copy(root().join(from), stage.join(to))
+            .map(|_| ())
+            .map_err(|e| format!("{from}: {e}"))
+    };
     copy("deploy/ims-share-console.conf", "ims-share-console.conf")?;
     copy("deploy/DEPLOY.md", "DEPLOY.md")?;
     copy("static/config.json", "config.json.template")?;
     let tarball = out.join(format!("{name}.tar.gz"));
-    proc::run(cmd("tar").arg("-czf").arg(&tarball).arg("-C").arg(&out).arg(&name))?;
+    proc::run(
+        cmd("tar")
+            .arg("-czf")
+            .arg(&tarball)
+            .arg("-C")
+            .arg(&out)
+            .arg(&name),
+    )?;
     let size = std::fs::metadata(&tarball).map(|m| m.len()).unwrap_or(0);
-    println!("package: {} ({:.1} KB)", tarball.display(), size as f64 / 1000.0);
+    println!(
+        "package: {} ({:.1} KB)",
+        tarball.display(),
+        size as f64 / 1000.0
+    );
     Ok(tarball)
 }

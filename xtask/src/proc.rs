@@ -19,20 +19,30 @@ pub fn binaryen_bin() -> PathBuf {
 }
 
 fn path_var() -> String {
-    let cargo_home = std::env::var("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|_| home().join(".cargo"));
+    let cargo_home = std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| home().join(".cargo"));
     let cargo_bin = cargo_home.join("bin");
-    format!("{}:{}:{}", binaryen_bin().display(), cargo_bin.display(), std::env::var("PATH").unwrap_or_default())
+    format!(
+        "{}:{}:{}",
+        binaryen_bin().display(),
+        cargo_bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
 }
 
 pub fn cmd(program: &str) -> Command {
     let mut c = Command::new(program);
-    c.env("PATH", path_var()).env("TRUNK_SKIP_VERSION_CHECK", "true");
+    c.env("PATH", path_var())
+        .env("TRUNK_SKIP_VERSION_CHECK", "true");
     c
 }
 
 pub fn run(c: &mut Command) -> Result<(), String> {
     let shown = format!("{c:?}");
-    let status = c.status().map_err(|e| format!("cannot start {shown}: {e}"))?;
+    let status = c
+        .status()
+        .map_err(|e| format!("cannot start {shown}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -49,7 +59,13 @@ pub struct Counts {
 }
 
 pub fn count_line(line: &str, c: &mut Counts) {
-    let num = |s: &str| s.trim().split(|ch: char| !ch.is_ascii_digit()).next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
+    let num = |s: &str| {
+        s.trim()
+            .split(|ch: char| !ch.is_ascii_digit())
+            .next()
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
     if let Some(rest) = line.split("test result: ").nth(1) {
         for part in rest.split(';') {
             let part = part.trim_start_matches(|ch: char| !ch.is_ascii_digit());
@@ -70,7 +86,10 @@ pub fn count_line(line: &str, c: &mut Counts) {
 pub fn run_counted(c: &mut Command, total: &std::cell::Cell<Counts>) -> Result<(), String> {
     use std::io::BufRead;
     let shown = format!("{c:?}");
-    let mut child = c.stdout(Stdio::piped()).spawn().map_err(|e| format!("cannot start {shown}: {e}"))?;
+    let mut child = c
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start {shown}: {e}"))?;
     let mut counts = total.get();
     if let Some(out) = child.stdout.take() {
         for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
@@ -90,7 +109,9 @@ pub fn run_counted(c: &mut Command, total: &std::cell::Cell<Counts>) -> Result<(
 /// stdout of a command, or None if it could not run or failed.
 pub fn output(c: &mut Command) -> Option<String> {
     let out = c.stderr(Stdio::null()).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// A background process, killed when dropped.
@@ -102,7 +123,10 @@ impl Drop for Server {
     /// SIGTERM first, so that a server with children (nginx and its workers) stops them;
     /// killed if it has not ended within 10 s.
     fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).stderr(Stdio::null()).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .stderr(Stdio::null())
+            .status();
         let started = Instant::now();
         while started.elapsed() < Duration::from_secs(10) {
             if let Ok(Some(_)) = self.child.try_wait() {
@@ -116,9 +140,14 @@ impl Drop for Server {
 }
 
 pub fn spawn(name: &str, c: &mut Command, log: &std::path::Path) -> Result<Server, String> {
-    let file = std::fs::File::create(log).map_err(|e| format!("cannot write {}: {e}", log.display()))?;
+    let file =
+        std::fs::File::create(log).map_err(|e| format!("cannot write {}: {e}", log.display()))?;
     let err = file.try_clone().map_err(|e| e.to_string())?;
-    let child = c.stdout(file).stderr(err).spawn().map_err(|e| format!("cannot start {name}: {e}"))?;
+    let child = c
+        .stdout(file)
+        .stderr(err)
+        .spawn()
+        .map_err(|e| format!("cannot start {name}: {e}"))?;
     Ok(Server { child })
 }
 
@@ -131,7 +160,9 @@ pub fn wait_port(port: u16, timeout: Duration) -> Result<(), String> {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    Err(format!("nothing answered on 127.0.0.1:{port} within {timeout:?}"))
+    Err(format!(
+        "nothing answered on 127.0.0.1:{port} within {timeout:?}"
+    ))
 }
 
 pub fn port_free(port: u16) -> bool {
@@ -145,7 +176,14 @@ mod tests {
     #[test]
     fn reads_cargo_wasm_and_node_summaries() {
         let mut c = Counts::default();
-        for line in ["test result: ok. 46 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out", "test result: FAILED. 3 passed; 2 failed; 1 ignored", "ℹ pass 23", "ℹ fail 1", "ℹ tests 24", "running 8 tests"] {
+        for line in [
+            "test result: ok. 46 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out",
+            "test result: FAILED. 3 passed; 2 failed; 1 ignored",
+            "ℹ pass 23",
+            "ℹ fail 1",
+            "ℹ tests 24",
+            "running 8 tests",
+        ] {
             count_line(line, &mut c);
         }
         assert_eq!((c.passed, c.failed), (72, 3));

@@ -11,13 +11,28 @@ pub const PLAYWRIGHT_VERSION: &str = "1.65.1";
 
 /// Debian packages: the browser for every browser test, brotli for the precompressed build,
 /// nginx with the brotli_static module and openssl for the deployment tests.
-const APT_PACKAGES: [&str; 6] = ["chromium", "chromium-driver", "brotli", "nginx", "libnginx-mod-http-brotli-static", "openssl"];
+const APT_PACKAGES: [&str; 6] = [
+    "chromium",
+    "chromium-driver",
+    "brotli",
+    "nginx",
+    "libnginx-mod-http-brotli-static",
+    "openssl",
+];
 /// One file per package above that shows it is installed.
-const APT_FILES: [&str; 6] = ["/usr/bin/chromium", "/usr/bin/chromedriver", "/usr/bin/brotli", "/usr/sbin/nginx", "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so", "/usr/bin/openssl"];
+const APT_FILES: [&str; 6] = [
+    "/usr/bin/chromium",
+    "/usr/bin/chromedriver",
+    "/usr/bin/brotli",
+    "/usr/sbin/nginx",
+    "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so",
+    "/usr/bin/openssl",
+];
 
 /// The wasm-bindgen version Cargo.lock pins: the CLI must be exactly the same.
 pub fn wasm_bindgen_version() -> Result<String, String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(l) = lines.next() {
         if l == "name = \"wasm-bindgen\"" {
@@ -41,36 +56,77 @@ fn step(name: &str, ok: bool, install: impl FnOnce() -> Result<(), String>) -> R
     println!("setup: installing {name} …");
     let started = std::time::Instant::now();
     install()?;
-    println!("setup: {name} installed in {:.0} s", started.elapsed().as_secs_f64());
+    println!(
+        "setup: {name} installed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
 pub fn all() -> Result<(), String> {
-    step("rust target wasm32-unknown-unknown", have("rustup", &["target", "list", "--installed"], "wasm32-unknown-unknown"), || {
-        run(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
-    })?;
-    step(&format!("trunk {TRUNK_VERSION}"), have("trunk", &["--version"], TRUNK_VERSION), || {
-        run(cmd("cargo").args(["install", "--locked", "trunk", "--version", TRUNK_VERSION]))
-    })?;
+    step(
+        "rust target wasm32-unknown-unknown",
+        have(
+            "rustup",
+            &["target", "list", "--installed"],
+            "wasm32-unknown-unknown",
+        ),
+        || run(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"])),
+    )?;
+    step(
+        &format!("trunk {TRUNK_VERSION}"),
+        have("trunk", &["--version"], TRUNK_VERSION),
+        || run(cmd("cargo").args(["install", "--locked", "trunk", "--version", TRUNK_VERSION])),
+    )?;
     let wb = wasm_bindgen_version()?;
-    let wb_ok = have("wasm-bindgen", &["--version"], &wb) && have("wasm-bindgen-test-runner", &["--version"], &wb);
+    let wb_ok = have("wasm-bindgen", &["--version"], &wb)
+        && have("wasm-bindgen-test-runner", &["--version"], &wb);
     // Not --locked: its lock file pins a webpki-roots the registry no longer serves.
-    step(&format!("wasm-bindgen-cli {wb}"), wb_ok, || run(cmd("cargo").args(["install", "--force", "wasm-bindgen-cli", "--version", &wb])))?;
+    step(&format!("wasm-bindgen-cli {wb}"), wb_ok, || {
+        run(cmd("cargo").args(["install", "--force", "wasm-bindgen-cli", "--version", &wb]))
+    })?;
     let wasm_opt = binaryen_bin().join("wasm-opt");
-    step(&format!("wasm-opt (npm binaryen {BINARYEN_VERSION})"), have(wasm_opt.to_str().unwrap_or(""), &["--version"], "version 132"), || {
-        let prefix = cache_dir().join("binaryen");
-        run(cmd("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(prefix).arg(format!("binaryen@{BINARYEN_VERSION}")))
-    })?;
+    step(
+        &format!("wasm-opt (npm binaryen {BINARYEN_VERSION})"),
+        have(
+            wasm_opt.to_str().unwrap_or(""),
+            &["--version"],
+            "version 132",
+        ),
+        || {
+            let prefix = cache_dir().join("binaryen");
+            run(cmd("npm")
+                .args(["install", "--no-audit", "--no-fund", "--prefix"])
+                .arg(prefix)
+                .arg(format!("binaryen@{BINARYEN_VERSION}")))
+        },
+    )?;
     let apt_ok = APT_FILES.iter().all(|f| Path::new(f).exists());
-    step(&format!("{} (apt)", APT_PACKAGES.join(", ")), apt_ok, || {
-        run(cmd("apt-get").args(["update", "-q"]))?;
-        run(cmd("apt-get").args(["install", "-y", "-q", "--no-install-recommends"]).args(APT_PACKAGES).env("DEBIAN_FRONTEND", "noninteractive"))
-    })?;
+    step(
+        &format!("{} (apt)", APT_PACKAGES.join(", ")),
+        apt_ok,
+        || {
+            run(cmd("apt-get").args(["update", "-q"]))?;
+            run(cmd("apt-get")
+                .args(["install", "-y", "-q", "--no-install-recommends"])
+                .args(APT_PACKAGES)
+                .env("DEBIAN_FRONTEND", "noninteractive"))
+        },
+    )?;
     let e2e = root().join("e2e");
-    let pw = std::fs::read_to_string(e2e.join("node_modules/playwright-core/package.json")).unwrap_or_default();
-    let npm_ok = pw.contains(&format!("\"version\": \"{PLAYWRIGHT_VERSION}\"")) && e2e.join("node_modules/axe-core/axe.min.js").exists();
-    step(&format!("playwright-core {PLAYWRIGHT_VERSION} and axe-core (npm ci, no browser download)"), npm_ok, || {
-        run(cmd("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&e2e).env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))
-    })?;
+    let pw = std::fs::read_to_string(e2e.join("node_modules/playwright-core/package.json"))
+        .unwrap_or_default();
+    let npm_ok = pw.contains(&format!("\"version\": \"{PLAYWRIGHT_VERSION}\""))
+        && e2e.join("node_modules/axe-core/axe.min.js").exists();
+    step(
+        &format!("playwright-core {PLAYWRIGHT_VERSION} and axe-core (npm ci, no browser download)"),
+        npm_ok,
+        || {
+            run(cmd("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&e2e)
+                .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))
+        },
+    )?;
     Ok(())
 }

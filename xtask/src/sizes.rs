@@ -4,7 +4,12 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 fn compressed(tool: &str, args: &[&str], path: &Path) -> Option<u64> {
-    let out = Command::new(tool).args(args).arg(path).stderr(Stdio::null()).output().ok()?;
+    let out = Command::new(tool)
+        .args(args)
+        .arg(path)
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
     out.status.success().then_some(out.stdout.len() as u64)
 }
 
@@ -17,24 +22,49 @@ pub fn print(dist: &Path) -> Result<(), String> {
             let raw = std::fs::metadata(&path).map_err(|e| e.to_string())?.len();
             let gz = compressed("gzip", &["-9", "-c"], &path);
             let br = compressed("brotli", &["-q", "11", "-c"], &path);
-            rows.push((path.file_name().unwrap_or_default().to_string_lossy().to_string(), raw, gz, br));
+            rows.push((
+                path.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .to_string(),
+                raw,
+                gz,
+                br,
+            ));
         }
     }
     rows.sort_by(|a, b| b.1.cmp(&a.1));
-    let kb = |n: Option<u64>| n.map(|n| format!("{:.1} KB", n as f64 / 1000.0)).unwrap_or_else(|| "n/a".into());
+    let kb = |n: Option<u64>| {
+        n.map(|n| format!("{:.1} KB", n as f64 / 1000.0))
+            .unwrap_or_else(|| "n/a".into())
+    };
     println!("dist/ sizes (raw / gzip -9 / brotli -q 11):");
     for (name, raw, gz, br) in &rows {
-        println!("  {name:<48} {:>10} {:>10} {:>10}", kb(Some(*raw)), kb(*gz), kb(*br));
+        println!(
+            "  {name:<48} {:>10} {:>10} {:>10}",
+            kb(Some(*raw)),
+            kb(*gz),
+            kb(*br)
+        );
     }
-    let sum = |f: &dyn Fn(&(String, u64, Option<u64>, Option<u64>)) -> Option<u64>| rows.iter().map(f).sum::<Option<u64>>();
-    println!("  {:<48} {:>10} {:>10} {:>10}", "total", kb(sum(&|r| Some(r.1))), kb(sum(&|r| r.2)), kb(sum(&|r| r.3)));
+    let sum = |f: &dyn Fn(&(String, u64, Option<u64>, Option<u64>)) -> Option<u64>| {
+        rows.iter().map(f).sum::<Option<u64>>()
+    };
+    println!(
+        "  {:<48} {:>10} {:>10} {:>10}",
+        "total",
+        kb(sum(&|r| Some(r.1))),
+        kb(sum(&|r| r.2)),
+        kb(sum(&|r| r.3))
+    );
     Ok(())
 }
 
 /// Bytes a first visit downloads, brotli-compressed as nginx serves them: index.html and
 /// every file it references (boot script, JS glue, wasm, stylesheet), largest first.
 pub fn first_load(dist: &Path) -> Result<Vec<(String, u64)>, String> {
-    let html = std::fs::read_to_string(dist.join("index.html")).map_err(|e| format!("{}: {e}", dist.display()))?;
+    let html = std::fs::read_to_string(dist.join("index.html"))
+        .map_err(|e| format!("{}: {e}", dist.display()))?;
     let mut files = vec!["index.html".to_string()];
     for attr in ["src=\"", "href=\""] {
         for part in html.split(attr).skip(1) {
@@ -47,7 +77,8 @@ pub fn first_load(dist: &Path) -> Result<Vec<(String, u64)>, String> {
     }
     let mut rows = Vec::new();
     for f in files {
-        let br = compressed("brotli", &["-q", "11", "-c"], &dist.join(&f)).ok_or_else(|| format!("brotli could not compress {f}"))?;
+        let br = compressed("brotli", &["-q", "11", "-c"], &dist.join(&f))
+            .ok_or_else(|| format!("brotli could not compress {f}"))?;
         rows.push((f, br));
     }
     rows.sort_by(|a, b| b.1.cmp(&a.1));
@@ -58,8 +89,14 @@ pub fn first_load(dist: &Path) -> Result<Vec<(String, u64)>, String> {
 pub fn check_budget(dist: &Path, budget: u64) -> Result<(), String> {
     let rows = first_load(dist)?;
     let total: u64 = rows.iter().map(|r| r.1).sum();
-    let table: Vec<String> = rows.iter().map(|(n, b)| format!("  {n:<48} {b:>8} B")).collect();
-    println!("first load, brotli: {total} B of a {budget} B budget\n{}", table.join("\n"));
+    let table: Vec<String> = rows
+        .iter()
+        .map(|(n, b)| format!("  {n:<48} {b:>8} B"))
+        .collect();
+    println!(
+        "first load, brotli: {total} B of a {budget} B budget\n{}",
+        table.join("\n")
+    );
     if total > budget {
         return Err(format!("the first load is {total} B brotli, over the {budget} B budget; the top contributors are above (cargo install twiggy, then `twiggy top` on the wasm, for what is inside)"));
     }

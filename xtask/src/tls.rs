@@ -16,8 +16,23 @@ pub fn ca(dir: &Path) -> Result<PathBuf, String> {
     let (cert, key) = (dir.join("ca.pem"), dir.join("ca-key.pem"));
     if !cert.exists() || !key.exists() {
         run(cmd("openssl")
-            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "825", "-subj", "/CN=IMS Share Console local CA"])
-            .args(["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "825",
+                "-subj",
+                "/CN=IMS Share Console local CA",
+            ])
+            .args([
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+            ])
             .arg("-keyout")
             .arg(&key)
             .arg("-out")
@@ -30,13 +45,32 @@ pub fn ca(dir: &Path) -> Result<PathBuf, String> {
 /// A server certificate for `names` (DNS names or IP addresses), signed by the CA in `dir`.
 pub fn leaf(dir: &Path, label: &str, names: &[&str]) -> Result<Leaf, String> {
     ca(dir)?;
-    let leaf = Leaf { cert: dir.join(format!("{label}.pem")), key: dir.join(format!("{label}-key.pem")) };
+    let leaf = Leaf {
+        cert: dir.join(format!("{label}.pem")),
+        key: dir.join(format!("{label}-key.pem")),
+    };
     if leaf.cert.exists() && leaf.key.exists() {
         return Ok(leaf);
     }
-    let san: Vec<String> = names.iter().map(|n| if n.parse::<std::net::IpAddr>().is_ok() { format!("IP:{n}") } else { format!("DNS:{n}") }).collect();
+    let san: Vec<String> = names
+        .iter()
+        .map(|n| {
+            if n.parse::<std::net::IpAddr>().is_ok() {
+                format!("IP:{n}")
+            } else {
+                format!("DNS:{n}")
+            }
+        })
+        .collect();
     let ext = dir.join(format!("{label}.ext"));
-    std::fs::write(&ext, format!("subjectAltName={}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n", san.join(","))).map_err(|e| e.to_string())?;
+    std::fs::write(
+        &ext,
+        format!(
+            "subjectAltName={}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n",
+            san.join(",")
+        ),
+    )
+    .map_err(|e| e.to_string())?;
     let csr = dir.join(format!("{label}.csr"));
     run(cmd("openssl")
         .args(["req", "-newkey", "rsa:2048", "-nodes", "-subj"])

@@ -2,7 +2,13 @@
 
 /// "N images × M projects = K shares".
 pub fn preview(images: usize, projects: usize) -> String {
-    let plural = |n: usize, one: &str, many: &str| if n == 1 { format!("{n} {one}") } else { format!("{n} {many}") };
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("{n} {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
     format!(
         "{} × {} = {}",
         plural(images, "image", "images"),
@@ -14,12 +20,18 @@ pub fn preview(images: usize, projects: usize) -> String {
 /// Cuts the project list into chunks of at most `chunk_size`, each sent with all images.
 /// The order is kept, so job lists read in the order the operator typed.
 pub fn chunk_projects(projects: &[String], chunk_size: usize) -> Vec<Vec<String>> {
-    projects.chunks(chunk_size.max(1)).map(<[String]>::to_vec).collect()
+    projects
+        .chunks(chunk_size.max(1))
+        .map(<[String]>::to_vec)
+        .collect()
 }
 
 /// Every (image, project) pair, image-major: the unit of work of the native flavor.
 pub fn pairs(images: &[String], projects: &[String]) -> Vec<(String, String)> {
-    images.iter().flat_map(|i| projects.iter().map(move |p| (i.clone(), p.clone()))).collect()
+    images
+        .iter()
+        .flat_map(|i| projects.iter().map(move |p| (i.clone(), p.clone())))
+        .collect()
 }
 
 /// Full-ECS images take at most 10 members in total.
@@ -68,7 +80,11 @@ pub struct Pace {
 impl Pace {
     pub fn new(ceiling: usize) -> Self {
         let ceiling = ceiling.max(1) as f64;
-        Self { limit: ceiling, ceiling, in_flight: 0 }
+        Self {
+            limit: ceiling,
+            ceiling,
+            in_flight: 0,
+        }
     }
 
     /// Calls allowed in flight now.

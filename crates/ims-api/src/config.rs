@@ -74,9 +74,16 @@ impl Config {
 
     /// The base URL of image calls. `ims_url` wins when set; a path (`/`, `/ims`) is on this
     /// site, as behind the reverse proxy, where the catalog's own endpoint is out of reach.
-    /// Empty: the catalog's endpoint, else this site.
-    pub fn image_base(&self, catalog: Option<&str>) -> String {
-        let url = self.ims_url.trim();
+    /// Empty: the catalog's endpoint, else this site. `{region}` in `ims_url` becomes the
+    /// session's region (a proxy with one path per region).
+    pub fn image_base(&self, catalog: Option<&str>, region: &str) -> String {
+        let region = if region.is_empty() {
+            self.region.as_str()
+        } else {
+            region
+        };
+        let url = self.ims_url.trim().replace("{region}", region);
+        let url = url.as_str();
         if url.starts_with('/') {
             url.trim_end_matches('/').to_string()
         } else if url.is_empty() {
@@ -91,7 +98,8 @@ impl Config {
     /// # Errors
     /// The text is not JSON of this shape; the message names the problem.
     pub fn from_json(text: &str) -> Result<Self, String> {
-        let mut c: Config = serde_json::from_str(text).map_err(|e| format!("config.json is not valid: {e}"))?;
+        let mut c: Config =
+            serde_json::from_str(text).map_err(|e| format!("config.json is not valid: {e}"))?;
         c.chunk_size = c.chunk_size.clamp(1, 1000);
         c.concurrency = c.concurrency.clamp(1, 64);
         c.page_size = c.page_size.clamp(1, 1000);
@@ -106,7 +114,9 @@ impl Config {
 /// assumes IMS and the next sign-in probes again.
 pub fn flavor_from_probe(status: u16, body: &str) -> Option<Flavor> {
     match status {
-        200..=299 if serde_json::from_str::<crate::quota::QuotaAnswer>(body).is_ok() => Some(Flavor::Ims),
+        200..=299 if serde_json::from_str::<crate::quota::QuotaAnswer>(body).is_ok() => {
+            Some(Flavor::Ims)
+        }
         200..=299 | 300 | 404 | 405 => Some(Flavor::Glance),
         _ => None,
     }
@@ -120,20 +130,52 @@ mod tests {
     fn the_probe_tells_ims_from_glance() {
         let quota = r#"{"quotas":{"resources":[{"type":"image_member","used":1,"quota":256}]}}"#;
         assert_eq!(flavor_from_probe(200, quota), Some(Flavor::Ims));
-        assert_eq!(flavor_from_probe(300, r#"{"versions":[]}"#), Some(Flavor::Glance));
+        assert_eq!(
+            flavor_from_probe(300, r#"{"versions":[]}"#),
+            Some(Flavor::Glance)
+        );
         assert_eq!(flavor_from_probe(404, "Not Found"), Some(Flavor::Glance));
-        assert_eq!(flavor_from_probe(200, "<html>portal</html>"), Some(Flavor::Glance));
+        assert_eq!(
+            flavor_from_probe(200, "<html>portal</html>"),
+            Some(Flavor::Glance)
+        );
         assert_eq!(flavor_from_probe(503, ""), None);
     }
 
     #[test]
     fn the_image_base_is_the_config_then_the_catalog_and_a_path_means_this_site() {
-        let with = |ims_url: &str| Config { ims_url: ims_url.into(), ..Config::default() };
-        assert_eq!(with("").image_base(Some("https://ims.example.com")), "https://ims.example.com");
-        assert_eq!(with("").image_base(None), "");
-        assert_eq!(with("/").image_base(Some("https://ims.example.com")), "");
-        assert_eq!(with("/ims/").image_base(None), "/ims");
-        assert_eq!(with("http://127.0.0.1:9292").image_base(Some("x")), "http://127.0.0.1:9292");
+        let with = |ims_url: &str| Config {
+            ims_url: ims_url.into(),
+            ..Config::default()
+        };
+        assert_eq!(
+            with("").image_base(Some("https://ims.example.com"), ""),
+            "https://ims.example.com"
+        );
+        assert_eq!(with("").image_base(None, ""), "");
+        assert_eq!(
+            with("/").image_base(Some("https://ims.example.com"), ""),
+            ""
+        );
+        assert_eq!(with("/ims/").image_base(None, ""), "/ims");
+        assert_eq!(
+            with("http://127.0.0.1:9292").image_base(Some("x"), ""),
+            "http://127.0.0.1:9292"
+        );
+        assert_eq!(
+            with("/ims/{region}/").image_base(None, "eu-nl"),
+            "/ims/eu-nl"
+        );
+        let c = Config {
+            ims_url: "https://proxy.example/{region}".into(),
+            region: "eu-de".into(),
+            ..Config::default()
+        };
+        assert_eq!(
+            c.image_base(None, ""),
+            "https://proxy.example/eu-de",
+            "no session region: the configured one"
+        );
     }
 
     #[test]
@@ -148,6 +190,8 @@ mod tests {
     fn numbers_are_clamped_and_bad_flavors_refused() {
         let c = Config::from_json(r#"{"chunk_size":0,"concurrency":1000}"#).unwrap();
         assert_eq!((c.chunk_size, c.concurrency), (1, 64));
-        assert!(Config::from_json(r#"{"flavor":"nova"}"#).unwrap_err().contains("config.json"));
+        assert!(Config::from_json(r#"{"flavor":"nova"}"#)
+            .unwrap_err()
+            .contains("config.json"));
     }
 }

@@ -23,8 +23,13 @@ pub enum Inbound {
 
 /// Whether `origin` (as the browser reports it for a message) is one of `allowed`.
 pub fn origin_allowed(origin: &str, allowed: &[String]) -> bool {
-    let Some(origin) = origin_of(origin) else { return false };
-    allowed.iter().filter_map(|a| origin_of(a)).any(|a| a == origin)
+    let Some(origin) = origin_of(origin) else {
+        return false;
+    };
+    allowed
+        .iter()
+        .filter_map(|a| origin_of(a))
+        .any(|a| a == origin)
 }
 
 /// Reads a message's data; anything not of the protocol is `None` and ignored.
@@ -32,9 +37,13 @@ pub fn parse_inbound(data: &Value) -> Option<Inbound> {
     match data.get("type")?.as_str()? {
         "ims-console:session" => {
             let token = data.get("token")?.as_str()?.trim();
-            (!token.is_empty() && token.len() < 16_384).then(|| Inbound::Session { token: token.to_string() })
+            (!token.is_empty() && token.len() < 16_384).then(|| Inbound::Session {
+                token: token.to_string(),
+            })
         }
-        "ims-console:navigate" => safe_path(data.get("path")?.as_str()?).map(|path| Inbound::Navigate { path }),
+        "ims-console:navigate" => {
+            safe_path(data.get("path")?.as_str()?).map(|path| Inbound::Navigate { path })
+        }
         "ims-console:theme" => {
             let vars = data.get("vars")?.as_object()?;
             let vars: Vec<(String, String)> = vars
@@ -60,13 +69,19 @@ pub fn safe_path(path: &str) -> Option<String> {
 
 /// Only the console's own documented properties.
 pub fn is_theme_property(name: &str) -> bool {
-    name.strip_prefix("--ims-").is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    name.strip_prefix("--ims-").is_some_and(|rest| {
+        !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    })
 }
 
 /// A value that cannot close the declaration or load anything.
 pub fn is_safe_css_value(v: &str) -> bool {
     let lower = v.to_ascii_lowercase();
-    v.len() <= 200 && !v.contains([';', '{', '}', '<', '>', '\\']) && !lower.contains("url(") && !lower.contains("expression(") && !lower.contains("@import")
+    v.len() <= 200
+        && !v.contains([';', '{', '}', '<', '>', '\\'])
+        && !lower.contains("url(")
+        && !lower.contains("expression(")
+        && !lower.contains("@import")
 }
 
 pub fn ready() -> Value {
@@ -86,7 +101,13 @@ pub fn session_expired() -> Value {
 }
 
 /// `kind`: share, accept, reject or stop; `status`: SUCCESS or FAIL.
-pub fn job_finished(kind: &str, status: &str, images: usize, projects: usize, failed: usize) -> Value {
+pub fn job_finished(
+    kind: &str,
+    status: &str,
+    images: usize,
+    projects: usize,
+    failed: usize,
+) -> Value {
     json!({"type": "ims-console:job-finished", "kind": kind, "status": status, "images": images, "projects": projects, "failed": failed})
 }
 
@@ -104,7 +125,10 @@ mod tests {
 
     #[test]
     fn only_allowed_origins_count_exactly() {
-        let allowed = vec!["https://portal.example".to_string(), "http://127.0.0.1:8081".to_string()];
+        let allowed = vec![
+            "https://portal.example".to_string(),
+            "http://127.0.0.1:8081".to_string(),
+        ];
         assert!(origin_allowed("https://portal.example", &allowed));
         assert!(origin_allowed("http://127.0.0.1:8081", &allowed));
         assert!(!origin_allowed("https://portal.example.evil", &allowed));
@@ -115,11 +139,30 @@ mod tests {
 
     #[test]
     fn the_three_inbound_messages_are_read_and_junk_is_ignored() {
-        assert_eq!(parse_inbound(&json!({"type": "ims-console:session", "token": " abc "})), Some(Inbound::Session { token: "abc".into() }));
-        assert_eq!(parse_inbound(&json!({"type": "ims-console:session", "token": ""})), None);
-        assert_eq!(parse_inbound(&json!({"type": "ims-console:navigate", "path": "/jobs"})), Some(Inbound::Navigate { path: "/jobs".into() }));
-        assert_eq!(parse_inbound(&json!({"type": "ims-console:navigate", "path": "//evil.example/x"})), None);
-        assert_eq!(parse_inbound(&json!({"type": "ims-console:navigate", "path": "javascript:alert(1)"})), None);
+        assert_eq!(
+            parse_inbound(&json!({"type": "ims-console:session", "token": " abc "})),
+            Some(Inbound::Session {
+                token: "abc".into()
+            })
+        );
+        assert_eq!(
+            parse_inbound(&json!({"type": "ims-console:session", "token": ""})),
+            None
+        );
+        assert_eq!(
+            parse_inbound(&json!({"type": "ims-console:navigate", "path": "/jobs"})),
+            Some(Inbound::Navigate {
+                path: "/jobs".into()
+            })
+        );
+        assert_eq!(
+            parse_inbound(&json!({"type": "ims-console:navigate", "path": "//evil.example/x"})),
+            None
+        );
+        assert_eq!(
+            parse_inbound(&json!({"type": "ims-console:navigate", "path": "javascript:alert(1)"})),
+            None
+        );
         assert_eq!(parse_inbound(&json!({"type": "other"})), None);
         assert_eq!(parse_inbound(&json!("ims-console:session")), None);
     }
@@ -130,12 +173,28 @@ mod tests {
             "--ims-accent": "#7a1fa2", "--ims-font": "Georgia, serif", "color": "red",
             "--ims-bg": "url(https://x/y.png)", "--ims-fg": "red; background: blue", "--other": "1px"
         }}));
-        assert_eq!(t, Some(Inbound::Theme { vars: vec![("--ims-accent".into(), "#7a1fa2".into()), ("--ims-font".into(), "Georgia, serif".into())] }));
+        assert_eq!(
+            t,
+            Some(Inbound::Theme {
+                vars: vec![
+                    ("--ims-accent".into(), "#7a1fa2".into()),
+                    ("--ims-font".into(), "Georgia, serif".into())
+                ]
+            })
+        );
     }
 
     #[test]
     fn no_outbound_message_has_a_token_field() {
-        for m in [ready(), signed_in("u", "p"), session_rejected("r"), session_expired(), job_finished("share", "SUCCESS", 1, 2, 0), navigated("/x"), resize(10)] {
+        for m in [
+            ready(),
+            signed_in("u", "p"),
+            session_rejected("r"),
+            session_expired(),
+            job_finished("share", "SUCCESS", 1, 2, 0),
+            navigated("/x"),
+            resize(10),
+        ] {
             assert!(m.get("token").is_none());
             assert!(m["type"].as_str().unwrap().starts_with("ims-console:"));
         }

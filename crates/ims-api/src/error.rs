@@ -11,14 +11,31 @@ pub enum ApiError {
     /// No answer: connection refused or reset, DNS, CORS refusal, offline.
     Network { detail: String },
     /// The token is missing, expired or revoked: the user must sign in again.
-    Unauthorized { message: String, request_id: Option<String> },
+    Unauthorized {
+        message: String,
+        request_id: Option<String>,
+    },
     /// No answer within the deadline. For a write the outcome is unknown: it may have been done.
-    Timeout { service: String, seconds: u32, write: bool },
+    Timeout {
+        service: String,
+        seconds: u32,
+        write: bool,
+    },
     /// Any other non-2xx answer. `retry_after_s`: how long the server asked to wait (429,
     /// IMS flow control), from its `Retry-After` header.
-    Http { status: u16, code: Option<String>, message: String, request_id: Option<String>, retry_after_s: Option<u32> },
+    Http {
+        status: u16,
+        code: Option<String>,
+        message: String,
+        request_id: Option<String>,
+        retry_after_s: Option<u32>,
+    },
     /// A 2xx answer whose body was not what the API documents.
-    Decode { status: u16, detail: String, request_id: Option<String> },
+    Decode {
+        status: u16,
+        detail: String,
+        request_id: Option<String>,
+    },
     /// Refused before sending: the console knows the server would say no.
     Invalid { message: String },
 }
@@ -29,10 +46,19 @@ impl ApiError {
         let request_id = resp.request_id();
         let message = raw_message.unwrap_or_else(|| status_words(resp.status).to_string());
         if resp.status == 401 {
-            return ApiError::Unauthorized { message, request_id };
+            return ApiError::Unauthorized {
+                message,
+                request_id,
+            };
         }
         let retry_after_s = resp.header("retry-after").and_then(parse_retry_after);
-        ApiError::Http { status: resp.status, code, message, request_id, retry_after_s }
+        ApiError::Http {
+            status: resp.status,
+            code,
+            message,
+            request_id,
+            retry_after_s,
+        }
     }
 
     /// The server asked the console to slow down: HTTP 429 or IMS flow control.
@@ -69,9 +95,9 @@ impl ApiError {
 
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            ApiError::Unauthorized { request_id, .. } | ApiError::Http { request_id, .. } | ApiError::Decode { request_id, .. } => {
-                request_id.as_deref()
-            }
+            ApiError::Unauthorized { request_id, .. }
+            | ApiError::Http { request_id, .. }
+            | ApiError::Decode { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -94,26 +120,65 @@ impl ApiError {
     /// One sentence (or two) for a person: what happened and, where known, what to do.
     pub fn user_message(&self) -> String {
         let mut text = match self {
-            ApiError::Network { detail } => format!("The server could not be reached ({detail}). Check the connection and try again."),
-            ApiError::Unauthorized { message, .. } => format!("Your session has ended: sign in again. ({message})"),
-            ApiError::Timeout { service, seconds, write: false } => format!("No answer from {service} in {seconds} s."),
-            ApiError::Timeout { service, seconds, write: true } => {
+            ApiError::Network { detail } => format!(
+                "The server could not be reached ({detail}). Check the connection and try again."
+            ),
+            ApiError::Unauthorized { message, .. } => {
+                format!("Your session has ended: sign in again. ({message})")
+            }
+            ApiError::Timeout {
+                service,
+                seconds,
+                write: false,
+            } => format!("No answer from {service} in {seconds} s."),
+            ApiError::Timeout {
+                service,
+                seconds,
+                write: true,
+            } => {
                 format!("No answer from {service} in {seconds} s. It may still have been carried out: check before sending it again.")
             }
-            e @ ApiError::Http { status, code, message, .. } if e.is_throttled() => {
-                let wait = e.retry_after_s().map(|s| format!(" It asked to wait {s} s.")).unwrap_or_default();
-                let code_part = code.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
+            e @ ApiError::Http {
+                status,
+                code,
+                message,
+                ..
+            } if e.is_throttled() => {
+                let wait = e
+                    .retry_after_s()
+                    .map(|s| format!(" It asked to wait {s} s."))
+                    .unwrap_or_default();
+                let code_part = code
+                    .as_deref()
+                    .map(|c| format!(" [{c}]"))
+                    .unwrap_or_default();
                 format!("The service asked the console to slow down.{wait} Server said: {message}{code_part} (HTTP {status})")
             }
-            ApiError::Http { status, code, message, .. } => {
-                let plain = code.as_deref().and_then(describe_code).map(str::to_string).or_else(|| status_advice(*status).map(str::to_string));
-                let code_part = code.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
+            ApiError::Http {
+                status,
+                code,
+                message,
+                ..
+            } => {
+                let plain = code
+                    .as_deref()
+                    .and_then(describe_code)
+                    .map(str::to_string)
+                    .or_else(|| status_advice(*status).map(str::to_string));
+                let code_part = code
+                    .as_deref()
+                    .map(|c| format!(" [{c}]"))
+                    .unwrap_or_default();
                 match plain {
-                    Some(p) if !same_text(&p, message) => format!("{p} Server said: {message}{code_part} (HTTP {status})"),
+                    Some(p) if !same_text(&p, message) => {
+                        format!("{p} Server said: {message}{code_part} (HTTP {status})")
+                    }
                     _ => format!("{message}{code_part} (HTTP {status})"),
                 }
             }
-            ApiError::Decode { detail, status, .. } => format!("The server answered HTTP {status} but {detail}."),
+            ApiError::Decode { detail, status, .. } => {
+                format!("The server answered HTTP {status} but {detail}.")
+            }
             ApiError::Invalid { message } => message.clone(),
         };
         if let Some(id) = self.request_id() {
@@ -144,7 +209,8 @@ pub fn parse_retry_after(value: &str) -> Option<u32> {
 }
 
 fn same_text(a: &str, b: &str) -> bool {
-    a.trim_end_matches('.').eq_ignore_ascii_case(b.trim_end_matches('.'))
+    a.trim_end_matches('.')
+        .eq_ignore_ascii_case(b.trim_end_matches('.'))
 }
 
 /// Reads `(code, message)` out of any of the error shapes the services send.
@@ -163,11 +229,16 @@ pub fn parse_error_body(body: &str) -> (Option<String>, Option<String>) {
         };
         // {"error":{"code","message","title"}} (IMS, Keystone) or {"error":"text"}
         let (code, msg) = match v.get("error") {
-            Some(e @ serde_json::Value::Object(_)) => (as_text(e.get("code")), as_text(e.get("message")).or_else(|| as_text(e.get("title")))),
+            Some(e @ serde_json::Value::Object(_)) => (
+                as_text(e.get("code")),
+                as_text(e.get("message")).or_else(|| as_text(e.get("title"))),
+            ),
             Some(serde_json::Value::String(s)) => (as_text(v.get("error_code")), Some(s.clone())),
             _ => (
                 as_text(v.get("error_code")).or_else(|| as_text(v.get("code"))),
-                as_text(v.get("error_msg")).or_else(|| as_text(v.get("message"))).or_else(|| as_text(v.get("title"))),
+                as_text(v.get("error_msg"))
+                    .or_else(|| as_text(v.get("message")))
+                    .or_else(|| as_text(v.get("title"))),
             ),
         };
         // Keystone and Glance put the HTTP status into "code" ("403 Forbidden", 401): not an error code.
@@ -175,7 +246,11 @@ pub fn parse_error_body(body: &str) -> (Option<String>, Option<String>) {
         return (code, msg.map(|m| strip_html(&m)).filter(|m| !m.is_empty()));
     }
     let text = strip_html(trimmed);
-    let text = if text.chars().count() > 300 { format!("{}…", text.chars().take(300).collect::<String>()) } else { text };
+    let text = if text.chars().count() > 300 {
+        format!("{}…", text.chars().take(300).collect::<String>())
+    } else {
+        text
+    };
     (None, Some(text).filter(|t| !t.is_empty()))
 }
 
@@ -200,7 +275,11 @@ pub fn strip_html(s: &str) -> String {
         }
         let c = bytes[i];
         if c == b'<' {
-            for (open, close) in [("<title", "</title>"), ("<style", "</style>"), ("<script", "</script>")] {
+            for (open, close) in [
+                ("<title", "</title>"),
+                ("<style", "</style>"),
+                ("<script", "</script>"),
+            ] {
                 if lower[i..].starts_with(open) {
                     skip_until = Some(close);
                 }
@@ -297,17 +376,32 @@ mod tests {
 
     #[test]
     fn ims_nested_code_gets_plain_words_code_and_request_id() {
-        let e = ApiError::from_response(&resp(400, r#"{"error":{"code":"IMG.0076","message":"Can not share image to yourself."}}"#));
+        let e = ApiError::from_response(&resp(
+            400,
+            r#"{"error":{"code":"IMG.0076","message":"Can not share image to yourself."}}"#,
+        ));
         assert_eq!(e.code(), Some("IMG.0076"));
         let m = e.user_message();
-        assert!(m.starts_with("An image cannot be shared with its own project."), "{m}");
-        assert!(m.contains("[IMG.0076]") && m.contains("Request ID: req-9"), "{m}");
+        assert!(
+            m.starts_with("An image cannot be shared with its own project."),
+            "{m}"
+        );
+        assert!(
+            m.contains("[IMG.0076]") && m.contains("Request ID: req-9"),
+            "{m}"
+        );
     }
 
     #[test]
     fn flattened_shapes_are_read() {
-        assert_eq!(parse_error_body(r#"{"error_code":"IMG.0089","error_msg":"public"}"#), (Some("IMG.0089".into()), Some("public".into())));
-        assert_eq!(parse_error_body(r#"{"code":"IMG.0027","message":"nope"}"#), (Some("IMG.0027".into()), Some("nope".into())));
+        assert_eq!(
+            parse_error_body(r#"{"error_code":"IMG.0089","error_msg":"public"}"#),
+            (Some("IMG.0089".into()), Some("public".into()))
+        );
+        assert_eq!(
+            parse_error_body(r#"{"code":"IMG.0027","message":"nope"}"#),
+            (Some("IMG.0027".into()), Some("nope".into()))
+        );
     }
 
     #[test]
@@ -320,12 +414,18 @@ mod tests {
     #[test]
     fn glance_html_page_becomes_one_line() {
         let page = "<html>\n <head>\n  <title>404 Not Found</title>\n </head>\n <body>\n  <h1>404 Not Found</h1>\n  No image found with ID abc<br /><br />\n\n\n </body>\n</html>";
-        assert_eq!(parse_error_body(page).1.as_deref(), Some("404 Not Found No image found with ID abc"));
+        assert_eq!(
+            parse_error_body(page).1.as_deref(),
+            Some("404 Not Found No image found with ID abc")
+        );
     }
 
     #[test]
     fn keystone_401_is_unauthorized_and_not_retryable() {
-        let e = ApiError::from_response(&resp(401, r#"{"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}"#));
+        let e = ApiError::from_response(&resp(
+            401,
+            r#"{"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}"#,
+        ));
         assert!(e.is_unauthorized());
         assert!(!e.is_retryable());
         assert!(e.user_message().contains("requires authentication"));
@@ -335,19 +435,39 @@ mod tests {
     fn outages_and_throttling_are_retryable() {
         assert!(ApiError::from_response(&resp(503, "Service Unavailable")).is_retryable());
         assert!(ApiError::from_response(&resp(429, "")).is_retryable());
-        assert!(ApiError::from_response(&resp(400, r#"{"error":{"code":"IMG.0060","message":"flow control"}}"#)).is_retryable());
-        assert!(ApiError::Network { detail: "reset".into() }.is_retryable());
+        assert!(ApiError::from_response(&resp(
+            400,
+            r#"{"error":{"code":"IMG.0060","message":"flow control"}}"#
+        ))
+        .is_retryable());
+        assert!(ApiError::Network {
+            detail: "reset".into()
+        }
+        .is_retryable());
         assert!(!ApiError::from_response(&resp(403, "{}")).is_retryable());
     }
 
     #[test]
     fn throttling_says_slow_down_and_carries_retry_after() {
-        let r = ApiResponse::new(429, vec![("Retry-After".into(), "7".into())], r#"{"error":{"code":"APIGW.0308","message":"Too many"}}"#);
+        let r = ApiResponse::new(
+            429,
+            vec![("Retry-After".into(), "7".into())],
+            r#"{"error":{"code":"APIGW.0308","message":"Too many"}}"#,
+        );
         let e = ApiError::from_response(&r);
         assert!(e.is_throttled() && e.is_retryable());
         assert_eq!(e.retry_after_s(), Some(7));
-        assert!(e.user_message().starts_with("The service asked the console to slow down. It asked to wait 7 s."), "{}", e.user_message());
-        let flow = ApiError::from_response(&ApiResponse::new(400, vec![], r#"{"error":{"code":"IMG.0060","message":"flow control"}}"#));
+        assert!(
+            e.user_message()
+                .starts_with("The service asked the console to slow down. It asked to wait 7 s."),
+            "{}",
+            e.user_message()
+        );
+        let flow = ApiError::from_response(&ApiResponse::new(
+            400,
+            vec![],
+            r#"{"error":{"code":"IMG.0060","message":"flow control"}}"#,
+        ));
         assert!(flow.is_throttled() && flow.retry_after_s().is_none());
         assert_eq!(parse_retry_after("100000"), Some(600));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT"), Some(5));
@@ -356,10 +476,18 @@ mod tests {
 
     #[test]
     fn a_timeout_names_the_service_and_the_deadline() {
-        let e = ApiError::Timeout { service: "IMS".into(), seconds: 30, write: false };
+        let e = ApiError::Timeout {
+            service: "IMS".into(),
+            seconds: 30,
+            write: false,
+        };
         assert_eq!(e.user_message(), "No answer from IMS in 30 s.");
         assert!(e.is_retryable() && e.is_timeout());
-        let w = ApiError::Timeout { service: "IMS".into(), seconds: 30, write: true };
+        let w = ApiError::Timeout {
+            service: "IMS".into(),
+            seconds: 30,
+            write: true,
+        };
         assert!(w.user_message().contains("may still have been carried out"));
     }
 

@@ -21,10 +21,23 @@ pub struct MemberRow {
     pub updated: String,
 }
 
-const MEMBER_COLUMNS: [&str; 7] = ["image_id", "image_name", "project_id", "project_name", "status", "created", "updated"];
+const MEMBER_COLUMNS: [&str; 7] = [
+    "image_id",
+    "image_name",
+    "project_id",
+    "project_name",
+    "status",
+    "created",
+    "updated",
+];
 
 /// The rows of one image's members, named from `project_names` (ID → name).
-pub fn member_rows(image_id: &str, image_name: &str, members: &[Member], project_names: &HashMap<String, String>) -> Vec<MemberRow> {
+pub fn member_rows(
+    image_id: &str,
+    image_name: &str,
+    members: &[Member],
+    project_names: &HashMap<String, String>,
+) -> Vec<MemberRow> {
     members
         .iter()
         .map(|m| MemberRow {
@@ -42,7 +55,17 @@ pub fn member_rows(image_id: &str, image_name: &str, members: &[Member], project
 pub fn members_csv(rows: &[MemberRow]) -> String {
     let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| vec![r.image_id.clone(), r.image_name.clone(), r.project_id.clone(), r.project_name.clone(), r.status.clone(), r.created.clone(), r.updated.clone()])
+        .map(|r| {
+            vec![
+                r.image_id.clone(),
+                r.image_name.clone(),
+                r.project_id.clone(),
+                r.project_name.clone(),
+                r.status.clone(),
+                r.created.clone(),
+                r.updated.clone(),
+            ]
+        })
         .collect();
     csv(&MEMBER_COLUMNS, &cells)
 }
@@ -67,7 +90,17 @@ pub fn job_results_csv(job: &TrackedJob) -> String {
             ]
         })
         .collect();
-    csv(&["job", "job_id", "image_id", "project_id", "result", "message"], &cells)
+    csv(
+        &[
+            "job",
+            "job_id",
+            "image_id",
+            "project_id",
+            "result",
+            "message",
+        ],
+        &cells,
+    )
 }
 
 #[cfg(test)]
@@ -76,18 +109,38 @@ mod tests {
     use crate::jobs::{JobKind, PairResult};
 
     fn member(id: &str, status: &str) -> Member {
-        Member { member_id: id.into(), image_id: "img".into(), status: status.into(), created_at: Some("2026-11-01T10:00:00Z".into()), updated_at: None }
+        Member {
+            member_id: id.into(),
+            image_id: "img".into(),
+            status: status.into(),
+            created_at: Some("2026-11-01T10:00:00Z".into()),
+            updated_at: None,
+        }
     }
 
     #[test]
     fn members_export_as_csv_and_json_with_known_names() {
         let names: HashMap<String, String> = [("p1".to_string(), "acme, dev".to_string())].into();
-        let rows = member_rows("img", "debian \"12\"", &[member("p1", "accepted"), member("p2", "pending")], &names);
+        let rows = member_rows(
+            "img",
+            "debian \"12\"",
+            &[member("p1", "accepted"), member("p2", "pending")],
+            &names,
+        );
         let text = members_csv(&rows);
         let lines: Vec<&str> = text.split("\r\n").collect();
-        assert_eq!(lines[0], "image_id,image_name,project_id,project_name,status,created,updated");
-        assert_eq!(lines[1], "img,\"debian \"\"12\"\"\",p1,\"acme, dev\",accepted,2026-11-01T10:00:00Z,");
-        assert_eq!(lines[2], "img,\"debian \"\"12\"\"\",p2,,pending,2026-11-01T10:00:00Z,");
+        assert_eq!(
+            lines[0],
+            "image_id,image_name,project_id,project_name,status,created,updated"
+        );
+        assert_eq!(
+            lines[1],
+            "img,\"debian \"\"12\"\"\",p1,\"acme, dev\",accepted,2026-11-01T10:00:00Z,"
+        );
+        assert_eq!(
+            lines[2],
+            "img,\"debian \"\"12\"\"\",p2,,pending,2026-11-01T10:00:00Z,"
+        );
         let json: serde_json::Value = serde_json::from_str(&members_json(&rows)).unwrap();
         assert_eq!(json[0]["project_name"], "acme, dev");
         assert_eq!(json[1]["status"], "pending");
@@ -95,9 +148,32 @@ mod tests {
 
     #[test]
     fn job_results_export_one_row_per_result() {
-        let mut job = TrackedJob::new_client(JobKind::Share, "local-1".into(), vec!["i".into()], vec!["p".into(), "q".into()], 2, 0);
-        job.record(PairResult { image_id: "i".into(), project_id: Some("p".into()), ok: true, message: None }, 1);
-        job.record(PairResult { image_id: "i".into(), project_id: Some("q".into()), ok: false, message: Some("HTTP 500".into()) }, 2);
+        let mut job = TrackedJob::new_client(
+            JobKind::Share,
+            "local-1".into(),
+            vec!["i".into()],
+            vec!["p".into(), "q".into()],
+            2,
+            0,
+        );
+        job.record(
+            PairResult {
+                image_id: "i".into(),
+                project_id: Some("p".into()),
+                ok: true,
+                message: None,
+            },
+            1,
+        );
+        job.record(
+            PairResult {
+                image_id: "i".into(),
+                project_id: Some("q".into()),
+                ok: false,
+                message: Some("HTTP 500".into()),
+            },
+            2,
+        );
         assert_eq!(job_results_csv(&job), "job,job_id,image_id,project_id,result,message\r\nShare,local-1,i,p,ok,\r\nShare,local-1,i,q,failed,HTTP 500\r\n");
     }
 }

@@ -35,7 +35,9 @@ impl IdProblem {
         match self {
             IdProblem::Malformed { hint } => format!("not a project ID: {hint}"),
             IdProblem::Duplicate { first } => format!("duplicate of ID #{}", first + 1),
-            IdProblem::OwnProject => "this is your own project: an image cannot be shared with its owner".into(),
+            IdProblem::OwnProject => {
+                "this is your own project: an image cannot be shared with its owner".into()
+            }
         }
     }
 }
@@ -82,7 +84,9 @@ pub fn parse_project_ids(input: &str, own_project: Option<&str>) -> Vec<IdToken>
         let text = &input[s..e];
         let norm = text.to_ascii_lowercase();
         let problem = if !is_project_id(text) {
-            Some(IdProblem::Malformed { hint: malformed_hint(text) })
+            Some(IdProblem::Malformed {
+                hint: malformed_hint(text),
+            })
         } else if let Some((_, first)) = seen.iter().find(|(id, _)| *id == norm) {
             Some(IdProblem::Duplicate { first: *first })
         } else if own_project.is_some_and(|own| own.eq_ignore_ascii_case(text)) {
@@ -93,7 +97,11 @@ pub fn parse_project_ids(input: &str, own_project: Option<&str>) -> Vec<IdToken>
         if is_project_id(text) && !seen.iter().any(|(id, _)| *id == norm) {
             seen.push((norm, tokens.len()));
         }
-        tokens.push(IdToken { text: text.to_string(), start: s, problem });
+        tokens.push(IdToken {
+            text: text.to_string(),
+            start: s,
+            problem,
+        });
     };
     for (i, c) in input.char_indices() {
         match (is_separator(c), start) {
@@ -113,7 +121,11 @@ pub fn parse_project_ids(input: &str, own_project: Option<&str>) -> Vec<IdToken>
 
 /// The usable IDs of a parse, lower-cased, each once, in the order typed.
 pub fn valid_ids(tokens: &[IdToken]) -> Vec<String> {
-    tokens.iter().filter(|t| t.is_valid()).map(|t| t.text.to_ascii_lowercase()).collect()
+    tokens
+        .iter()
+        .filter(|t| t.is_valid())
+        .map(|t| t.text.to_ascii_lowercase())
+        .collect()
 }
 
 #[cfg(test)]
@@ -149,7 +161,12 @@ mod tests {
     fn explains_malformed_ids() {
         let t = parse_project_ids("d164b5df-1bc3-4c3f-893e-3e471fd16e64 abc xyz", None);
         assert!(t[0].problem.as_ref().unwrap().message().contains("UUID"));
-        assert!(t[1].problem.as_ref().unwrap().message().contains("too short"));
+        assert!(t[1]
+            .problem
+            .as_ref()
+            .unwrap()
+            .message()
+            .contains("too short"));
         assert!(t[2].problem.as_ref().unwrap().message().contains("0-9"));
     }
 

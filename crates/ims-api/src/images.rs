@@ -61,7 +61,10 @@ fn number(v: &Option<Value>) -> Option<u64> {
 
 impl Image {
     pub fn display_name(&self) -> &str {
-        self.name.as_deref().filter(|n| !n.is_empty()).unwrap_or("(no name)")
+        self.name
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .unwrap_or("(no name)")
     }
     pub fn is_encrypted(&self) -> bool {
         self.cmk_id.as_deref().is_some_and(|c| !c.is_empty())
@@ -76,7 +79,11 @@ impl Image {
         number(&self.image_size).or_else(|| number(&self.size))
     }
     pub fn os(&self) -> String {
-        match (self.os_version.as_deref(), self.platform.as_deref(), self.os_type.as_deref()) {
+        match (
+            self.os_version.as_deref(),
+            self.platform.as_deref(),
+            self.os_type.as_deref(),
+        ) {
             (Some(v), _, _) if !v.is_empty() => v.to_string(),
             (_, Some(p), _) if !p.is_empty() => p.to_string(),
             (_, _, Some(t)) => t.to_string(),
@@ -90,7 +97,9 @@ impl Image {
         } else if self.is_encrypted() {
             Some("Encrypted image: the recipient needs a grant on its KMS key first, or the job fails (IMG.0099); default-key images cannot be shared (IMG.0098).")
         } else if self.is_full_ecs() {
-            Some("Full-ECS image: at most 10 projects, and each must give a CBR vault ID to accept.")
+            Some(
+                "Full-ECS image: at most 10 projects, and each must give a CBR vault ID to accept.",
+            )
         } else {
             None
         }
@@ -144,13 +153,22 @@ pub fn first_page(flavor: Flavor, scope: &ListScope, limit: usize) -> ApiRequest
         }
     }
     pairs.push(("limit", &limit));
-    let path = if flavor == Flavor::Ims { "/v2/cloudimages" } else { "/v2/images" };
+    let path = if flavor == Flavor::Ims {
+        "/v2/cloudimages"
+    } else {
+        "/v2/images"
+    };
     ApiRequest::get(Service::Image, format!("{path}{}", query(&pairs)))
 }
 
 /// The request for the page after `page`, or `None` when `page` was the last.
 /// IMS gives no next link: a full page means there may be more, asked for with `marker`.
-pub fn next_page(flavor: Flavor, first: &ApiRequest, page: &ImagePage, limit: usize) -> Option<ApiRequest> {
+pub fn next_page(
+    flavor: Flavor,
+    first: &ApiRequest,
+    page: &ImagePage,
+    limit: usize,
+) -> Option<ApiRequest> {
     match flavor {
         Flavor::Ims => {
             if page.images.len() < limit {
@@ -158,13 +176,19 @@ pub fn next_page(flavor: Flavor, first: &ApiRequest, page: &ImagePage, limit: us
             }
             let last = page.images.last()?;
             let base = first.path.split("&marker=").next().unwrap_or(&first.path);
-            Some(ApiRequest::get(Service::Image, format!("{base}&marker={}", crate::request::encode(&last.id))))
+            Some(ApiRequest::get(
+                Service::Image,
+                format!("{base}&marker={}", crate::request::encode(&last.id)),
+            ))
         }
         _ => {
             let next = page.next.as_deref().filter(|n| !n.is_empty())?;
             // Glance's link is a path; some proxies make it absolute: keep only the path.
             let path = match next.find("://") {
-                Some(i) => next[i + 3..].find('/').map(|j| &next[i + 3 + j..]).unwrap_or("/"),
+                Some(i) => next[i + 3..]
+                    .find('/')
+                    .map(|j| &next[i + 3 + j..])
+                    .unwrap_or("/"),
                 None => next,
             };
             Some(ApiRequest::get(Service::Image, path.to_string()))
@@ -179,8 +203,12 @@ pub fn get_image(id: &str) -> ApiRequest {
 
 /// `PATCH /v2/images/{id}` setting `visibility` (Glance members need `shared`).
 pub fn set_visibility(id: &str, visibility: &str) -> ApiRequest {
-    let mut r = ApiRequest::new(crate::Method::Patch, Service::Image, format!("/v2/images/{id}"))
-        .json(serde_json::json!([{"op": "replace", "path": "/visibility", "value": visibility}]));
+    let mut r = ApiRequest::new(
+        crate::Method::Patch,
+        Service::Image,
+        format!("/v2/images/{id}"),
+    )
+    .json(serde_json::json!([{"op": "replace", "path": "/visibility", "value": visibility}]));
     r.content_type = Some("application/openstack-images-v2.1-json-patch");
     r
 }
@@ -195,7 +223,9 @@ mod tests {
 
     #[test]
     fn marks_encrypted_full_ecs_and_public() {
-        let i = img(serde_json::json!({"id":"a","__system__cmkid":"k1","__whole_image":"true","visibility":"private","__image_size":"1073741824"}));
+        let i = img(
+            serde_json::json!({"id":"a","__system__cmkid":"k1","__whole_image":"true","visibility":"private","__image_size":"1073741824"}),
+        );
         assert!(i.is_encrypted() && i.is_full_ecs() && !i.is_public());
         assert_eq!(i.size_bytes(), Some(1 << 30));
         assert_eq!(human_size(1 << 30), "1.0 GiB");
@@ -206,30 +236,83 @@ mod tests {
 
     #[test]
     fn ims_inbox_query_adds_imagetype_and_glance_does_not() {
-        let scope = ListScope::SharedWithMe { member_status: "pending".into() };
-        assert_eq!(first_page(Flavor::Ims, &scope, 100).path, "/v2/cloudimages?visibility=shared&member_status=pending&__imagetype=shared&limit=100");
-        assert_eq!(first_page(Flavor::Glance, &scope, 25).path, "/v2/images?visibility=shared&member_status=pending&limit=25");
+        let scope = ListScope::SharedWithMe {
+            member_status: "pending".into(),
+        };
+        assert_eq!(
+            first_page(Flavor::Ims, &scope, 100).path,
+            "/v2/cloudimages?visibility=shared&member_status=pending&__imagetype=shared&limit=100"
+        );
+        assert_eq!(
+            first_page(Flavor::Glance, &scope, 25).path,
+            "/v2/images?visibility=shared&member_status=pending&limit=25"
+        );
     }
 
     #[test]
     fn ims_pages_by_marker_until_a_short_page() {
-        let first = first_page(Flavor::Ims, &ListScope::Owned { project_id: "p".into() }, 2);
-        let full = ImagePage { images: vec![img(serde_json::json!({"id":"x"})), img(serde_json::json!({"id":"y"}))], next: None };
+        let first = first_page(
+            Flavor::Ims,
+            &ListScope::Owned {
+                project_id: "p".into(),
+            },
+            2,
+        );
+        let full = ImagePage {
+            images: vec![
+                img(serde_json::json!({"id":"x"})),
+                img(serde_json::json!({"id":"y"})),
+            ],
+            next: None,
+        };
         let second = next_page(Flavor::Ims, &first, &full, 2).unwrap();
         assert_eq!(second.path, "/v2/cloudimages?owner=p&limit=2&marker=y");
         let third = next_page(Flavor::Ims, &second, &full, 2).unwrap();
-        assert_eq!(third.path, "/v2/cloudimages?owner=p&limit=2&marker=y", "marker replaced, not appended");
-        let short = ImagePage { images: vec![img(serde_json::json!({"id":"z"}))], next: None };
+        assert_eq!(
+            third.path, "/v2/cloudimages?owner=p&limit=2&marker=y",
+            "marker replaced, not appended"
+        );
+        let short = ImagePage {
+            images: vec![img(serde_json::json!({"id":"z"}))],
+            next: None,
+        };
         assert!(next_page(Flavor::Ims, &second, &short, 2).is_none());
     }
 
     #[test]
     fn glance_follows_next_links_relative_or_absolute() {
-        let first = first_page(Flavor::Glance, &ListScope::Owned { project_id: "p".into() }, 25);
-        let page = ImagePage { images: vec![], next: Some("/v2/images?marker=m&limit=25".into()) };
-        assert_eq!(next_page(Flavor::Glance, &first, &page, 25).unwrap().path, "/v2/images?marker=m&limit=25");
-        let page = ImagePage { images: vec![], next: Some("http://gl:9292/v2/images?marker=n".into()) };
-        assert_eq!(next_page(Flavor::Glance, &first, &page, 25).unwrap().path, "/v2/images?marker=n");
-        assert!(next_page(Flavor::Glance, &first, &ImagePage { images: vec![], next: None }, 25).is_none());
+        let first = first_page(
+            Flavor::Glance,
+            &ListScope::Owned {
+                project_id: "p".into(),
+            },
+            25,
+        );
+        let page = ImagePage {
+            images: vec![],
+            next: Some("/v2/images?marker=m&limit=25".into()),
+        };
+        assert_eq!(
+            next_page(Flavor::Glance, &first, &page, 25).unwrap().path,
+            "/v2/images?marker=m&limit=25"
+        );
+        let page = ImagePage {
+            images: vec![],
+            next: Some("http://gl:9292/v2/images?marker=n".into()),
+        };
+        assert_eq!(
+            next_page(Flavor::Glance, &first, &page, 25).unwrap().path,
+            "/v2/images?marker=n"
+        );
+        assert!(next_page(
+            Flavor::Glance,
+            &first,
+            &ImagePage {
+                images: vec![],
+                next: None
+            },
+            25
+        )
+        .is_none());
     }
 }

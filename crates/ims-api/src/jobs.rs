@@ -125,7 +125,14 @@ pub struct TrackedJob {
 pub const GIVE_UP_AFTER_MS: i64 = 10 * 60 * 1000;
 
 impl TrackedJob {
-    pub fn new_server(kind: JobKind, job_id: String, project_id: String, images: Vec<String>, projects: Vec<String>, now_ms: i64) -> Self {
+    pub fn new_server(
+        kind: JobKind,
+        job_id: String,
+        project_id: String,
+        images: Vec<String>,
+        projects: Vec<String>,
+        now_ms: i64,
+    ) -> Self {
         Self {
             id: job_id.clone(),
             kind,
@@ -145,8 +152,20 @@ impl TrackedJob {
         }
     }
 
-    pub fn new_client(kind: JobKind, id: String, images: Vec<String>, projects: Vec<String>, total: usize, now_ms: i64) -> Self {
-        Self { origin: JobOrigin::Client, total, state: JobState::Running, ..Self::new_server(kind, id, String::new(), images, projects, now_ms) }
+    pub fn new_client(
+        kind: JobKind,
+        id: String,
+        images: Vec<String>,
+        projects: Vec<String>,
+        total: usize,
+        now_ms: i64,
+    ) -> Self {
+        Self {
+            origin: JobOrigin::Client,
+            total,
+            state: JobState::Running,
+            ..Self::new_server(kind, id, String::new(), images, projects, now_ms)
+        }
     }
 
     pub fn is_client(&self) -> bool {
@@ -179,7 +198,11 @@ impl TrackedJob {
         self.attempts += 1;
         if self.results.len() >= self.total {
             let failed = self.results.iter().filter(|r| !r.ok).count();
-            self.state = if failed == 0 { JobState::Succeeded } else { JobState::Failed };
+            self.state = if failed == 0 {
+                JobState::Succeeded
+            } else {
+                JobState::Failed
+            };
             if failed > 0 {
                 self.fail_reason = Some(format!("{failed} of {} calls failed", self.total));
             }
@@ -218,7 +241,11 @@ impl TrackedJob {
             return None;
         }
         let plain = self.error_code.as_deref().and_then(describe_code);
-        let code = self.error_code.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
+        let code = self
+            .error_code
+            .as_deref()
+            .map(|c| format!(" [{c}]"))
+            .unwrap_or_default();
         Some(match (plain, self.fail_reason.as_deref()) {
             (Some(p), Some(r)) => format!("{p} ({r}){code}"),
             (Some(p), None) => format!("{p}{code}"),
@@ -228,7 +255,11 @@ impl TrackedJob {
     }
 
     pub fn failed_pairs(&self) -> Vec<(String, String)> {
-        self.results.iter().filter(|r| !r.ok).filter_map(|r| Some((r.image_id.clone(), r.project_id.clone()?))).collect()
+        self.results
+            .iter()
+            .filter(|r| !r.ok)
+            .filter_map(|r| Some((r.image_id.clone(), r.project_id.clone()?)))
+            .collect()
     }
 }
 
@@ -238,7 +269,10 @@ pub const MAX_KEPT_JOBS: usize = 200;
 /// Keeps every unfinished job and the newest finished ones, `cap` in all, in their order
 /// (newest first), so a long session stays small and fast.
 pub fn prune(list: &mut Vec<TrackedJob>, cap: usize) {
-    let unfinished = list.iter().filter(|j| !j.state.is_final() && j.state != JobState::GaveUp).count();
+    let unfinished = list
+        .iter()
+        .filter(|j| !j.state.is_final() && j.state != JobState::GaveUp)
+        .count();
     let mut room = cap.saturating_sub(unfinished);
     list.retain(|j| {
         if !j.state.is_final() && j.state != JobState::GaveUp {
@@ -260,7 +294,10 @@ pub fn next_poll_delay_ms(attempts: u32) -> u32 {
 }
 
 fn parse_results(entities: Option<&Value>) -> Vec<PairResult> {
-    let Some(list) = entities.and_then(|e| e.get("results")).and_then(Value::as_array) else {
+    let Some(list) = entities
+        .and_then(|e| e.get("results"))
+        .and_then(Value::as_array)
+    else {
         return Vec::new();
     };
     list.iter()
@@ -269,13 +306,24 @@ fn parse_results(entities: Option<&Value>) -> Vec<PairResult> {
             let status = r.get("status").and_then(Value::as_str).unwrap_or("");
             Some(PairResult {
                 image_id,
-                project_id: r.get("project_id").and_then(Value::as_str).map(str::to_string),
+                project_id: r
+                    .get("project_id")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
                 ok: JobState::from_wire(status) == JobState::Succeeded,
                 message: r
                     .get("error_code")
                     .and_then(Value::as_str)
-                    .map(|c| describe_code(c).map(|d| format!("{d} [{c}]")).unwrap_or_else(|| c.to_string()))
-                    .or_else(|| r.get("fail_reason").and_then(Value::as_str).map(str::to_string)),
+                    .map(|c| {
+                        describe_code(c)
+                            .map(|d| format!("{d} [{c}]"))
+                            .unwrap_or_else(|| c.to_string())
+                    })
+                    .or_else(|| {
+                        r.get("fail_reason")
+                            .and_then(Value::as_str)
+                            .map(str::to_string)
+                    }),
             })
         })
         .collect()
@@ -286,21 +334,51 @@ mod prune_tests {
     use super::*;
 
     fn job(n: usize, state: JobState) -> TrackedJob {
-        let mut j = TrackedJob::new_server(JobKind::Share, format!("job-{n}"), "p".into(), vec![], vec![], 0);
+        let mut j = TrackedJob::new_server(
+            JobKind::Share,
+            format!("job-{n}"),
+            "p".into(),
+            vec![],
+            vec![],
+            0,
+        );
         j.state = state;
         j
     }
 
     #[test]
     fn five_hundred_jobs_keep_the_unfinished_and_the_newest() {
-        let mut list: Vec<TrackedJob> = (0..500).map(|n| job(n, if n % 100 == 7 { JobState::Running } else { JobState::Succeeded })).collect();
+        let mut list: Vec<TrackedJob> = (0..500)
+            .map(|n| {
+                job(
+                    n,
+                    if n % 100 == 7 {
+                        JobState::Running
+                    } else {
+                        JobState::Succeeded
+                    },
+                )
+            })
+            .collect();
         prune(&mut list, MAX_KEPT_JOBS);
         assert_eq!(list.len(), MAX_KEPT_JOBS);
-        assert_eq!(list.iter().filter(|j| j.state == JobState::Running).count(), 5, "no unfinished job is dropped");
+        assert_eq!(
+            list.iter().filter(|j| j.state == JobState::Running).count(),
+            5,
+            "no unfinished job is dropped"
+        );
         let n = |j: &TrackedJob| j.id.trim_start_matches("job-").parse::<usize>().unwrap();
         assert_eq!(n(&list[0]), 0, "the newest stay");
-        assert!(list.windows(2).all(|w| n(&w[0]) < n(&w[1])), "in their order");
-        assert!(list.iter().filter(|j| j.state != JobState::Running).all(|j| n(j) < 200), "the oldest finished go first");
+        assert!(
+            list.windows(2).all(|w| n(&w[0]) < n(&w[1])),
+            "in their order"
+        );
+        assert!(
+            list.iter()
+                .filter(|j| j.state != JobState::Running)
+                .all(|j| n(j) < 200),
+            "the oldest finished go first"
+        );
     }
 }
 
@@ -324,15 +402,29 @@ mod tests {
 
     #[test]
     fn failed_job_reads_code_reason_and_per_image_results() {
-        let mut j = TrackedJob::new_server(JobKind::Share, "j1".into(), "p".into(), vec!["i1".into()], vec!["q".into()], 0);
+        let mut j = TrackedJob::new_server(
+            JobKind::Share,
+            "j1".into(),
+            "p".into(),
+            vec!["i1".into()],
+            vec!["q".into()],
+            0,
+        );
         j.apply(&wire(r#"{"job_id":"j1","job_type":"imsAddImageMembersJob","status":"FAIL","error_code":"IMG.0099","fail_reason":"key not granted",
             "entities":{"results":[{"image_id":"i1","project_id":"q","status":"failed","error_code":"IMG.0099"}]}}"#), 5);
         assert_eq!(j.state, JobState::Failed);
         assert_eq!(j.finished_ms, Some(5));
         let w = j.failure_words().unwrap();
-        assert!(w.contains("KMS key") && w.contains("key not granted") && w.contains("[IMG.0099]"), "{w}");
+        assert!(
+            w.contains("KMS key") && w.contains("key not granted") && w.contains("[IMG.0099]"),
+            "{w}"
+        );
         assert!(!j.results[0].ok);
-        assert!(j.results[0].message.as_deref().unwrap().contains("IMG.0099"));
+        assert!(j.results[0]
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("IMG.0099"));
     }
 
     #[test]
@@ -348,10 +440,33 @@ mod tests {
 
     #[test]
     fn client_job_ends_when_every_call_is_recorded() {
-        let mut j = TrackedJob::new_client(JobKind::Share, "c1".into(), vec!["i".into()], vec!["a".into(), "b".into()], 2, 0);
-        j.record(PairResult { image_id: "i".into(), project_id: Some("a".into()), ok: true, message: None }, 1);
+        let mut j = TrackedJob::new_client(
+            JobKind::Share,
+            "c1".into(),
+            vec!["i".into()],
+            vec!["a".into(), "b".into()],
+            2,
+            0,
+        );
+        j.record(
+            PairResult {
+                image_id: "i".into(),
+                project_id: Some("a".into()),
+                ok: true,
+                message: None,
+            },
+            1,
+        );
         assert_eq!((j.state, j.progress_percent()), (JobState::Running, 50));
-        j.record(PairResult { image_id: "i".into(), project_id: Some("b".into()), ok: false, message: Some("409".into()) }, 2);
+        j.record(
+            PairResult {
+                image_id: "i".into(),
+                project_id: Some("b".into()),
+                ok: false,
+                message: Some("409".into()),
+            },
+            2,
+        );
         assert_eq!(j.state, JobState::Failed);
         assert_eq!(j.failed_pairs(), vec![("i".to_string(), "b".to_string())]);
         assert!(j.failure_words().unwrap().contains("1 of 2"));

@@ -16,6 +16,7 @@ pub mod ids;
 pub mod images;
 pub mod jobs;
 pub mod members;
+pub mod names;
 pub mod plan;
 pub mod quota;
 pub mod request;

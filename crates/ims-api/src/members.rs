@@ -47,7 +47,12 @@ fn member_path(image_id: &str, member_id: &str) -> String {
 
 /// `POST /v2/images/{image_id}/members` `{member}`.
 pub fn add(image_id: &str, project_id: &str) -> ApiRequest {
-    ApiRequest::new(Method::Post, Service::Image, format!("/v2/images/{image_id}/members")).json(json!({"member": project_id}))
+    ApiRequest::new(
+        Method::Post,
+        Service::Image,
+        format!("/v2/images/{image_id}/members"),
+    )
+    .json(json!({"member": project_id}))
 }
 
 /// `GET /v2/images/{image_id}/members/{project_id}`: one member, to learn whether a write
@@ -62,32 +67,53 @@ pub fn list(image_id: &str) -> ApiRequest {
 }
 
 /// `PUT /v2/images/{image_id}/members/{project_id}` `{status, vault_id?}`: the member's own answer.
-pub fn set_status(image_id: &str, project_id: &str, status: MemberStatus, vault_id: Option<&str>) -> ApiRequest {
+pub fn set_status(
+    image_id: &str,
+    project_id: &str,
+    status: MemberStatus,
+    vault_id: Option<&str>,
+) -> ApiRequest {
     let mut body = json!({"status": status.as_str()});
     if let Some(v) = vault_id.filter(|v| !v.is_empty()) {
         body["vault_id"] = json!(v);
     }
-    ApiRequest::new(Method::Put, Service::Image, member_path(image_id, project_id)).json(body)
+    ApiRequest::new(
+        Method::Put,
+        Service::Image,
+        member_path(image_id, project_id),
+    )
+    .json(body)
 }
 
 /// `DELETE /v2/images/{image_id}/members/{project_id}`: the owner stops sharing with one project.
 pub fn remove(image_id: &str, project_id: &str) -> ApiRequest {
-    ApiRequest::new(Method::Delete, Service::Image, member_path(image_id, project_id))
+    ApiRequest::new(
+        Method::Delete,
+        Service::Image,
+        member_path(image_id, project_id),
+    )
 }
 
 /// `POST /v1/cloudimages/members`: share every image with every project (a job).
 pub fn batch_share(images: &[String], projects: &[String]) -> ApiRequest {
-    ApiRequest::new(Method::Post, Service::Image, "/v1/cloudimages/members").json(json!({"images": images, "projects": projects}))
+    ApiRequest::new(Method::Post, Service::Image, "/v1/cloudimages/members")
+        .json(json!({"images": images, "projects": projects}))
 }
 
 /// `DELETE /v1/cloudimages/members` with a JSON body: stop sharing (a job).
 pub fn batch_stop(images: &[String], projects: &[String]) -> ApiRequest {
-    ApiRequest::new(Method::Delete, Service::Image, "/v1/cloudimages/members").json(json!({"images": images, "projects": projects}))
+    ApiRequest::new(Method::Delete, Service::Image, "/v1/cloudimages/members")
+        .json(json!({"images": images, "projects": projects}))
 }
 
 /// `PUT /v1/cloudimages/members`: accept or reject as the recipient project (a job).
 /// `pending` cannot be set this way; the caller offers it only through [`set_status`].
-pub fn batch_answer(images: &[String], own_project: &str, status: MemberStatus, vault_id: Option<&str>) -> ApiRequest {
+pub fn batch_answer(
+    images: &[String],
+    own_project: &str,
+    status: MemberStatus,
+    vault_id: Option<&str>,
+) -> ApiRequest {
     let mut body = json!({"images": images, "project_id": own_project, "status": status.as_str()});
     if let Some(v) = vault_id.filter(|v| !v.is_empty()) {
         body["vault_id"] = json!(v);
@@ -111,9 +137,19 @@ mod tests {
         let r = batch_share(&imgs, &projs);
         assert_eq!(r.label(), "POST /v1/cloudimages/members");
         assert_eq!(r.body.unwrap(), json!({"images": imgs, "projects": projs}));
-        let r = batch_answer(&imgs, "edc89b490d7d4392898e19b2deb34797", MemberStatus::Accepted, Some("vault-1"));
+        let r = batch_answer(
+            &imgs,
+            "edc89b490d7d4392898e19b2deb34797",
+            MemberStatus::Accepted,
+            Some("vault-1"),
+        );
         assert_eq!(r.body.unwrap()["vault_id"], "vault-1");
-        let r = batch_answer(&imgs, "edc89b490d7d4392898e19b2deb34797", MemberStatus::Rejected, Some(""));
+        let r = batch_answer(
+            &imgs,
+            "edc89b490d7d4392898e19b2deb34797",
+            MemberStatus::Rejected,
+            Some(""),
+        );
         assert!(r.body.unwrap().get("vault_id").is_none());
         assert_eq!(batch_stop(&imgs, &projs).method, Method::Delete);
     }
@@ -122,7 +158,12 @@ mod tests {
     fn native_calls_have_the_glance_paths() {
         assert_eq!(add("i", "p").body.unwrap(), json!({"member": "p"}));
         assert_eq!(remove("i", "p").label(), "DELETE /v2/images/i/members/p");
-        assert_eq!(set_status("i", "p", MemberStatus::Pending, None).body.unwrap(), json!({"status": "pending"}));
+        assert_eq!(
+            set_status("i", "p", MemberStatus::Pending, None)
+                .body
+                .unwrap(),
+            json!({"status": "pending"})
+        );
     }
 
     #[test]

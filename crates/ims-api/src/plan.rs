@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::ids::{is_image_id, is_project_id};
+use crate::jobs::{JobKind, JobState, TrackedJob};
 
 /// The largest plan file read, in bytes.
 pub const MAX_PLAN_BYTES: usize = 10 * 1024 * 1024;
@@ -43,13 +44,27 @@ pub struct Names {
     pub own_project: String,
 }
 
+/// One pair the plan changes, with the line that asks for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub line: usize,
+    pub image: String,
+    pub project: String,
+}
+
+impl Change {
+    pub fn pair(&self) -> (String, String) {
+        (self.image.clone(), self.project.clone())
+    }
+}
+
 /// The plan compared with what exists.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PlanDiff {
-    /// (image ID, project ID) pairs to share.
-    pub add: Vec<(String, String)>,
-    /// (image ID, project ID) pairs to stop sharing.
-    pub remove: Vec<(String, String)>,
+    /// Pairs to share.
+    pub add: Vec<Change>,
+    /// Pairs to stop sharing.
+    pub remove: Vec<Change>,
     pub unchanged: usize,
     pub invalid: Vec<RowProblem>,
 }
@@ -62,12 +77,19 @@ pub struct PlanDiff {
 /// JSON of that shape. Row-level problems are not errors here: they come back from [`diff`].
 pub fn read(bytes: &[u8]) -> Result<Vec<PlanRow>, String> {
     if bytes.len() > MAX_PLAN_BYTES {
-        return Err(format!("The file is {} MB; a plan may be at most 10 MB.", bytes.len().div_ceil(1_048_576)));
+        return Err(format!(
+            "The file is {} MB; a plan may be at most 10 MB.",
+            bytes.len().div_ceil(1_048_576)
+        ));
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
             return Err(format!("Line {line} is not UTF-8 text: save the file as UTF-8 (CSV UTF-8 in spreadsheets)."));
         }
     };
@@ -80,12 +102,24 @@ pub fn read(bytes: &[u8]) -> Result<Vec<PlanRow>, String> {
 }
 
 fn read_json(text: &str) -> Result<Vec<PlanRow>, String> {
-    let rows: Vec<serde_json::Value> = serde_json::from_str(text).map_err(|e| format!("The JSON is not valid at line {}: {e}", e.line()))?;
-    let field = |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or_default().trim().to_string();
+    let rows: Vec<serde_json::Value> = serde_json::from_str(text)
+        .map_err(|e| format!("The JSON is not valid at line {}: {e}", e.line()))?;
+    let field = |v: &serde_json::Value, k: &str| {
+        v.get(k)
+            .and_then(|x| x.as_str())
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
     Ok(rows
         .iter()
         .enumerate()
-        .map(|(i, v)| PlanRow { line: i + 1, image: field(v, "image"), project: field(v, "project"), state: field(v, "state") })
+        .map(|(i, v)| PlanRow {
+            line: i + 1,
+            image: field(v, "image"),
+            project: field(v, "project"),
+            state: field(v, "state"),
+        })
         .collect())
 }
 
@@ -101,7 +135,11 @@ fn read_csv(text: &str) -> Result<Vec<PlanRow>, String> {
         let cells = split_csv_line(raw);
         match header {
             None => {
-                let find = |name: &str| cells.iter().position(|c| c.trim().eq_ignore_ascii_case(name));
+                let find = |name: &str| {
+                    cells
+                        .iter()
+                        .position(|c| c.trim().eq_ignore_ascii_case(name))
+                };
                 match (find("image"), find("project"), find("state")) {
                     (Some(a), Some(b), Some(c)) => header = Some((a, b, c)),
                     _ => {
@@ -113,8 +151,18 @@ fn read_csv(text: &str) -> Result<Vec<PlanRow>, String> {
                 }
             }
             Some((a, b, c)) => {
-                let cell = |n: usize| cells.get(n).map(|s| s.trim().to_string()).unwrap_or_default();
-                rows.push(PlanRow { line, image: cell(a), project: cell(b), state: cell(c) });
+                let cell = |n: usize| {
+                    cells
+                        .get(n)
+                        .map(|s| s.trim().to_string())
+                        .unwrap_or_default()
+                };
+                rows.push(PlanRow {
+                    line,
+                    image: cell(a),
+                    project: cell(b),
+                    state: cell(c),
+                });
             }
         }
     }
@@ -125,7 +173,7 @@ fn read_csv(text: &str) -> Result<Vec<PlanRow>, String> {
 }
 
 /// One CSV line: commas, double quotes around fields that hold them, `""` for a quote.
-fn split_csv_line(line: &str) -> Vec<String> {
+pub fn split_csv_line(line: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut quoted = false;
@@ -160,7 +208,11 @@ pub fn csv_field(s: &str) -> String {
 
 /// A CSV document: the header, then the rows, CRLF-terminated as spreadsheets expect.
 pub fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut out = header.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(",");
+    let mut out = header
+        .iter()
+        .map(|h| csv_field(h))
+        .collect::<Vec<_>>()
+        .join(",");
     out.push_str("\r\n");
     for r in rows {
         out.push_str(&r.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
@@ -169,33 +221,62 @@ pub fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-fn resolve_image(text: &str, by_name: &HashMap<String, Vec<String>>, ids: &HashSet<String>) -> Result<String, String> {
+fn resolve_image(
+    text: &str,
+    by_name: &HashMap<String, Vec<String>>,
+    ids: &HashSet<String>,
+) -> Result<String, String> {
     let lower = text.to_ascii_lowercase();
     if is_image_id(&lower) {
-        return if ids.contains(&lower) { Ok(lower) } else { Err(format!("image {text} is not one of this project's images")) };
+        return if ids.contains(&lower) {
+            Ok(lower)
+        } else {
+            Err(format!("image {text} is not one of this project's images"))
+        };
     }
     match by_name.get(text).map(Vec::as_slice) {
         Some([one]) => Ok(one.clone()),
-        Some(many) if many.len() > 1 => Err(format!("{} images are named {text}: use the image ID", many.len())),
+        Some(many) if many.len() > 1 => Err(format!(
+            "{} images are named {text}: use the image ID",
+            many.len()
+        )),
         _ if text.is_empty() => Err("the image is missing".into()),
-        _ => Err(format!("no image is named {text} (names must match exactly)")),
+        _ => Err(format!(
+            "no image is named {text} (names must match exactly)"
+        )),
     }
 }
 
 fn resolve_project(text: &str, names: &Names) -> Result<String, String> {
     let lower = text.to_ascii_lowercase();
     if is_project_id(&lower) {
-        return if lower == names.own_project { Err("this is your own project: an image cannot be shared with its owner".into()) } else { Ok(lower) };
+        return if lower == names.own_project {
+            Err("this is your own project: an image cannot be shared with its owner".into())
+        } else {
+            Ok(lower)
+        };
     }
     if text.is_empty() {
         return Err("the project is missing".into());
     }
-    let found: Vec<&String> = names.projects.iter().filter(|(_, n)| n == text).map(|(id, _)| id).collect();
+    let found: Vec<&String> = names
+        .projects
+        .iter()
+        .filter(|(_, n)| n == text)
+        .map(|(id, _)| id)
+        .collect();
     match found.as_slice() {
-        [one] if **one == names.own_project => Err("this is your own project: an image cannot be shared with its owner".into()),
+        [one] if **one == names.own_project => {
+            Err("this is your own project: an image cannot be shared with its owner".into())
+        }
         [one] => Ok((*one).clone()),
-        [] => Err(format!("{text} is neither a project ID (32 hex characters) nor a project name you know")),
-        many => Err(format!("{} projects are named {text}: use the project ID", many.len())),
+        [] => Err(format!(
+            "{text} is neither a project ID (32 hex characters) nor a project name you know"
+        )),
+        many => Err(format!(
+            "{} projects are named {text}: use the project ID",
+            many.len()
+        )),
     }
 }
 
@@ -204,19 +285,54 @@ fn wanted(state: &str) -> Result<Wanted, String> {
         "shared" => Ok(Wanted::Shared),
         "not-shared" | "not shared" | "unshared" => Ok(Wanted::NotShared),
         "" => Err("the state is missing (shared or not-shared)".into()),
-        other => Err(format!("the state {other} is neither shared nor not-shared")),
+        other => Err(format!(
+            "the state {other} is neither shared nor not-shared"
+        )),
     }
+}
+
+/// The images the plan's rows name (by ID or name) that exist, each once: those whose
+/// members must be read before the diff.
+pub fn images_named(rows: &[PlanRow], names: &Names) -> Vec<String> {
+    let (by_name, ids) = image_index(names);
+    let mut out: Vec<String> = Vec::new();
+    for r in rows {
+        if let Ok(id) = resolve_image(&r.image, &by_name, &ids) {
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+    }
+    out
+}
+
+fn image_index(names: &Names) -> (HashMap<String, Vec<String>>, HashSet<String>) {
+    let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
+    for (id, name) in &names.images {
+        by_name
+            .entry(name.clone())
+            .or_default()
+            .push(id.to_ascii_lowercase());
+    }
+    (
+        by_name,
+        names
+            .images
+            .iter()
+            .map(|(id, _)| id.to_ascii_lowercase())
+            .collect(),
+    )
 }
 
 /// Checks every row and compares the plan with `members` (image ID → member project IDs).
 /// A pair named twice with the same state counts once; with opposite states, the later row
 /// is refused.
-pub fn diff(rows: &[PlanRow], names: &Names, members: &HashMap<String, HashSet<String>>) -> PlanDiff {
-    let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
-    for (id, name) in &names.images {
-        by_name.entry(name.clone()).or_default().push(id.to_ascii_lowercase());
-    }
-    let ids: HashSet<String> = names.images.iter().map(|(id, _)| id.to_ascii_lowercase()).collect();
+pub fn diff(
+    rows: &[PlanRow],
+    names: &Names,
+    members: &HashMap<String, HashSet<String>>,
+) -> PlanDiff {
+    let (by_name, ids) = image_index(names);
     let mut seen: HashMap<(String, String), (Wanted, usize)> = HashMap::new();
     let mut out = PlanDiff::default();
     for row in rows {
@@ -226,14 +342,20 @@ pub fn diff(rows: &[PlanRow], names: &Names, members: &HashMap<String, HashSet<S
         let (image, project, want) = match checked {
             Ok(x) => x,
             Err(message) => {
-                out.invalid.push(RowProblem { line: row.line, message });
+                out.invalid.push(RowProblem {
+                    line: row.line,
+                    message,
+                });
                 continue;
             }
         };
         match seen.get(&(image.clone(), project.clone())) {
             Some((w, _)) if *w == want => continue,
             Some((_, first)) => {
-                out.invalid.push(RowProblem { line: row.line, message: format!("contradicts line {first} for the same image and project") });
+                out.invalid.push(RowProblem {
+                    line: row.line,
+                    message: format!("contradicts line {first} for the same image and project"),
+                });
                 continue;
             }
             None => {
@@ -242,8 +364,16 @@ pub fn diff(rows: &[PlanRow], names: &Names, members: &HashMap<String, HashSet<S
         }
         let is_member = members.get(&image).is_some_and(|m| m.contains(&project));
         match (want, is_member) {
-            (Wanted::Shared, false) => out.add.push((image, project)),
-            (Wanted::NotShared, true) => out.remove.push((image, project)),
+            (Wanted::Shared, false) => out.add.push(Change {
+                line: row.line,
+                image,
+                project,
+            }),
+            (Wanted::NotShared, true) => out.remove.push(Change {
+                line: row.line,
+                image,
+                project,
+            }),
             _ => out.unchanged += 1,
         }
     }
@@ -272,6 +402,95 @@ pub fn group_for_batch(pairs: &[(String, String)]) -> Vec<(Vec<String>, Vec<Stri
     groups
 }
 
+/// Where one change of an applied plan stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Not sent yet, or its job has not ended.
+    Pending,
+    Done(Option<String>),
+    Failed(String),
+}
+
+impl Outcome {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Pending => "pending",
+            Outcome::Done(_) => "done",
+            Outcome::Failed(_) => "failed",
+        }
+    }
+    pub fn message(&self) -> &str {
+        match self {
+            Outcome::Pending => "",
+            Outcome::Done(m) => m.as_deref().unwrap_or_default(),
+            Outcome::Failed(m) => m,
+        }
+    }
+}
+
+/// The outcome of one pair from the jobs that carried it (`kind` is share or stop sharing).
+/// A pair no job carries is pending; a per-pair result wins over the job's state.
+pub fn outcome(jobs: &[&TrackedJob], kind: JobKind, image: &str, project: &str) -> Outcome {
+    let Some(job) = jobs.iter().find(|j| {
+        j.kind == kind
+            && j.images.iter().any(|i| i == image)
+            && j.projects.iter().any(|p| p == project)
+    }) else {
+        return Outcome::Pending;
+    };
+    let result = job
+        .results
+        .iter()
+        .find(|r| r.image_id == image && r.project_id.as_deref().is_none_or(|p| p == project));
+    match (result, job.state) {
+        (Some(r), _) if r.ok => Outcome::Done(r.message.clone()),
+        (Some(r), _) => Outcome::Failed(r.message.clone().unwrap_or_else(|| "failed".into())),
+        (None, JobState::Succeeded) => Outcome::Done(None),
+        (None, JobState::Failed) => Outcome::Failed(
+            job.failure_words()
+                .unwrap_or_else(|| "the job failed".into()),
+        ),
+        (None, _) => Outcome::Pending,
+    }
+}
+
+/// The per-row results of an applied plan as CSV. `name_of_image` and `name_of_project`
+/// give names where known.
+pub fn results_csv(
+    rows: &[(&Change, &'static str, Outcome)],
+    name_of_image: &dyn Fn(&str) -> String,
+    name_of_project: &dyn Fn(&str) -> String,
+) -> String {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(c, action, o)| {
+            vec![
+                c.line.to_string(),
+                c.image.clone(),
+                name_of_image(&c.image),
+                c.project.clone(),
+                name_of_project(&c.project),
+                action.to_string(),
+                o.label().to_string(),
+                o.message().to_string(),
+            ]
+        })
+        .collect();
+    csv(
+        &[
+            "line",
+            "image_id",
+            "image_name",
+            "project_id",
+            "project_name",
+            "action",
+            "result",
+            "message",
+        ],
+        &cells,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,8 +503,15 @@ mod tests {
 
     fn names() -> Names {
         Names {
-            images: vec![(IMG_A.into(), "debian-12".into()), (IMG_B.into(), "ubuntu-24".into())],
-            projects: vec![(DEV.into(), "acme-dev".into()), (TEST.into(), "acme-test".into()), (OWN.into(), "acme-images".into())],
+            images: vec![
+                (IMG_A.into(), "debian-12".into()),
+                (IMG_B.into(), "ubuntu-24".into()),
+            ],
+            projects: vec![
+                (DEV.into(), "acme-dev".into()),
+                (TEST.into(), "acme-test".into()),
+                (OWN.into(), "acme-images".into()),
+            ],
             own_project: OWN.into(),
         }
     }
@@ -295,23 +521,50 @@ mod tests {
         let text = "# plan for the golden image\nstate,image,project\nshared,debian-12,acme-dev\n\n\"not-shared\",\"ubuntu-24\",\"acme-test\"\n";
         let rows = read(text.as_bytes()).unwrap();
         assert_eq!(rows.len(), 2);
-        assert_eq!((rows[0].line, rows[0].image.as_str(), rows[0].project.as_str(), rows[0].state.as_str()), (3, "debian-12", "acme-dev", "shared"));
+        assert_eq!(
+            (
+                rows[0].line,
+                rows[0].image.as_str(),
+                rows[0].project.as_str(),
+                rows[0].state.as_str()
+            ),
+            (3, "debian-12", "acme-dev", "shared")
+        );
         assert_eq!(rows[1].line, 5);
     }
 
     #[test]
     fn whole_file_problems_are_said_plainly() {
-        assert!(read(b"img,proj\n").unwrap_err().contains("header with the columns image, project and state"));
-        assert!(read(b"# only a comment\n").unwrap_err().contains("no header row"));
-        assert!(read(b"image,project,state\nshared,\xff\xfe,x\n").unwrap_err().starts_with("Line 2 is not UTF-8"));
-        assert!(read(&vec![b' '; MAX_PLAN_BYTES + 1]).unwrap_err().contains("at most 10 MB"));
-        assert!(read(b"[{\"image\": 1,}]").unwrap_err().contains("JSON is not valid"));
+        assert!(read(b"img,proj\n")
+            .unwrap_err()
+            .contains("header with the columns image, project and state"));
+        assert!(read(b"# only a comment\n")
+            .unwrap_err()
+            .contains("no header row"));
+        assert!(read(b"image,project,state\nshared,\xff\xfe,x\n")
+            .unwrap_err()
+            .starts_with("Line 2 is not UTF-8"));
+        assert!(read(&vec![b' '; MAX_PLAN_BYTES + 1])
+            .unwrap_err()
+            .contains("at most 10 MB"));
+        assert!(read(b"[{\"image\": 1,}]")
+            .unwrap_err()
+            .contains("JSON is not valid"));
     }
 
     #[test]
     fn json_plans_are_read() {
-        let rows = read(br#"[{"image":"debian-12","project":"acme-dev","state":"shared"}]"#).unwrap();
-        assert_eq!(rows, vec![PlanRow { line: 1, image: "debian-12".into(), project: "acme-dev".into(), state: "shared".into() }]);
+        let rows =
+            read(br#"[{"image":"debian-12","project":"acme-dev","state":"shared"}]"#).unwrap();
+        assert_eq!(
+            rows,
+            vec![PlanRow {
+                line: 1,
+                image: "debian-12".into(),
+                project: "acme-dev".into(),
+                state: "shared".into()
+            }]
+        );
     }
 
     #[test]
@@ -324,32 +577,151 @@ mod tests {
             .as_bytes(),
         )
         .unwrap();
-        let members: HashMap<String, HashSet<String>> = [(IMG_A.to_string(), [TEST.to_string()].into()), (IMG_B.to_string(), [DEV.to_string()].into())].into();
+        let members: HashMap<String, HashSet<String>> = [
+            (IMG_A.to_string(), [TEST.to_string()].into()),
+            (IMG_B.to_string(), [DEV.to_string()].into()),
+        ]
+        .into();
+        assert_eq!(
+            images_named(&rows, &names()),
+            vec![IMG_A.to_string(), IMG_B.to_string()],
+            "centos is no image"
+        );
         let d = diff(&rows, &names(), &members);
-        assert_eq!(d.add, vec![(IMG_A.to_string(), DEV.to_string())]);
-        assert_eq!(d.remove, vec![(IMG_B.to_string(), DEV.to_string())]);
-        assert_eq!(d.unchanged, 2, "already shared with test; ubuntu not shared with test");
+        assert_eq!(
+            d.add,
+            vec![Change {
+                line: 2,
+                image: IMG_A.to_string(),
+                project: DEV.to_string()
+            }]
+        );
+        assert_eq!(
+            d.remove,
+            vec![Change {
+                line: 4,
+                image: IMG_B.to_string(),
+                project: DEV.to_string()
+            }]
+        );
+        assert_eq!(
+            d.unchanged, 2,
+            "already shared with test; ubuntu not shared with test"
+        );
         let lines: Vec<usize> = d.invalid.iter().map(|p| p.line).collect();
         assert_eq!(lines, vec![6, 7, 8, 9, 10]);
         assert!(d.invalid[0].message.contains("no image is named centos"));
         assert!(d.invalid[1].message.contains("neither a project ID"));
         assert!(d.invalid[2].message.contains("your own project"));
-        assert!(d.invalid[3].message.contains("neither shared nor not-shared"));
+        assert!(d.invalid[3]
+            .message
+            .contains("neither shared nor not-shared"));
         assert!(d.invalid[4].message.contains("contradicts line 2"));
     }
 
     #[test]
     fn batch_groups_join_images_with_the_same_projects() {
-        let pairs = vec![("a".into(), "p".into()), ("b".into(), "q".into()), ("b".into(), "p".into()), ("a".into(), "q".into()), ("c".into(), "p".into())];
+        let pairs = vec![
+            ("a".into(), "p".into()),
+            ("b".into(), "q".into()),
+            ("b".into(), "p".into()),
+            ("a".into(), "q".into()),
+            ("c".into(), "p".into()),
+        ];
         let g = group_for_batch(&pairs);
-        assert_eq!(g, vec![(vec!["a".to_string(), "b".to_string()], vec!["p".to_string(), "q".to_string()]), (vec!["c".to_string()], vec!["p".to_string()])]);
+        assert_eq!(
+            g,
+            vec![
+                (
+                    vec!["a".to_string(), "b".to_string()],
+                    vec!["p".to_string(), "q".to_string()]
+                ),
+                (vec!["c".to_string()], vec!["p".to_string()])
+            ]
+        );
     }
 
     #[test]
     fn csv_fields_are_quoted_only_when_needed() {
-        assert_eq!(csv(&["image", "name"], &[vec!["x".into(), "a, \"b\"".into()]]), "image,name\r\nx,\"a, \"\"b\"\"\"\r\n");
+        assert_eq!(
+            csv(&["image", "name"], &[vec!["x".into(), "a, \"b\"".into()]]),
+            "image,name\r\nx,\"a, \"\"b\"\"\"\r\n"
+        );
         let back = split_csv_line("x,\"a, \"\"b\"\"\"");
         assert_eq!(back, vec!["x".to_string(), "a, \"b\"".to_string()]);
+    }
+
+    #[test]
+    fn each_change_takes_its_outcome_from_the_job_that_carried_it() {
+        let c = Change {
+            line: 3,
+            image: IMG_A.into(),
+            project: DEV.into(),
+        };
+        let mut server = TrackedJob::new_server(
+            JobKind::Share,
+            "j1".into(),
+            OWN.into(),
+            vec![IMG_A.into(), IMG_B.into()],
+            vec![DEV.into()],
+            0,
+        );
+        assert_eq!(outcome(&[], JobKind::Share, IMG_A, DEV), Outcome::Pending);
+        assert_eq!(
+            outcome(&[&server], JobKind::Share, IMG_A, DEV),
+            Outcome::Pending
+        );
+        assert_eq!(
+            outcome(&[&server], JobKind::StopSharing, IMG_A, DEV),
+            Outcome::Pending,
+            "another kind of job does not count"
+        );
+        server.state = JobState::Failed;
+        server.fail_reason = Some("quota exceeded".into());
+        assert!(
+            matches!(outcome(&[&server], JobKind::Share, IMG_A, DEV), Outcome::Failed(m) if m.contains("quota exceeded"))
+        );
+        server.results = vec![crate::jobs::PairResult {
+            image_id: IMG_A.into(),
+            project_id: None,
+            ok: true,
+            message: None,
+        }];
+        assert_eq!(
+            outcome(&[&server], JobKind::Share, IMG_A, DEV),
+            Outcome::Done(None)
+        );
+        let mut client = TrackedJob::new_client(
+            JobKind::Share,
+            "local-1".into(),
+            vec![IMG_A.into()],
+            vec![DEV.into(), TEST.into()],
+            2,
+            0,
+        );
+        client.record(
+            crate::jobs::PairResult {
+                image_id: IMG_A.into(),
+                project_id: Some(TEST.into()),
+                ok: false,
+                message: Some("403".into()),
+            },
+            1,
+        );
+        assert_eq!(
+            outcome(&[&client], JobKind::Share, IMG_A, DEV),
+            Outcome::Pending
+        );
+        assert_eq!(
+            outcome(&[&client], JobKind::Share, IMG_A, TEST),
+            Outcome::Failed("403".into())
+        );
+        let text = results_csv(
+            &[(&c, "share", Outcome::Done(None))],
+            &|_| "debian-12".into(),
+            &|_| String::new(),
+        );
+        assert_eq!(text, format!("line,image_id,image_name,project_id,project_name,action,result,message\r\n3,{IMG_A},debian-12,{DEV},,share,done,\r\n"));
     }
 
     #[test]
@@ -362,8 +734,14 @@ mod tests {
             projects.push((p, format!("p{n}")));
         }
         let rows = read(text.as_bytes()).unwrap();
-        let names = Names { projects, ..names() };
+        let names = Names {
+            projects,
+            ..names()
+        };
         let d = diff(&rows, &names, &HashMap::new());
-        assert_eq!((d.add.len(), d.remove.len(), d.unchanged, d.invalid.len()), (5000, 0, 5000, 0));
+        assert_eq!(
+            (d.add.len(), d.remove.len(), d.unchanged, d.invalid.len()),
+            (5000, 0, 5000, 0)
+        );
     }
 }

@@ -53,7 +53,16 @@ pub struct ApiRequest {
 
 impl ApiRequest {
     pub fn new(method: Method, service: Service, path: impl Into<String>) -> Self {
-        Self { method, service, path: path.into(), headers: Vec::new(), body: None, content_type: None, authenticated: true, deadline_s: None }
+        Self {
+            method,
+            service,
+            path: path.into(),
+            headers: Vec::new(),
+            body: None,
+            content_type: None,
+            authenticated: true,
+            deadline_s: None,
+        }
     }
     pub fn get(service: Service, path: impl Into<String>) -> Self {
         Self::new(Method::Get, service, path)
@@ -87,7 +96,11 @@ impl ApiRequest {
     }
     /// A short label for logs and job lists: never includes headers, so never the token.
     pub fn label(&self) -> String {
-        format!("{} {}", self.method.as_str(), self.path.split('?').next().unwrap_or(""))
+        format!(
+            "{} {}",
+            self.method.as_str(),
+            self.path.split('?').next().unwrap_or("")
+        )
     }
 }
 
@@ -101,22 +114,36 @@ pub struct ApiResponse {
 
 impl ApiResponse {
     pub fn new(status: u16, headers: Vec<(String, String)>, body: impl Into<String>) -> Self {
-        let headers = headers.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect();
-        Self { status, headers, body: body.into() }
+        let headers = headers
+            .into_iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), v))
+            .collect();
+        Self {
+            status,
+            headers,
+            body: body.into(),
+        }
     }
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
-        self.headers.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
     }
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
     /// The request id the server gave, under any of the names IMS, IAM and Glance use.
     pub fn request_id(&self) -> Option<String> {
-        ["x-request-id", "x-openstack-request-id", "x-compute-request-id"]
-            .iter()
-            .find_map(|h| self.header(h))
-            .map(str::to_string)
+        [
+            "x-request-id",
+            "x-openstack-request-id",
+            "x-compute-request-id",
+        ]
+        .iter()
+        .find_map(|h| self.header(h))
+        .map(str::to_string)
     }
     /// Non-2xx answers become the one [`ApiError`].
     pub fn ok(self) -> Result<Self, ApiError> {
@@ -155,7 +182,9 @@ pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -168,13 +197,20 @@ mod tests {
 
     #[test]
     fn query_encodes_and_skips_empty_values() {
-        assert_eq!(query(&[("name", "a b&c"), ("owner", ""), ("limit", "5")]), "?name=a%20b%26c&limit=5");
+        assert_eq!(
+            query(&[("name", "a b&c"), ("owner", ""), ("limit", "5")]),
+            "?name=a%20b%26c&limit=5"
+        );
         assert_eq!(query(&[("x", "")]), "");
     }
 
     #[test]
     fn header_lookup_is_case_insensitive_and_finds_request_ids() {
-        let r = ApiResponse::new(200, vec![("X-OpenStack-Request-Id".into(), "req-1".into())], "{}");
+        let r = ApiResponse::new(
+            200,
+            vec![("X-OpenStack-Request-Id".into(), "req-1".into())],
+            "{}",
+        );
         assert_eq!(r.header("x-openstack-request-id"), Some("req-1"));
         assert_eq!(r.request_id().as_deref(), Some("req-1"));
     }
@@ -188,7 +224,11 @@ mod tests {
 
     #[test]
     fn json_of_an_error_status_is_the_api_error() {
-        let r = ApiResponse::new(404, vec![], r#"{"error":{"code":"IMG.0027","message":"not found"}}"#);
+        let r = ApiResponse::new(
+            404,
+            vec![],
+            r#"{"error":{"code":"IMG.0027","message":"not found"}}"#,
+        );
         let e = r.json::<serde_json::Value>().unwrap_err();
         assert_eq!(e.status(), Some(404));
     }

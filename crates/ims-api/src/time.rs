@@ -21,7 +21,14 @@ pub fn parse_rfc3339_ms(s: &str) -> Option<i64> {
         return None;
     }
     let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if b[13] != b':' || b[16] != b':' || !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
+    if b[13] != b':'
+        || b[16] != b':'
+        || !(1..=12).contains(&mo)
+        || !(1..=31).contains(&d)
+        || h > 23
+        || mi > 59
+        || se > 60
+    {
         return None;
     }
     let mut i = 19;
@@ -40,7 +47,10 @@ pub fn parse_rfc3339_ms(s: &str) -> Option<i64> {
     }
     let offset_min = match &s[i..] {
         "" | "Z" | "z" => 0,
-        rest if (rest.starts_with('+') || rest.starts_with('-')) && rest.len() == 6 && rest.as_bytes()[3] == b':' => {
+        rest if (rest.starts_with('+') || rest.starts_with('-'))
+            && rest.len() == 6
+            && rest.as_bytes()[3] == b':' =>
+        {
             let oh: i64 = rest[1..3].parse().ok()?;
             let om: i64 = rest[4..6].parse().ok()?;
             let sign = if rest.starts_with('-') { -1 } else { 1 };
@@ -59,7 +69,12 @@ pub fn format_rfc3339(ms: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// A short "time left" such as `23 h 59 min`, `4 min 10 s` or `expired`.
@@ -107,13 +122,25 @@ mod tests {
         assert_eq!(parse_rfc3339_ms("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(parse_rfc3339_ms("1970-01-01T00:00:01.500000Z"), Some(1500));
         assert_eq!(parse_rfc3339_ms("1970-01-01T01:00:00+01:00"), Some(0));
-        assert_eq!(parse_rfc3339_ms("2026-11-23T10:00:00.000000Z"), parse_rfc3339_ms("2026-11-23T10:00:00Z"));
-        assert_eq!(parse_rfc3339_ms("2016-09-01T02:05:14"), Some(1_472_695_514_000));
+        assert_eq!(
+            parse_rfc3339_ms("2026-11-23T10:00:00.000000Z"),
+            parse_rfc3339_ms("2026-11-23T10:00:00Z")
+        );
+        assert_eq!(
+            parse_rfc3339_ms("2016-09-01T02:05:14"),
+            Some(1_472_695_514_000)
+        );
     }
 
     #[test]
     fn rejects_garbage() {
-        for bad in ["", "yesterday", "2026-13-01T00:00:00Z", "2026-11-23T10:00:00X", "2026-11-23"] {
+        for bad in [
+            "",
+            "yesterday",
+            "2026-13-01T00:00:00Z",
+            "2026-11-23T10:00:00X",
+            "2026-11-23",
+        ] {
             assert_eq!(parse_rfc3339_ms(bad), None, "{bad}");
         }
     }

@@ -29,20 +29,43 @@ fn json() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
         "\\PC{0,40}".prop_map(Value::String),
-        prop_oneof![Just("SUCCESS"), Just("FAIL"), Just("RUNNING"), Just("INIT"), Just("ims"), Just("glance")].prop_map(|s| Value::String(s.into())),
+        prop_oneof![
+            Just("SUCCESS"),
+            Just("FAIL"),
+            Just("RUNNING"),
+            Just("INIT"),
+            Just("ims"),
+            Just("glance")
+        ]
+        .prop_map(|s| Value::String(s.into())),
     ];
     leaf.prop_recursive(4, 48, 6, move |inner| {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            proptest::collection::btree_map(key.clone(), inner, 0..6).prop_map(|m| Value::Object(m.into_iter().collect())),
+            proptest::collection::btree_map(key.clone(), inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }
 
 fn status() -> impl Strategy<Value = u16> {
-    prop_oneof![Just(400u16), Just(401), Just(403), Just(404), Just(409), Just(413), Just(429), Just(500), Just(502), Just(503), Just(504), 100u16..600]
+    prop_oneof![
+        Just(400u16),
+        Just(401),
+        Just(403),
+        Just(404),
+        Just(409),
+        Just(413),
+        Just(429),
+        Just(500),
+        Just(502),
+        Just(503),
+        Just(504),
+        100u16..600
+    ]
 }
 
 proptest! {

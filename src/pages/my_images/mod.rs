@@ -1,6 +1,7 @@
 //! My images: the signed-in project's images, filter, sort, select, then share or stop
 //! sharing in batches.
 
+mod copy_form;
 mod share_form;
 mod stop_form;
 
@@ -15,6 +16,7 @@ use crate::components::image_table::{sort_images, ImageTable, SortKey};
 use crate::components::members_export::MembersExport;
 use crate::components::ErrorView;
 use crate::hooks::{use_api, use_image_list};
+use copy_form::CopyForm;
 use share_form::ShareForm;
 use stop_form::StopForm;
 
@@ -23,16 +25,21 @@ enum Panel {
     None,
     Share,
     Stop,
+    Copy,
 }
 
 fn matches(img: &Image, needle: &str) -> bool {
-    needle.is_empty() || img.id.contains(needle) || img.display_name().to_lowercase().contains(needle)
+    needle.is_empty()
+        || img.id.contains(needle)
+        || img.display_name().to_lowercase().contains(needle)
 }
 
 #[component]
 pub fn MyImages() -> Html {
     let api = use_api();
-    let scope = Some(ListScope::Owned { project_id: api.project_id.clone() });
+    let scope = Some(ListScope::Owned {
+        project_id: api.project_id.clone(),
+    });
     let (list, reload) = use_image_list(&api, scope, 0);
     let filter = use_state(String::new);
     let sort = use_state(|| (SortKey::Name, true));
@@ -41,15 +48,24 @@ pub fn MyImages() -> Html {
     let share_text = use_state(String::new);
     let stop_text = use_state(String::new);
 
-    let visible: Rc<Vec<Image>> = use_memo((list.images.clone(), (*filter).clone(), *sort), |(images, filter, sort)| {
-        let needle = filter.trim().to_lowercase();
-        let mut v: Vec<Image> = images.iter().filter(|i| matches(i, &needle)).cloned().collect();
-        sort_images(&mut v, sort.0, sort.1);
-        v
-    });
+    let visible: Rc<Vec<Image>> = use_memo(
+        (list.images.clone(), (*filter).clone(), *sort),
+        |(images, filter, sort)| {
+            let needle = filter.trim().to_lowercase();
+            let mut v: Vec<Image> = images
+                .iter()
+                .filter(|i| matches(i, &needle))
+                .cloned()
+                .collect();
+            sort_images(&mut v, sort.0, sort.1);
+            v
+        },
+    );
     let on_filter = {
         let filter = filter.clone();
-        Callback::from(move |e: InputEvent| filter.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            filter.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
     let on_sort = {
         let sort = sort.clone();
@@ -85,11 +101,21 @@ pub fn MyImages() -> Html {
         let panel = panel.clone();
         Callback::from(move |_| panel.set(Panel::None))
     };
-    let chosen: Vec<Image> = list.images.iter().filter(|i| selected.contains(&i.id)).cloned().collect();
+    let chosen: Vec<Image> = list
+        .images
+        .iter()
+        .filter(|i| selected.contains(&i.id))
+        .cloned()
+        .collect();
     let count_text = if list.loading {
         format!("Loading… {} images so far", list.images.len())
     } else {
-        format!("{} images, {} shown, {} selected", list.images.len(), visible.len(), chosen.len())
+        format!(
+            "{} images, {} shown, {} selected",
+            list.images.len(),
+            visible.len(),
+            chosen.len()
+        )
     };
     html! {
         <section aria-labelledby="my-images-heading">
@@ -108,10 +134,14 @@ pub fn MyImages() -> Html {
             <div class="toolbar">
                 <button type="button" class="primary" disabled={chosen.is_empty()} onclick={open(Panel::Share)}>{ format!("Share {} selected…", chosen.len()) }</button>
                 <button type="button" disabled={chosen.is_empty()} onclick={open(Panel::Stop)}>{ format!("Stop sharing {} selected…", chosen.len()) }</button>
+                <button type="button" disabled={chosen.is_empty()} onclick={open(Panel::Copy)}>{ format!("Copy members to {} selected…", chosen.len()) }</button>
             </div>
             <MembersExport images={if chosen.is_empty() { list.images.clone() } else { chosen.clone() }} />
             if *panel == Panel::Share && !chosen.is_empty() {
                 <ShareForm images={chosen.clone()} on_close={close.clone()} text={share_text.clone()} />
+            }
+            if *panel == Panel::Copy && !chosen.is_empty() {
+                <CopyForm images={chosen.clone()} all={Rc::new(list.images.clone())} on_close={close.clone()} />
             }
             if *panel == Panel::Stop && !chosen.is_empty() {
                 <StopForm images={chosen.clone()} on_close={close.clone()} text={stop_text.clone()} />

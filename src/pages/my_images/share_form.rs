@@ -45,21 +45,46 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
         let (api, quota) = (api.clone(), quota.clone());
         use_effect_with(api.token.clone(), move |_| {
             if api.is_ims() {
-                wasm_bindgen_futures::spawn_local(async move { quota.set(Some(api.read::<QuotaAnswer>(&quota::get()).await)) });
+                wasm_bindgen_futures::spawn_local(async move {
+                    quota.set(Some(api.read::<QuotaAnswer>(&quota::get()).await))
+                });
             }
         });
     }
     let own = api.project_id.clone();
     let toks = tokens(&text, Some(&own));
     let projects = valid_ids(&toks);
-    let blocking = toks.iter().any(|t| matches!(t.problem, Some(IdProblem::Malformed { .. } | IdProblem::OwnProject)));
-    let not_shared: Vec<Image> = if api.is_ims() { Vec::new() } else { props.images.iter().filter(|i| i.visibility.as_deref() != Some("shared")).cloned().collect() };
-    let full_ecs_over = props.images.iter().any(|i| i.is_full_ecs()) && projects.len() > FULL_ECS_MEMBER_LIMIT;
+    let blocking = toks.iter().any(|t| {
+        matches!(
+            t.problem,
+            Some(IdProblem::Malformed { .. } | IdProblem::OwnProject)
+        )
+    });
+    let not_shared: Vec<Image> = if api.is_ims() {
+        Vec::new()
+    } else {
+        props
+            .images
+            .iter()
+            .filter(|i| i.visibility.as_deref() != Some("shared"))
+            .cloned()
+            .collect()
+    };
+    let full_ecs_over =
+        props.images.iter().any(|i| i.is_full_ecs()) && projects.len() > FULL_ECS_MEMBER_LIMIT;
     let chunks = chunk_projects(&projects, api.config.chunk_size);
-    let can_send = !projects.is_empty() && !blocking && !*busy && (not_shared.is_empty() || *make_shared);
+    let can_send =
+        !projects.is_empty() && !blocking && !*busy && (not_shared.is_empty() || *make_shared);
 
     let submit = {
-        let (api, jobs, error, busy, done, text) = (api.clone(), jobs.clone(), error.clone(), busy.clone(), done.clone(), text.clone());
+        let (api, jobs, error, busy, done, text) = (
+            api.clone(),
+            jobs.clone(),
+            error.clone(),
+            busy.clone(),
+            done.clone(),
+            text.clone(),
+        );
         let (in_flight, sent_chunks) = (in_flight.clone(), sent_chunks.clone());
         let images: Vec<String> = props.images.iter().map(|i| i.id.clone()).collect();
         let (chunks, projects, not_shared) = (chunks.clone(), projects.clone(), not_shared.clone());
@@ -71,9 +96,22 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
             *in_flight.borrow_mut() = true;
             busy.set(true);
             error.set(None);
-            let (api, jobs, error, busy, done, text) = (api.clone(), jobs.clone(), error.clone(), busy.clone(), done.clone(), text.clone());
-            let (in_flight, sent_chunks, images, chunks, projects, not_shared) =
-                (in_flight.clone(), sent_chunks.clone(), images.clone(), chunks.clone(), projects.clone(), not_shared.clone());
+            let (api, jobs, error, busy, done, text) = (
+                api.clone(),
+                jobs.clone(),
+                error.clone(),
+                busy.clone(),
+                done.clone(),
+                text.clone(),
+            );
+            let (in_flight, sent_chunks, images, chunks, projects, not_shared) = (
+                in_flight.clone(),
+                sent_chunks.clone(),
+                images.clone(),
+                chunks.clone(),
+                projects.clone(),
+                not_shared.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 let result = if api.is_ims() {
                     send_chunks(&api, &jobs, &images, &chunks, &sent_chunks).await
@@ -102,7 +140,11 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
             }
         })
     };
-    let flagged: Vec<(&Image, &'static str)> = props.images.iter().filter_map(|i| i.share_warning().map(|w| (i, w))).collect();
+    let flagged: Vec<(&Image, &'static str)> = props
+        .images
+        .iter()
+        .filter_map(|i| i.share_warning().map(|w| (i, w)))
+        .collect();
     let quota_view = match &*quota {
         Some(Ok(q)) => q.resource("image_member").map(|r| {
             let headroom = r.quota - r.used;
@@ -112,9 +154,17 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
         None => None,
     };
     let calls_text = if api.is_ims() {
-        format!("Sent as {} call(s) of at most {} projects each.", chunks.len(), api.config.chunk_size)
+        format!(
+            "Sent as {} call(s) of at most {} projects each.",
+            chunks.len(),
+            api.config.chunk_size
+        )
     } else {
-        format!("Sent as {} native call(s), {} at a time.", props.images.len() * projects.len(), api.config.concurrency)
+        format!(
+            "Sent as {} native call(s), {} at a time.",
+            props.images.len() * projects.len(),
+            api.config.concurrency
+        )
     };
     html! {
         <form class="panel" ref={form_ref} onsubmit={submit} aria-labelledby="share-heading">
@@ -152,21 +202,50 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
     }
 }
 
-async fn send_chunks(api: &crate::api::Api, jobs: &crate::jobs::JobsHandle, images: &[String], chunks: &[Vec<String>], sent: &Rc<RefCell<usize>>) -> Result<String, ApiError> {
+async fn send_chunks(
+    api: &crate::api::Api,
+    jobs: &crate::jobs::JobsHandle,
+    images: &[String],
+    chunks: &[Vec<String>],
+    sent: &Rc<RefCell<usize>>,
+) -> Result<String, ApiError> {
     let start = *sent.borrow();
     for chunk in &chunks[start..] {
         let accepted: JobAccepted = api.json(&batch_share(images, chunk)).await?;
-        jobs.dispatch(JobsAction::Add(TrackedJob::new_server(JobKind::Share, accepted.job_id, api.project_id.clone(), images.to_vec(), chunk.clone(), now_ms())));
+        jobs.dispatch(JobsAction::Add(TrackedJob::new_server(
+            JobKind::Share,
+            accepted.job_id,
+            api.project_id.clone(),
+            images.to_vec(),
+            chunk.clone(),
+            now_ms(),
+        )));
         *sent.borrow_mut() += 1;
     }
-    Ok(format!("Started {} share job(s): follow them under Jobs.", chunks.len() - start))
+    Ok(format!(
+        "Started {} share job(s): follow them under Jobs.",
+        chunks.len() - start
+    ))
 }
 
-async fn share_natively(api: &crate::api::Api, jobs: &crate::jobs::JobsHandle, images: &[String], projects: &[String], not_shared: &[Image]) -> Result<String, ApiError> {
+async fn share_natively(
+    api: &crate::api::Api,
+    jobs: &crate::jobs::JobsHandle,
+    images: &[String],
+    projects: &[String],
+    not_shared: &[Image],
+) -> Result<String, ApiError> {
     for img in not_shared {
         api.send(&set_visibility(&img.id, "shared")).await?;
     }
     let calls = calls_for(JobKind::Share, pairs(images, projects), None);
-    start_client_job(api, &jobs.dispatcher(), JobKind::Share, images.to_vec(), projects.to_vec(), calls);
+    start_client_job(
+        api,
+        &jobs.dispatcher(),
+        JobKind::Share,
+        images.to_vec(),
+        projects.to_vec(),
+        calls,
+    );
     Ok("Sharing started: progress is under Jobs.".to_string())
 }

@@ -40,7 +40,12 @@ pub fn StopForm(props: &StopFormProps) -> Html {
     let own = api.project_id.clone();
     let toks = tokens(&text, Some(&own));
     let projects = valid_ids(&toks);
-    let blocking = toks.iter().any(|t| matches!(t.problem, Some(IdProblem::Malformed { .. } | IdProblem::OwnProject)));
+    let blocking = toks.iter().any(|t| {
+        matches!(
+            t.problem,
+            Some(IdProblem::Malformed { .. } | IdProblem::OwnProject)
+        )
+    });
     let ready = !projects.is_empty() && !blocking;
     let ask = {
         let confirming = confirming.clone();
@@ -52,7 +57,15 @@ pub fn StopForm(props: &StopFormProps) -> Html {
         })
     };
     let confirm = {
-        let (api, jobs, busy, error, done, confirming, text) = (api.clone(), jobs.clone(), busy.clone(), error.clone(), done.clone(), confirming.clone(), text.clone());
+        let (api, jobs, busy, error, done, confirming, text) = (
+            api.clone(),
+            jobs.clone(),
+            busy.clone(),
+            error.clone(),
+            done.clone(),
+            confirming.clone(),
+            text.clone(),
+        );
         let images: Vec<String> = props.images.iter().map(|i| i.id.clone()).collect();
         let projects = projects.clone();
         Callback::from(move |_| {
@@ -62,8 +75,21 @@ pub fn StopForm(props: &StopFormProps) -> Html {
             *in_flight.borrow_mut() = true;
             busy.set(true);
             error.set(None);
-            let (api, jobs, busy, error, done, confirming, text) = (api.clone(), jobs.clone(), busy.clone(), error.clone(), done.clone(), confirming.clone(), text.clone());
-            let (in_flight, sent_chunks, images, projects) = (in_flight.clone(), sent_chunks.clone(), images.clone(), projects.clone());
+            let (api, jobs, busy, error, done, confirming, text) = (
+                api.clone(),
+                jobs.clone(),
+                busy.clone(),
+                error.clone(),
+                done.clone(),
+                confirming.clone(),
+                text.clone(),
+            );
+            let (in_flight, sent_chunks, images, projects) = (
+                in_flight.clone(),
+                sent_chunks.clone(),
+                images.clone(),
+                projects.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 let result = stop(&api, &jobs, &images, &projects, &sent_chunks).await;
                 *in_flight.borrow_mut() = false;
@@ -80,7 +106,11 @@ pub fn StopForm(props: &StopFormProps) -> Html {
             });
         })
     };
-    let names: Vec<String> = props.images.iter().map(|i| i.display_name().to_string()).collect();
+    let names: Vec<String> = props
+        .images
+        .iter()
+        .map(|i| i.display_name().to_string())
+        .collect();
     html! {
         <form class="panel" onsubmit={ask} aria-labelledby="stop-heading">
             <h2 id="stop-heading">{ format!("Stop sharing {} image(s)", props.images.len()) }</h2>
@@ -106,18 +136,41 @@ pub fn StopForm(props: &StopFormProps) -> Html {
     }
 }
 
-async fn stop(api: &Api, jobs: &JobsHandle, images: &[String], projects: &[String], sent: &Rc<RefCell<usize>>) -> Result<String, ApiError> {
+async fn stop(
+    api: &Api,
+    jobs: &JobsHandle,
+    images: &[String],
+    projects: &[String],
+    sent: &Rc<RefCell<usize>>,
+) -> Result<String, ApiError> {
     if !api.is_ims() {
         let calls = calls_for(JobKind::StopSharing, pairs(images, projects), None);
-        start_client_job(api, &jobs.dispatcher(), JobKind::StopSharing, images.to_vec(), projects.to_vec(), calls);
+        start_client_job(
+            api,
+            &jobs.dispatcher(),
+            JobKind::StopSharing,
+            images.to_vec(),
+            projects.to_vec(),
+            calls,
+        );
         return Ok("Stopping started: progress is under Jobs.".into());
     }
     let chunks = chunk_projects(projects, api.config.chunk_size);
     let start = *sent.borrow();
     for chunk in &chunks[start..] {
         let accepted: JobAccepted = api.json(&batch_stop(images, chunk)).await?;
-        jobs.dispatch(JobsAction::Add(TrackedJob::new_server(JobKind::StopSharing, accepted.job_id, api.project_id.clone(), images.to_vec(), chunk.clone(), now_ms())));
+        jobs.dispatch(JobsAction::Add(TrackedJob::new_server(
+            JobKind::StopSharing,
+            accepted.job_id,
+            api.project_id.clone(),
+            images.to_vec(),
+            chunk.clone(),
+            now_ms(),
+        )));
         *sent.borrow_mut() += 1;
     }
-    Ok(format!("Started {} stop-sharing job(s): follow them under Jobs.", chunks.len() - start))
+    Ok(format!(
+        "Started {} stop-sharing job(s): follow them under Jobs.",
+        chunks.len() - start
+    ))
 }

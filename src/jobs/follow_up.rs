@@ -1,0 +1,97 @@
+//! Work that waits for jobs to end: "stop sharing the source" after a copy of its members.
+//! It lives in the jobs context, so it runs wherever the user is in the app (not across a
+//! reload: the page says so).
+
+use ims_api::batch::{chunk_projects, pairs};
+use ims_api::jobs::{JobKind, JobState, TrackedJob};
+use ims_api::members::{batch_stop, JobAccepted};
+use yew::prelude::*;
+
+use super::{calls_for, start_client_job, use_jobs, JobsAction};
+use crate::api::now_ms;
+use crate::components::notices::{use_notices, NoticeAction};
+use crate::hooks::use_api;
+
+/// Stop sharing `source` with `projects` once every job of `after` has succeeded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FollowUp {
+    pub after: Vec<String>,
+    pub source: String,
+    pub source_name: String,
+    pub projects: Vec<String>,
+}
+
+#[component]
+pub fn FollowUpRunner() -> Html {
+    let jobs = use_jobs();
+    let api = use_api();
+    let notices = use_notices();
+    use_effect_with(
+        (jobs.follow_ups.clone(), jobs.ended),
+        move |(follow_ups, _)| {
+            for f in follow_ups {
+                let states: Vec<Option<JobState>> = f
+                    .after
+                    .iter()
+                    .map(|id| jobs.list.iter().find(|j| &j.id == id).map(|j| j.state))
+                    .collect();
+                if states.iter().any(|s| !s.is_some_and(JobState::is_final)) {
+                    continue;
+                }
+                jobs.dispatch(JobsAction::FollowUpTaken(f.clone()));
+                if states.iter().any(|s| *s != Some(JobState::Succeeded)) {
+                    notices.dispatch(NoticeAction::Push {
+                        text: format!(
+                            "{} is still shared: copying its members did not fully succeed.",
+                            f.source_name
+                        ),
+                        error: true,
+                    });
+                    continue;
+                }
+                let (api, jobs, notices, f) =
+                    (api.clone(), jobs.clone(), notices.clone(), f.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let source = vec![f.source.clone()];
+                    if !api.is_ims() {
+                        let calls =
+                            calls_for(JobKind::StopSharing, pairs(&source, &f.projects), None);
+                        start_client_job(
+                            &api,
+                            &jobs.dispatcher(),
+                            JobKind::StopSharing,
+                            source,
+                            f.projects.clone(),
+                            calls,
+                        );
+                        return;
+                    }
+                    for chunk in chunk_projects(&f.projects, api.config.chunk_size) {
+                        match api.json::<JobAccepted>(&batch_stop(&source, &chunk)).await {
+                            Ok(a) => jobs.dispatch(JobsAction::Add(TrackedJob::new_server(
+                                JobKind::StopSharing,
+                                a.job_id,
+                                api.project_id.clone(),
+                                source.clone(),
+                                chunk,
+                                now_ms(),
+                            ))),
+                            Err(e) => {
+                                notices.dispatch(NoticeAction::Push {
+                                    text: format!(
+                                        "Stopping the sharing of {} failed: {}",
+                                        f.source_name,
+                                        e.user_message()
+                                    ),
+                                    error: true,
+                                });
+                                return;
+                            }
+                        }
+                    }
+                });
+            }
+        },
+    );
+    Html::default()
+}

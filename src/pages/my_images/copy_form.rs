@@ -1,0 +1,349 @@
+//! "Share like": copy the members of a source image (all, or the accepted ones) to the
+//! selected images, after a preview; optionally stop sharing the source once the copy has
+//! succeeded, for image rotation.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use ims_api::batch::chunk_projects;
+use ims_api::images::{set_visibility, Image};
+use ims_api::jobs::{JobKind, TrackedJob};
+use ims_api::members::{self, batch_share, JobAccepted, MemberList};
+use ims_api::plan::group_for_batch;
+use ims_api::ApiError;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use crate::api::{now_ms, Api};
+use crate::components::ErrorView;
+use crate::hooks::use_api;
+use crate::jobs::{calls_for, start_client_job, use_jobs, FollowUp, JobsAction, JobsHandle};
+use crate::names::ProjectLabel;
+
+#[derive(Properties, PartialEq)]
+pub struct CopyFormProps {
+    /// The images that receive the members.
+    pub images: Vec<Image>,
+    /// Every image of the project: the source is picked among them.
+    pub all: Rc<Vec<Image>>,
+    pub on_close: Callback<()>,
+}
+
+#[derive(Clone, PartialEq)]
+struct CopyPreview {
+    source: Image,
+    /// The source's members copied (filtered by status).
+    projects: Vec<String>,
+    /// (image, project) pairs not in place yet.
+    new_pairs: Vec<(String, String)>,
+    in_place: usize,
+    /// Targets still private on Glance.
+    not_shared: Vec<String>,
+    stop_source: bool,
+}
+
+#[component]
+pub fn CopyForm(props: &CopyFormProps) -> Html {
+    let api = use_api();
+    let jobs = use_jobs();
+    let targets: HashSet<String> = props.images.iter().map(|i| i.id.clone()).collect();
+    let sources: Vec<&Image> = props
+        .all
+        .iter()
+        .filter(|i| !targets.contains(&i.id))
+        .collect();
+    let source = use_state(String::new);
+    let accepted_only = use_state(|| false);
+    let stop_source = use_state(|| false);
+    let preview = use_state(|| None::<Rc<CopyPreview>>);
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let in_flight = use_mut_ref(|| false);
+    // Calls already sent and the jobs they started, so a retry after a failure sends the rest.
+    let sent = use_mut_ref(|| (0usize, Vec::<String>::new()));
+    let done = use_state(|| None::<String>);
+    let source_error = use_state(|| None::<&'static str>);
+
+    let changed = {
+        let (preview, done, sent) = (preview.clone(), done.clone(), sent.clone());
+        move || {
+            *sent.borrow_mut() = (0, Vec::new());
+            preview.set(None);
+            done.set(None);
+        }
+    };
+    let on_source = {
+        let (source, source_error, changed) =
+            (source.clone(), source_error.clone(), changed.clone());
+        Callback::from(move |e: Event| {
+            source.set(e.target_unchecked_into::<HtmlSelectElement>().value());
+            source_error.set(None);
+            changed();
+        })
+    };
+    let on_preview = {
+        let (api, source, accepted_only, stop_source, preview, error, busy, source_error) = (
+            api.clone(),
+            source.clone(),
+            accepted_only.clone(),
+            stop_source.clone(),
+            preview.clone(),
+            error.clone(),
+            busy.clone(),
+            source_error.clone(),
+        );
+        let (all, images) = (props.all.clone(), props.images.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(src) = all.iter().find(|i| i.id == *source).cloned() else {
+                source_error.set(Some("Choose the image whose members are copied."));
+                return;
+            };
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            error.set(None);
+            let (api, preview, error, busy, images) = (
+                api.clone(),
+                preview.clone(),
+                error.clone(),
+                busy.clone(),
+                images.clone(),
+            );
+            let (accepted_only, stop_source) = (*accepted_only, *stop_source);
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = build_preview(&api, src, &images, accepted_only, stop_source).await;
+                busy.set(false);
+                match result {
+                    Ok(p) => preview.set(Some(Rc::new(p))),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let on_copy = {
+        let (api, jobs, preview, error, busy, done, in_flight, sent) = (
+            api.clone(),
+            jobs.clone(),
+            preview.clone(),
+            error.clone(),
+            busy.clone(),
+            done.clone(),
+            in_flight.clone(),
+            sent.clone(),
+        );
+        Callback::from(move |_| {
+            let Some(p) = (*preview).clone() else { return };
+            if *in_flight.borrow() {
+                return;
+            }
+            *in_flight.borrow_mut() = true;
+            busy.set(true);
+            error.set(None);
+            let (api, jobs, preview, error, busy, done, in_flight, sent) = (
+                api.clone(),
+                jobs.clone(),
+                preview.clone(),
+                error.clone(),
+                busy.clone(),
+                done.clone(),
+                in_flight.clone(),
+                sent.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = copy(&api, &jobs, &p, &sent).await;
+                *in_flight.borrow_mut() = false;
+                busy.set(false);
+                match result {
+                    Ok(m) => {
+                        *sent.borrow_mut() = (0, Vec::new());
+                        preview.set(None);
+                        done.set(Some(m));
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let option = |i: &Image| html! { <option value={i.id.clone()} selected={*source == i.id}>{ i.display_name() }</option> };
+    html! {
+        <form class="panel" onsubmit={on_preview} aria-labelledby="copy-heading">
+            <h2 id="copy-heading">{ format!("Copy members to {} image(s)", props.images.len()) }</h2>
+            <div class="field">
+                <label for="copy-source">{"Copy the members of"}</label>
+                <select id="copy-source" onchange={on_source} disabled={*busy} aria-invalid={source_error.is_some().to_string()} aria-describedby="copy-source-error">
+                    <option value="" selected={source.is_empty()}>{"Choose an image…"}</option>
+                    { for sources.iter().map(|i| option(i)) }
+                </select>
+                <p id="copy-source-error" class="field-error">{ source_error.unwrap_or_default() }</p>
+            </div>
+            <fieldset class="field">
+                <legend>{"Which members"}</legend>
+                <label><input type="radio" name="copy-which" checked={!*accepted_only} onchange={{ let (a, c) = (accepted_only.clone(), changed.clone()); move |_| { a.set(false); c(); } }} />{" All of them"}</label>
+                <label><input type="radio" name="copy-which" checked={*accepted_only} onchange={{ let (a, c) = (accepted_only.clone(), changed.clone()); move |_| { a.set(true); c(); } }} />{" Only those that accepted"}</label>
+            </fieldset>
+            <div class="field">
+                <label>
+                    <input type="checkbox" checked={*stop_source} onchange={{ let (s, c) = (stop_source.clone(), changed.clone()); move |_| { s.set(!*s); c(); } }} />
+                    {" Then stop sharing the source with them (rotation), once the copy has succeeded"}
+                </label>
+            </div>
+            <div class="actions">
+                <button type="submit" disabled={*busy}>{"Preview"}</button>
+                <button type="button" onclick={props.on_close.reform(|_| ())}>{"Close"}</button>
+            </div>
+            if let Some(e) = &*error {
+                <ErrorView error={e.clone()} context={Some(AttrValue::from(if preview.is_some() { "Copying failed" } else { "Reading the members failed" }))} />
+            }
+            if let Some(p) = &*preview {
+                <section class="preview" aria-label="Copy preview" data-testid="copy-preview">
+                    <p>{ format!("{} member(s) of {} to copy: {} new share(s) across {} image(s); {} already in place.",
+                        p.projects.len(), p.source.display_name(), p.new_pairs.len(), props.images.len(), p.in_place) }</p>
+                    if !p.not_shared.is_empty() {
+                        <p>{ format!("{} image(s) will be switched to visibility \"shared\" first (Glance adds members only to shared images).", p.not_shared.len()) }</p>
+                    }
+                    if p.stop_source && !p.projects.is_empty() {
+                        <p class="warn">{ format!("Then {} stops being shared with these {} project(s), once every copy job has succeeded (keep this tab open until then).", p.source.display_name(), p.projects.len()) }</p>
+                    }
+                    <ul aria-label="Projects copied">{ for p.projects.iter().map(|id| html! { <li><ProjectLabel id={id.clone()} /></li> }) }</ul>
+                    <button type="button" class={if p.stop_source { "danger" } else { "primary" }} disabled={*busy || (p.new_pairs.is_empty() && !p.stop_source) || p.projects.is_empty()} onclick={on_copy}>
+                        { if p.stop_source { "Copy members, then stop sharing the source" } else { "Copy members" } }
+                    </button>
+                </section>
+            }
+            if let Some(m) = &*done { <p class="success" role="status">{ m }</p> }
+        </form>
+    }
+}
+
+async fn build_preview(
+    api: &Api,
+    source: Image,
+    targets: &[Image],
+    accepted_only: bool,
+    stop_source: bool,
+) -> Result<CopyPreview, ApiError> {
+    let list: MemberList = api.read(&members::list(&source.id)).await?;
+    let projects: Vec<String> = list
+        .members
+        .into_iter()
+        .filter(|m| !accepted_only || m.status == "accepted")
+        .map(|m| m.member_id)
+        .collect();
+    let mut new_pairs = Vec::new();
+    let mut in_place = 0;
+    for t in targets {
+        let have: HashSet<String> = api
+            .read::<MemberList>(&members::list(&t.id))
+            .await?
+            .members
+            .into_iter()
+            .map(|m| m.member_id)
+            .collect();
+        for p in &projects {
+            if have.contains(p) {
+                in_place += 1;
+            } else {
+                new_pairs.push((t.id.clone(), p.clone()));
+            }
+        }
+    }
+    let not_shared = if api.is_ims() {
+        Vec::new()
+    } else {
+        targets
+            .iter()
+            .filter(|t| {
+                t.visibility.as_deref() != Some("shared")
+                    && new_pairs.iter().any(|(i, _)| *i == t.id)
+            })
+            .map(|t| t.id.clone())
+            .collect()
+    };
+    Ok(CopyPreview {
+        source,
+        projects,
+        new_pairs,
+        in_place,
+        not_shared,
+        stop_source,
+    })
+}
+
+/// Sends the copy; registers the source's stop as a follow-up of its jobs.
+// The step counter is bumped after the last step too, where nothing reads it.
+#[allow(unused_assignments)]
+async fn copy(
+    api: &Api,
+    jobs: &JobsHandle,
+    p: &CopyPreview,
+    sent: &Rc<RefCell<(usize, Vec<String>)>>,
+) -> Result<String, ApiError> {
+    let mut step = 0;
+    // Runs `f` unless an earlier attempt already did this step.
+    macro_rules! once {
+        ($f:expr) => {{
+            if step >= sent.borrow().0 {
+                if let Some(job) = $f {
+                    sent.borrow_mut().1.push(job);
+                }
+                sent.borrow_mut().0 += 1;
+            }
+            step += 1;
+        }};
+    }
+    if api.is_ims() {
+        for (images, projects) in group_for_batch(&p.new_pairs) {
+            for chunk in chunk_projects(&projects, api.config.chunk_size) {
+                once!({
+                    let a: JobAccepted = api.json(&batch_share(&images, &chunk)).await?;
+                    jobs.dispatch(JobsAction::Add(TrackedJob::new_server(
+                        JobKind::Share,
+                        a.job_id.clone(),
+                        api.project_id.clone(),
+                        images.clone(),
+                        chunk,
+                        now_ms(),
+                    )));
+                    Some(a.job_id)
+                });
+            }
+        }
+    } else {
+        for img in &p.not_shared {
+            once!({
+                api.send(&set_visibility(img, "shared")).await?;
+                None
+            });
+        }
+        if !p.new_pairs.is_empty() {
+            let mut images: Vec<String> = p.new_pairs.iter().map(|(i, _)| i.clone()).collect();
+            images.sort();
+            images.dedup();
+            let calls = calls_for(JobKind::Share, p.new_pairs.clone(), None);
+            once!(Some(start_client_job(
+                api,
+                &jobs.dispatcher(),
+                JobKind::Share,
+                images,
+                p.projects.clone(),
+                calls
+            )));
+        }
+    }
+    let started = sent.borrow().1.clone();
+    if p.stop_source && !p.projects.is_empty() {
+        jobs.dispatch(JobsAction::FollowUp(FollowUp {
+            after: started.clone(),
+            source: p.source.id.clone(),
+            source_name: p.source.display_name().to_string(),
+            projects: p.projects.clone(),
+        }));
+    }
+    Ok(format!(
+        "Copying started as {} job(s): follow them under Jobs.",
+        started.len()
+    ))
+}

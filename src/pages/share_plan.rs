@@ -1,0 +1,527 @@
+//! Share plan: a CSV or JSON file that says which image should be shared with which project,
+//! read, checked row by row, compared with the members that exist, previewed, and applied only
+//! once confirmed, removals with a confirmation of their own. Each row's result shows as its
+//! job lands, and exports as CSV.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use ims_api::batch::chunk_projects;
+use ims_api::images::{set_visibility, ListScope};
+use ims_api::jobs::{JobKind, TrackedJob};
+use ims_api::members::{self, batch_share, batch_stop, JobAccepted, MemberList};
+use ims_api::plan::{self, Change, Names, Outcome, PlanDiff, PlanRow, MAX_PLAN_BYTES};
+use ims_api::ApiError;
+use yew::prelude::*;
+
+use crate::api::{now_ms, Api};
+use crate::components::{ConfirmDialog, ErrorView};
+use crate::download::{picked_file, read_bytes, save_text};
+use crate::hooks::{use_api, use_image_list};
+use crate::jobs::{calls_for, start_client_job, use_jobs, JobsAction, JobsHandle};
+use crate::names::{use_names, ProjectLabel};
+
+/// Rows shown per table; the rest are counted, and applied and exported all the same.
+const SHOWN: usize = 200;
+
+#[derive(Clone, PartialEq)]
+struct Prepared {
+    file: String,
+    rows: usize,
+    diff: Rc<PlanDiff>,
+    diff_ms: u32,
+    /// Images of the additions still private on Glance: switched to "shared" first.
+    not_shared: Vec<String>,
+}
+
+#[derive(Clone, PartialEq)]
+enum Stage {
+    Empty,
+    Checking { done: usize, total: usize },
+    Failed(ApiError),
+    Ready(Rc<Prepared>),
+}
+
+/// One call of an apply, in order; a retry after a failure starts at the first not sent.
+enum Step {
+    Visibility(String),
+    Batch(JobKind, Vec<String>, Vec<String>),
+    Native(JobKind, Vec<(String, String)>),
+}
+
+#[component]
+pub fn SharePlan() -> Html {
+    let api = use_api();
+    let jobs = use_jobs();
+    let names = use_names();
+    let (list, reload_list) = use_image_list(
+        &api,
+        Some(ListScope::Owned {
+            project_id: api.project_id.clone(),
+        }),
+        0,
+    );
+    let rows = use_mut_ref(|| None::<(String, Rc<Vec<PlanRow>>)>);
+    // The check in progress: a newer file makes an older check's results stale.
+    let latest = use_mut_ref(|| 0u32);
+    let generation = use_state(|| 0u32);
+    let file_error = use_state(|| None::<String>);
+    let stage = use_state(|| Stage::Empty);
+    let confirming = use_state(|| false);
+    let with_removals = use_state(|| false);
+    let busy = use_state(|| false);
+    let in_flight = use_mut_ref(|| false);
+    let sent = use_mut_ref(|| 0usize);
+    let job_ids = use_state(Vec::<String>::new);
+    let applied = use_state(|| None::<(Rc<Prepared>, bool)>);
+    let apply_error = use_state(|| None::<ApiError>);
+
+    let image_names: Rc<HashMap<String, String>> = use_memo(list.images.len(), {
+        let images = list.images.clone();
+        move |_| {
+            images
+                .iter()
+                .map(|i| (i.id.clone(), i.display_name().to_string()))
+                .collect()
+        }
+    });
+
+    // Compares the plan with the members once the rows and the image list are both in.
+    {
+        let (api, stage, rows, names, images, latest) = (
+            api.clone(),
+            stage.clone(),
+            rows.clone(),
+            names.clone(),
+            list.images.clone(),
+            latest.clone(),
+        );
+        let ready = !list.loading && list.error.is_none();
+        use_effect_with((*generation, ready), move |(gen, ready)| {
+            let taken = rows.borrow().clone();
+            if let (true, Some((file, rows))) = (*ready, taken) {
+                let gen = *gen;
+                *latest.borrow_mut() = gen;
+                let set = move |s: Stage| {
+                    if *latest.borrow() == gen {
+                        stage.set(s);
+                    }
+                };
+                let plan_names = Names {
+                    images: images
+                        .iter()
+                        .map(|i| (i.id.clone(), i.display_name().to_string()))
+                        .collect(),
+                    projects: names
+                        .known
+                        .iter()
+                        .map(|(id, n)| (id.clone(), n.clone()))
+                        .collect(),
+                    own_project: api.project_id.clone(),
+                };
+                let visibility: HashMap<String, bool> = images
+                    .iter()
+                    .map(|i| (i.id.clone(), i.visibility.as_deref() == Some("shared")))
+                    .collect();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let wanted = plan::images_named(&rows, &plan_names);
+                    let mut current: HashMap<String, HashSet<String>> = HashMap::new();
+                    set(Stage::Checking {
+                        done: 0,
+                        total: wanted.len(),
+                    });
+                    for (n, image) in wanted.iter().enumerate() {
+                        match api.read::<MemberList>(&members::list(image)).await {
+                            Ok(l) => {
+                                current.insert(
+                                    image.clone(),
+                                    l.members.into_iter().map(|m| m.member_id).collect(),
+                                );
+                            }
+                            Err(e) => {
+                                set(Stage::Failed(e));
+                                return;
+                            }
+                        }
+                        set(Stage::Checking {
+                            done: n + 1,
+                            total: wanted.len(),
+                        });
+                    }
+                    let started = js_sys::Date::now();
+                    let diff = plan::diff(&rows, &plan_names, &current);
+                    let diff_ms = (js_sys::Date::now() - started) as u32;
+                    let mut not_shared: Vec<String> = Vec::new();
+                    if !api.is_ims() {
+                        for c in &diff.add {
+                            if visibility.get(&c.image) == Some(&false)
+                                && !not_shared.contains(&c.image)
+                            {
+                                not_shared.push(c.image.clone());
+                            }
+                        }
+                    }
+                    set(Stage::Ready(Rc::new(Prepared {
+                        file,
+                        rows: rows.len(),
+                        diff: Rc::new(diff),
+                        diff_ms,
+                        not_shared,
+                    })));
+                });
+            }
+        });
+    }
+
+    let on_file = {
+        let (rows, generation, file_error, stage, applied, job_ids, sent, apply_error) = (
+            rows.clone(),
+            generation.clone(),
+            file_error.clone(),
+            stage.clone(),
+            applied.clone(),
+            job_ids.clone(),
+            sent.clone(),
+            apply_error.clone(),
+        );
+        let busy = *busy;
+        Callback::from(move |e: Event| {
+            let Some(file) = picked_file(&e) else { return };
+            if busy {
+                return;
+            }
+            let (rows, generation, file_error, stage, applied, job_ids, sent, apply_error) = (
+                rows.clone(),
+                generation.clone(),
+                file_error.clone(),
+                stage.clone(),
+                applied.clone(),
+                job_ids.clone(),
+                sent.clone(),
+                apply_error.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                let read = read_bytes(&file, MAX_PLAN_BYTES)
+                    .await
+                    .and_then(|b| plan::read(&b));
+                stage.set(Stage::Empty);
+                applied.set(None);
+                job_ids.set(Vec::new());
+                apply_error.set(None);
+                *sent.borrow_mut() = 0;
+                match read {
+                    Err(e) => {
+                        *rows.borrow_mut() = None;
+                        file_error.set(Some(e));
+                    }
+                    Ok(r) => {
+                        file_error.set(None);
+                        *rows.borrow_mut() = Some((file.name(), Rc::new(r)));
+                        generation.set(*generation + 1);
+                    }
+                }
+            });
+        })
+    };
+
+    let confirm = {
+        let (
+            api,
+            jobs,
+            busy,
+            in_flight,
+            sent,
+            job_ids,
+            applied,
+            apply_error,
+            confirming,
+            stage,
+            with_removals,
+        ) = (
+            api.clone(),
+            jobs.clone(),
+            busy.clone(),
+            in_flight.clone(),
+            sent.clone(),
+            job_ids.clone(),
+            applied.clone(),
+            apply_error.clone(),
+            confirming.clone(),
+            stage.clone(),
+            with_removals.clone(),
+        );
+        Callback::from(move |_| {
+            let Stage::Ready(prepared) = &*stage else {
+                return;
+            };
+            if *in_flight.borrow() {
+                return;
+            }
+            *in_flight.borrow_mut() = true;
+            busy.set(true);
+            apply_error.set(None);
+            let removals = *with_removals && !prepared.diff.remove.is_empty();
+            applied.set(Some((prepared.clone(), removals)));
+            let steps = steps(&api, prepared, removals);
+            let (api, jobs, busy, in_flight, sent, job_ids, apply_error, confirming) = (
+                api.clone(),
+                jobs.clone(),
+                busy.clone(),
+                in_flight.clone(),
+                sent.clone(),
+                job_ids.clone(),
+                apply_error.clone(),
+                confirming.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = run(&api, &jobs, &steps, &sent, &job_ids).await;
+                *in_flight.borrow_mut() = false;
+                busy.set(false);
+                confirming.set(false);
+                if let Err(e) = result {
+                    apply_error.set(Some(e));
+                }
+            });
+        })
+    };
+
+    let checking = match &*stage {
+        Stage::Checking { done, total } => Some(html! {
+            <div class="toolbar">
+                <progress max={total.to_string()} value={done.to_string()} aria-label="Reading members">{ format!("{done} of {total}") }</progress>
+                <span role="status">{ format!("Reading the members of {done} of {total} image(s)…") }</span>
+            </div>
+        }),
+        _ if rows.borrow().is_some() && list.loading => Some(
+            html! { <p role="status">{ format!("Loading your images ({} so far)…", list.images.len()) }</p> },
+        ),
+        _ => None,
+    };
+    let retry_check = {
+        let generation = generation.clone();
+        Callback::from(move |_| generation.set(*generation + 1))
+    };
+    let applied_view = applied.as_ref().map(|(prepared, removals)| {
+        let mine: Vec<&TrackedJob> = jobs.list.iter().filter(|j| job_ids.contains(&j.id)).collect();
+        let mut results: Vec<(&Change, &'static str, Outcome)> = prepared.diff.add.iter().map(|c| (c, "share", plan::outcome(&mine, JobKind::Share, &c.image, &c.project))).collect();
+        if *removals {
+            results.extend(prepared.diff.remove.iter().map(|c| (c, "stop sharing", plan::outcome(&mine, JobKind::StopSharing, &c.image, &c.project))));
+        }
+        let count = |label: &str| results.iter().filter(|(_, _, o)| o.label() == label).count();
+        let (done, failed, pending) = (count("done"), count("failed"), count("pending"));
+        let export = {
+            let (image_names, known) = (image_names.clone(), names.known.clone());
+            let text = plan::results_csv(&results, &|id| image_names.get(id).cloned().unwrap_or_default(), &|id| known.get(id).cloned().unwrap_or_default());
+            Callback::from(move |_| {
+                let _ = save_text("share-plan-results.csv", "text/csv", &text);
+            })
+        };
+        let mut shown: Vec<&(&Change, &'static str, Outcome)> = results.iter().collect();
+        shown.sort_by_key(|(c, _, o)| (match o { Outcome::Failed(_) => 0, Outcome::Pending => 1, Outcome::Done(_) => 2 }, c.line));
+        html! {
+            <section aria-labelledby="results-heading" class="panel">
+                <h2 id="results-heading">{"Results"}</h2>
+                <progress max={results.len().to_string()} value={(done + failed).to_string()} aria-label="Plan progress" />
+                <p role="status" data-testid="plan-progress">{ format!("{done} done, {failed} failed, {pending} pending of {} change(s).", results.len()) }</p>
+                <button type="button" onclick={export}>{"Export results as CSV"}</button>
+                <table aria-label="Results by row">
+                    <thead><tr><th scope="col">{"Line"}</th><th scope="col">{"Action"}</th><th scope="col">{"Image"}</th><th scope="col">{"Project"}</th><th scope="col">{"Result"}</th><th scope="col">{"Message"}</th></tr></thead>
+                    <tbody>
+                        { for shown.iter().take(SHOWN).map(|(c, action, o)| html! {
+                            <tr>
+                                <td>{ c.line }</td><td>{ *action }</td>
+                                <td>{ image_names.get(&c.image).cloned().unwrap_or_else(|| c.image.clone()) }</td>
+                                <td><ProjectLabel id={c.project.clone()} /></td>
+                                <td class={format!("result-{}", o.label())}>{ o.label() }</td><td>{ o.message().to_string() }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+                if results.len() > SHOWN { <p class="hint">{ format!("{} more row(s) not shown: the export has them all.", results.len() - SHOWN) }</p> }
+            </section>
+        }
+    });
+
+    html! {
+        <section aria-labelledby="plan-heading">
+            <h1 id="plan-heading">{"Share plan"}</h1>
+            <p class="hint">{"A CSV or JSON file with the columns image (ID or exact name), project (ID or a name you know) and state (shared or not-shared). A header row is required; lines starting with # are comments. Nothing is sent until you confirm."}</p>
+            <div class="field">
+                <label for="plan-file">{"Plan file (CSV or JSON, at most 10 MB)"}</label>
+                <input id="plan-file" type="file" accept=".csv,.json,text/csv,application/json" onchange={on_file} disabled={*busy}
+                    aria-invalid={file_error.is_some().to_string()} aria-describedby="plan-file-error" />
+                <p id="plan-file-error" class="field-error" role="alert">{ (*file_error).clone().unwrap_or_default() }</p>
+            </div>
+            if let Some(e) = &list.error {
+                <ErrorView error={e.clone()} context={Some(AttrValue::from("Listing images failed"))} on_retry={Some(reload_list.clone())} />
+            }
+            { for checking }
+            if let Stage::Failed(e) = &*stage {
+                <ErrorView error={e.clone()} context={Some(AttrValue::from("Reading the members failed"))} on_retry={Some(retry_check)} />
+            }
+            if let Stage::Ready(p) = &*stage {
+                <Preview prepared={p.clone()} image_names={image_names.clone()} />
+                <div class="actions">
+                    <button type="button" class="primary" disabled={*busy || applied.is_some() || (p.diff.add.is_empty() && p.diff.remove.is_empty())}
+                        onclick={{ let c = confirming.clone(); move |_| c.set(true) }}>{"Apply plan…"}</button>
+                </div>
+                if *confirming {
+                    <ConfirmDialog title="Apply the share plan?" confirm_label="Apply" busy={*busy} on_confirm={confirm.clone()} on_cancel={{ let c = confirming.clone(); Callback::from(move |_| c.set(false)) }}>
+                        <p>{ format!("Share {} image–project pair(s) from {}.", p.diff.add.len(), p.file) }</p>
+                        if !p.not_shared.is_empty() {
+                            <p>{ format!("{} image(s) will be switched to visibility \"shared\" first (Glance adds members only to shared images).", p.not_shared.len()) }</p>
+                        }
+                        if !p.diff.remove.is_empty() {
+                            <label class="danger-choice">
+                                <input type="checkbox" checked={*with_removals} onchange={{ let w = with_removals.clone(); move |_| w.set(!*w) }} />
+                                { format!(" Also stop sharing {} pair(s): those projects lose access", p.diff.remove.len()) }
+                            </label>
+                        }
+                    </ConfirmDialog>
+                }
+            }
+            if let Some(e) = &*apply_error {
+                <ErrorView error={e.clone()} context={Some(AttrValue::from("Applying the plan stopped"))} on_retry={Some(confirm.reform(|_| ()))} />
+            }
+            { for applied_view }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PreviewProps {
+    prepared: Rc<Prepared>,
+    image_names: Rc<HashMap<String, String>>,
+}
+
+#[component]
+fn Preview(props: &PreviewProps) -> Html {
+    let p = &props.prepared;
+    let d = &p.diff;
+    let image = |id: &str| {
+        props
+            .image_names
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    };
+    let table = |label: &'static str, changes: &[Change]| {
+        html! {
+            <>
+                <table aria-label={label}>
+                    <thead><tr><th scope="col">{"Line"}</th><th scope="col">{"Image"}</th><th scope="col">{"Project"}</th></tr></thead>
+                    <tbody>
+                        { for changes.iter().take(SHOWN).map(|c| html! {
+                            <tr><td>{ c.line }</td><td>{ image(&c.image) }</td><td><ProjectLabel id={c.project.clone()} /></td></tr>
+                        }) }
+                    </tbody>
+                </table>
+                if changes.len() > SHOWN { <p class="hint">{ format!("and {} more", changes.len() - SHOWN) }</p> }
+            </>
+        }
+    };
+    html! {
+        <section aria-labelledby="preview-heading" class="panel">
+            <h2 id="preview-heading">{"Preview"}</h2>
+            <p role="status" data-testid="plan-summary">
+                { format!("{}: {} row(s) — to add {}, to remove {}, unchanged {}, invalid {}.", p.file, p.rows, d.add.len(), d.remove.len(), d.unchanged, d.invalid.len()) }
+            </p>
+            <p class="hint">{ format!("Compared with the current members in {} ms.", p.diff_ms) }</p>
+            if !d.invalid.is_empty() {
+                <h3>{ format!("Invalid ({}): these rows are skipped", d.invalid.len()) }</h3>
+                <table aria-label="Invalid rows">
+                    <thead><tr><th scope="col">{"Line"}</th><th scope="col">{"Problem"}</th></tr></thead>
+                    <tbody>{ for d.invalid.iter().take(SHOWN).map(|r| html! { <tr><td>{ r.line }</td><td>{ &r.message }</td></tr> }) }</tbody>
+                </table>
+                if d.invalid.len() > SHOWN { <p class="hint">{ format!("and {} more", d.invalid.len() - SHOWN) }</p> }
+            }
+            if !d.add.is_empty() { <h3>{ format!("To add ({})", d.add.len()) }</h3>{ table("To add", &d.add) } }
+            if !d.remove.is_empty() { <h3>{ format!("To remove ({})", d.remove.len()) }</h3>{ table("To remove", &d.remove) } }
+        </section>
+    }
+}
+
+/// The calls that carry the plan out: IMS batch calls for images that go to the same
+/// projects, cut into chunks; Glance native calls per pair.
+fn steps(api: &Api, p: &Prepared, removals: bool) -> Vec<Step> {
+    let adds: Vec<(String, String)> = p.diff.add.iter().map(Change::pair).collect();
+    let removes: Vec<(String, String)> = if removals {
+        p.diff.remove.iter().map(Change::pair).collect()
+    } else {
+        Vec::new()
+    };
+    let mut out = Vec::new();
+    if api.is_ims() {
+        for (kind, pairs) in [(JobKind::Share, adds), (JobKind::StopSharing, removes)] {
+            for (images, projects) in plan::group_for_batch(&pairs) {
+                for chunk in chunk_projects(&projects, api.config.chunk_size) {
+                    out.push(Step::Batch(kind, images.clone(), chunk));
+                }
+            }
+        }
+    } else {
+        out.extend(p.not_shared.iter().cloned().map(Step::Visibility));
+        for (kind, pairs) in [(JobKind::Share, adds), (JobKind::StopSharing, removes)] {
+            if !pairs.is_empty() {
+                out.push(Step::Native(kind, pairs));
+            }
+        }
+    }
+    out
+}
+
+async fn run(
+    api: &Api,
+    jobs: &JobsHandle,
+    steps: &[Step],
+    sent: &Rc<RefCell<usize>>,
+    job_ids: &UseStateHandle<Vec<String>>,
+) -> Result<(), ApiError> {
+    let start = *sent.borrow();
+    let mut ids = (**job_ids).clone();
+    for step in &steps[start..] {
+        match step {
+            Step::Visibility(image) => {
+                api.send(&set_visibility(image, "shared")).await?;
+            }
+            Step::Batch(kind, images, projects) => {
+                let req = if *kind == JobKind::Share {
+                    batch_share(images, projects)
+                } else {
+                    batch_stop(images, projects)
+                };
+                let accepted: JobAccepted = api.json(&req).await?;
+                jobs.dispatch(JobsAction::Add(TrackedJob::new_server(
+                    *kind,
+                    accepted.job_id.clone(),
+                    api.project_id.clone(),
+                    images.clone(),
+                    projects.clone(),
+                    now_ms(),
+                )));
+                ids.push(accepted.job_id);
+            }
+            Step::Native(kind, pairs) => {
+                let mut images: Vec<String> = pairs.iter().map(|p| p.0.clone()).collect();
+                let mut projects: Vec<String> = pairs.iter().map(|p| p.1.clone()).collect();
+                images.sort();
+                images.dedup();
+                projects.sort();
+                projects.dedup();
+                let calls = calls_for(*kind, pairs.clone(), None);
+                ids.push(start_client_job(
+                    api,
+                    &jobs.dispatcher(),
+                    *kind,
+                    images,
+                    projects,
+                    calls,
+                ));
+            }
+        }
+        *sent.borrow_mut() += 1;
+        job_ids.set(ids.clone());
+    }
+    Ok(())
+}
