@@ -2,6 +2,7 @@
 // OpenStack Keystone + Glance. A target names its console address, users and images.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { launch, newPage, signIn } from './harness.mjs';
 
 export function defineGlanceJourneys(target) {
@@ -85,6 +86,64 @@ export function defineGlanceJourneys(target) {
     await owner.getByRole('table', { name: 'Members' }).waitFor();
     assert.doesNotMatch(await membersText(owner), new RegExp(projects[1]));
     assert.match(await membersText(owner), new RegExp(projects[0]));
+  });
+
+  const membersOf = async (page, name) => {
+    await page.goto(`${target.base}/images/${target.images[name]}`);
+    await page.getByRole('table', { name: 'Members' }).waitFor();
+    return membersText(page);
+  };
+
+  test(`[${target.name}] the members of an image export as CSV`, async () => {
+    const page = await newPage(browser);
+    await signIn(page, target.owner, '/images', target.base);
+    await page.getByLabel(`Select ${target.copySource}`, { exact: true }).check();
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export members of 1 image(s) as CSV' }).click()]);
+    const lines = (await readFile(await file.path(), 'utf8')).trim().split('\r\n');
+    assert.equal(lines[0], 'image_id,image_name,project_id,project_name,status,created,updated');
+    const id = target.images[target.copySource];
+    assert.ok(lines.some((l) => l.startsWith(`${id},${target.copySource},${target.projects[target.copyAccepted]},`) && l.includes(',accepted,')), lines.join('\n'));
+    assert.ok(lines.some((l) => l.startsWith(`${id},${target.copySource},${target.projects[target.copyPending]},`) && l.includes(',pending,')), lines.join('\n'));
+  });
+
+  test(`[${target.name}] a share plan adds and, once confirmed, removes members with native calls`, async () => {
+    const page = await newPage(browser);
+    await signIn(page, target.owner, '/images', target.base);
+    await page.getByRole('link', { name: 'Share plan' }).click();
+    const plan = ['image,project,state', `${target.privateImage},${target.projects[target.recipient.project]},shared`,
+      `${target.copySource},${target.projects[target.copyPending]},not-shared`, `${target.privateImage},nobody,shared`].join('\n');
+    await page.getByLabel('Plan file (CSV or JSON, at most 10 MB)').setInputFiles({ name: 'plan.csv', mimeType: 'text/csv', buffer: Buffer.from(plan) });
+    await page.getByTestId('plan-summary').filter({ hasText: 'plan.csv: 3 row(s) — to add 1, to remove 1, unchanged 0, invalid 1.' }).waitFor({ timeout: 30000 });
+    await page.getByRole('button', { name: 'Apply plan…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Apply the share plan?' });
+    await dialog.getByText('1 image(s) will be switched to visibility "shared" first').waitFor();
+    await dialog.getByLabel(/Also stop sharing 1 pair\(s\)/).check();
+    await dialog.getByRole('button', { name: 'Apply' }).click();
+    await page.getByTestId('plan-progress').filter({ hasText: '2 done, 0 failed, 0 pending of 2 change(s).' }).waitFor({ timeout: 30000 });
+    assert.match(await membersOf(page, target.privateImage), new RegExp(`${target.projects[target.recipient.project]}\\s+pending`));
+    const source = await membersOf(page, target.copySource);
+    assert.doesNotMatch(source, new RegExp(target.projects[target.copyPending]));
+    assert.match(source, new RegExp(target.projects[target.copyAccepted]));
+  });
+
+  test(`[${target.name}] the accepted members of one image are copied to another, then the source stops sharing with them`, async () => {
+    const page = await newPage(browser);
+    await signIn(page, target.owner, '/images', target.base);
+    await page.getByLabel(`Select ${target.privateImage}`, { exact: true }).check();
+    await page.getByRole('button', { name: /Copy members to 1 selected/ }).click();
+    const form = page.getByRole('form', { name: /Copy members to 1 image/ });
+    await form.getByLabel('Copy the members of').selectOption({ label: target.copySource });
+    await form.getByLabel('Only those that accepted').check();
+    await form.getByLabel(/Then stop sharing the source with them/).check();
+    await form.getByRole('button', { name: 'Preview' }).click();
+    const preview = form.getByTestId('copy-preview');
+    await preview.filter({ hasText: `1 member(s) of ${target.copySource} to copy: 1 new share(s) across 1 image(s); 0 already in place.` }).waitFor({ timeout: 30000 });
+    await preview.getByRole('button', { name: 'Copy members, then stop sharing the source' }).click();
+    await page.getByRole('status', { name: 'Notices' }).getByText(/Stop sharing job for 1 image\(s\) succeeded/).waitFor({ timeout: 30000 });
+    assert.match(await membersOf(page, target.privateImage), new RegExp(target.projects[target.copyAccepted]));
+    const source = await membersOf(page, target.copySource);
+    assert.doesNotMatch(source, new RegExp(target.projects[target.copyAccepted]));
+    assert.match(source, new RegExp(target.projects[target.copyPending]), 'the pending member was not copied and keeps the source');
   });
 
   test(`[${target.name}] a token revoked in Keystone leads back to sign-in`, async () => {

@@ -26,6 +26,10 @@ defineGlanceJourneys({
   images: seed.images,
   privateImage: 'seed-private',
   sharedImage: 'seed-shared',
+  // Accepted by consumer1, pending for consumer2.
+  copySource: 'seed-shared-accepted',
+  copyAccepted: 'consumer1',
+  copyPending: 'consumer2',
   // The seed converges: visibility and members go back to what it defines.
   prepare: async () => { execFileSync(process.env.OS_PYTHON, [process.env.OS_SEED_SCRIPT, 'glance'], { env: process.env, stdio: 'ignore' }); },
   token,

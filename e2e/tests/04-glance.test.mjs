@@ -18,6 +18,10 @@ defineGlanceJourneys({
   images,
   privateImage: 'ubuntu-24.04-base',
   sharedImage: 'shared-rejected-dev',
+  // Accepted by acme-dev, pending for acme-test.
+  copySource: 'shared-accepted-dev',
+  copyAccepted: 'acme-dev',
+  copyPending: 'acme-test',
   prepare: async () => { await reset(); await admin(BASE, 'settings', { glance_mode: true }); },
   token: async (who) => {
     const r = await fetch(`${BASE}/v3/auth/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: who.user, password: who.password, domain: { name: 'Default' } } } }, scope: { project: { name: who.project, domain: { name: 'Default' } } } } }) });

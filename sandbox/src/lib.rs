@@ -25,8 +25,8 @@ use crate::seed::SeedFile;
 
 pub const DEFAULT_SEED: &str = include_str!("../seed.json");
 
-/// The regions served: the first at the root, the others under `/<region>/`, as the catalog
-/// of every token says.
+/// The regions served: the first at the root (and under `/<region>/`), the others under
+/// `/<region>/`, as the catalog of every token says.
 pub const REGIONS: [&str; 2] = ["sandbox-1", "sandbox-2"];
 
 #[derive(Clone, Debug)]
@@ -191,6 +191,8 @@ pub fn router(state: AppState) -> Router {
         .route("/__admin/tokens/expire", post(admin::expire_tokens))
         .route("/__admin/seed", get(admin::seed_info))
         .route("/config.json", get(admin::config_json));
+    // The first region answers under its own name too, for proxies with one path per region.
+    api = api.nest(&format!("/{}", REGIONS[0]), image_routes());
     for other in &state.others {
         let regional = image_routes()
             .layer(axum::middleware::from_fn_with_state(

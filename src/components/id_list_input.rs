@@ -2,8 +2,8 @@
 //! stands. The text is the parent's state, so nothing typed is lost on a failed request. A
 //! name typed where an ID belongs is offered the IDs of the projects known by that name.
 
-use ims_api::ids::{parse_project_ids, IdProblem, IdToken};
-use ims_api::names::suggest;
+use ims_api::ids::{parse_project_ids, IdToken};
+use ims_api::names::{suggest, typed_names};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -42,13 +42,9 @@ pub fn IdListInput(props: &IdListInputProps) -> Html {
             cb.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value())
         })
     };
-    // Replaces the token at `start` (as typed) by the chosen ID.
-    let use_id = |start: usize, typed: &str, id: String| {
-        let (cb, value, end) = (
-            props.on_input.clone(),
-            props.value.to_string(),
-            start + typed.len(),
-        );
+    // Replaces what was typed at `start..end` by the chosen ID.
+    let use_id = |start: usize, end: usize, id: String| {
+        let (cb, value) = (props.on_input.clone(), props.value.to_string());
         Callback::from(move |_| cb.emit(format!("{}{}{}", &value[..start], id, &value[end..])))
     };
     let named: Vec<(String, &str)> = toks
@@ -59,6 +55,8 @@ pub fn IdListInput(props: &IdListInputProps) -> Html {
             names.name(&id).map(|n| (id.clone(), n))
         })
         .collect();
+    // A name may hold spaces: runs of non-IDs are looked up as one.
+    let runs = typed_names(&props.value, &toks);
     let help_id = format!("{}-help", props.id);
     let errors_id = format!("{}-errors", props.id);
     html! {
@@ -72,9 +70,9 @@ pub fn IdListInput(props: &IdListInputProps) -> Html {
                 { for bad.iter().map(|(i, t)| html! {
                     <li class={if matches!(t.problem, Some(ims_api::ids::IdProblem::Duplicate { .. })) { "warn" } else { "bad" }}>
                         <code>{ format!("#{} {}", i + 1, t.text) }</code>{ ": " }{ t.problem.as_ref().map(|p| p.message()).unwrap_or_default() }
-                        if matches!(t.problem, Some(IdProblem::Malformed { .. })) {
-                            { for suggest(&names.known, &t.text, 4).into_iter().map(|(id, name)| html! {
-                                <button type="button" class="suggestion" aria-label={format!("Use the ID of {name}")} onclick={use_id(t.start, &t.text, id.clone())} disabled={props.disabled}>
+                        if let Some((_, start, end, typed)) = runs.iter().find(|r| r.0 == *i) {
+                            { for suggest(&names.known, typed, 4).into_iter().map(|(id, name)| html! {
+                                <button type="button" class="suggestion" aria-label={format!("Use the ID of {name}")} onclick={use_id(*start, *end, id.clone())} disabled={props.disabled}>
                                     { format!("{name} → ") }<code>{ id }</code>
                                 </button>
                             }) }

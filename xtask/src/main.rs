@@ -127,6 +127,9 @@ fn demo() -> Result<(), String> {
     let mut config: serde_json::Value =
         serde_json::from_str(&shipped).map_err(|e| e.to_string())?;
     config["embed"] = serde_json::json!({"allowed_origins": [portal]});
+    // One path per region on this origin, as a proxy for two regions would have it.
+    config["ims_url"] = serde_json::json!("/{region}");
+    config["region"] = serde_json::json!("sandbox-1");
     std::fs::write(&config_path, config.to_string()).map_err(|e| e.to_string())?;
     let _portal = test::static_server(DEMO_PORTAL_PORT, &root().join("e2e/portal"))?;
     println!("\nIMS Share Console on the built-in sandbox: http://127.0.0.1:{DEMO_PORT}");

@@ -154,11 +154,17 @@ fn run_layers(skip_openstack: bool, only: Option<Layer>) -> Result<(), String> {
         layer(
             "3. end-to-end against the sandbox (playwright-core, headless Chromium)",
             || {
+                // The image endpoint comes from the catalog, so a project's region picks it.
+                let config = logs_dir().join("e2e-config.json");
+                let text = r#"{"iam_url": "", "ims_url": "", "flavor": "auto", "region": "sandbox-1", "default_domain": "Default"}"#;
+                std::fs::write(&config, text).map_err(|e| e.to_string())?;
                 let _main = sandbox(
                     E2E_PORT,
                     &[
                         "--dist",
                         dist.to_str().unwrap_or("dist"),
+                        "--config",
+                        config.to_str().unwrap_or(""),
                         "--job-delay-ms",
                         "300..700",
                     ],

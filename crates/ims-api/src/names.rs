@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::is_project_id;
+use crate::ids::{is_project_id, IdProblem, IdToken};
 use crate::plan::{csv, split_csv_line, RowProblem};
 
 /// One address-book entry: a project the user deals with but cannot sign in to.
@@ -167,6 +167,31 @@ pub fn suggest(
         .collect()
 }
 
+/// Where a name may have been typed in the project-ID box: each run of tokens that are not
+/// IDs, separated by spaces only (names may hold spaces), as (index of its first token, byte
+/// span in the input, the text).
+pub fn typed_names(input: &str, tokens: &[IdToken]) -> Vec<(usize, usize, usize, String)> {
+    let mut out: Vec<(usize, usize, usize, String)> = Vec::new();
+    let mut open: Option<(usize, usize, usize)> = None;
+    for (i, t) in tokens.iter().enumerate() {
+        let malformed = matches!(t.problem, Some(IdProblem::Malformed { .. }));
+        let end = t.start + t.text.len();
+        open = match (open, malformed) {
+            (Some((first, s, e)), true) if input[e..t.start].chars().all(|c| c == ' ' || c == '\t') => Some((first, s, end)),
+            (prev, m) => {
+                if let Some((first, s, e)) = prev {
+                    out.push((first, s, e, input[s..e].to_string()));
+                }
+                m.then_some((i, t.start, end))
+            }
+        };
+    }
+    if let Some((first, s, e)) = open {
+        out.push((first, s, e, input[s..e].to_string()));
+    }
+    out
+}
+
 /// The region a project name carries: `eu-de` for `eu-de` and `eu-de_ops`, when `regions`
 /// (those of the catalog) has it. Other names carry none.
 pub fn region_of<'a>(project_name: &str, regions: &'a [String]) -> Option<&'a str> {
@@ -291,6 +316,16 @@ mod tests {
         assert!(suggest(&names, "a", 5).is_empty());
         assert!(suggest(&names, A, 5).is_empty());
         assert_eq!(suggest(&names, "acme", 1).len(), 1);
+    }
+
+    #[test]
+    fn names_with_spaces_are_one_run_and_commas_or_ids_end_a_run() {
+        let input = format!("partner pro, {A} acme\nqa team");
+        let toks = crate::ids::parse_project_ids(&input, None);
+        let runs: Vec<(usize, String)> = typed_names(&input, &toks).into_iter().map(|(i, _, _, t)| (i, t)).collect();
+        assert_eq!(runs, vec![(0, "partner pro".to_string()), (3, "acme".to_string()), (4, "qa team".to_string())]);
+        let (_, s, e, _) = typed_names(&input, &toks)[0].clone();
+        assert_eq!(&input[s..e], "partner pro");
     }
 
     #[test]
