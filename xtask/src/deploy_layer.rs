@@ -14,6 +14,7 @@ const TLS_FRONT_PORT: u16 = 18443;
 const ROOT_PORT: u16 = 18444;
 const SUBPATH_PORT: u16 = 18445;
 pub const STOP_TEST_PORT: u16 = 18446;
+const REGIONS_PORT: u16 = 18447;
 
 fn work() -> PathBuf {
     root().join("target/nginx-test")
@@ -82,7 +83,7 @@ pub fn xtask_bin() -> Result<PathBuf, String> {
     ))
 }
 
-fn console_nginx(port: u16, public_url: &str, dist: &Path, ca: &Path) -> Result<Server, String> {
+fn console_nginx(port: u16, public_url: &str, dist: &Path, ca: &Path, extra: &[String]) -> Result<Server, String> {
     let xtask = xtask_bin()?;
     let mut c = cmd(xtask.to_str().unwrap_or("xtask"));
     c.args([
@@ -102,6 +103,7 @@ fn console_nginx(port: u16, public_url: &str, dist: &Path, ca: &Path) -> Result<
     .arg(dist)
     .arg("--upstream-ca")
     .arg(ca)
+    .args(extra)
     .current_dir(root());
     let s = spawn(
         "nginx",
@@ -122,8 +124,26 @@ pub fn layer() -> Result<(), String> {
     let front_leaf = tls::leaf(&tls_dir, "upstream-localhost", &["localhost"])?;
     let _sandbox = sandbox(SANDBOX_PORT, &["--job-delay-ms", "300..700"])?;
     let _front = tls_front(&dir, &front_leaf)?;
-    let _root = console_nginx(ROOT_PORT, "/", &dist, &ca)?;
-    let _sub = console_nginx(SUBPATH_PORT, "/console/", &sub_dist, &ca)?;
+    let _root = console_nginx(ROOT_PORT, "/", &dist, &ca, &[])?;
+    let _sub = console_nginx(SUBPATH_PORT, "/console/", &sub_dist, &ca, &[])?;
+    // Two regions, one path each: the package's build with config.json's ims_url templated.
+    let regions_dist = dir.join("regions-dist");
+    let _ = std::fs::remove_dir_all(&regions_dist);
+    run(cmd("cp").arg("-r").arg(&dist).arg(&regions_dist))?;
+    let config = r#"{"iam_url": "", "ims_url": "/ims/{region}", "flavor": "auto", "region": "sandbox-1", "default_domain": "Default"}"#;
+    std::fs::write(regions_dist.join("config.json"), config).map_err(|e| e.to_string())?;
+    let _regions = console_nginx(
+        REGIONS_PORT,
+        "/",
+        &regions_dist,
+        &ca,
+        &[
+            "--region".into(),
+            format!("sandbox-1=http://127.0.0.1:{SANDBOX_PORT}"),
+            "--region".into(),
+            format!("sandbox-2=http://127.0.0.1:{SANDBOX_PORT}/sandbox-2"),
+        ],
+    )?;
     let xtask = xtask_bin()?;
     node_tests(
         "nginx/",
@@ -141,6 +161,7 @@ pub fn layer() -> Result<(), String> {
             ("LOCAL_CA", ca.display().to_string()),
             ("XTASK_BIN", xtask.display().to_string()),
             ("STOP_TEST_PORT", STOP_TEST_PORT.to_string()),
+            ("NGINX_REGIONS_BASE", format!("https://127.0.0.1:{REGIONS_PORT}")),
             ("PACKAGE_DIST", dist.display().to_string()),
             ("PACKAGE_SUBPATH_DIST", sub_dist.display().to_string()),
         ],

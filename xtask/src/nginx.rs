@@ -46,6 +46,69 @@ pub struct Args {
     /// Write the rendered config and check it with `nginx -t`, but do not serve.
     #[arg(long)]
     pub check_only: bool,
+    /// The image service of one region, proxied under /ims/NAME/ (repeat per region; the URL
+    /// may carry a path). config.json's "ims_url": "/ims/{region}" then sends each project's
+    /// calls to its region.
+    #[arg(long = "region", value_name = "NAME=URL")]
+    pub regions: Vec<String>,
+}
+
+/// One region's image service behind /ims/<name>/.
+#[derive(Debug, PartialEq)]
+pub struct Region {
+    pub name: String,
+    pub upstream: Upstream,
+    /// The URL's path, ending in `/` (`/` when it has none).
+    pub path: String,
+}
+
+pub fn parse_region(spec: &str) -> Result<Region, String> {
+    let (name, url) = spec
+        .split_once('=')
+        .ok_or_else(|| format!("--region {spec}: give NAME=URL"))?;
+    let name = name.trim();
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c)) {
+        return Err(format!("--region {spec}: a region name is letters, digits, - and _"));
+    }
+    let (scheme, rest) = url
+        .trim()
+        .split_once("://")
+        .ok_or_else(|| format!("--region {spec}: not a URL"))?;
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], rest[i..].trim_end_matches('/')),
+        None => (rest, ""),
+    };
+    Ok(Region {
+        name: name.to_string(),
+        upstream: parse_upstream(&format!("{scheme}://{authority}"))?,
+        path: format!("{path}/"),
+    })
+}
+
+fn upstream_name(region: &str) -> String {
+    format!("ims_console_region_{}", region.replace('-', "_"))
+}
+
+/// The upstream blocks and locations of the regions (empty without any).
+pub fn render_regions(regions: &[Region]) -> (String, String) {
+    let mut upstreams = String::new();
+    let mut locations = String::new();
+    for r in regions {
+        let u = upstream_name(&r.name);
+        upstreams.push_str(&format!(
+            "upstream {u} {{\n    server {};\n    keepalive 16;\n}}\n",
+            r.upstream.server
+        ));
+        locations.push_str(&format!(
+            "    location /ims/{name}/ {{\n        proxy_pass {scheme}://{u}{path};\n        proxy_set_header Host {host};\n        proxy_ssl_name {sni};\n    }}\n",
+            name = r.name,
+            scheme = r.upstream.scheme,
+            path = r.path,
+            host = r.upstream.host_header,
+            sni = r.upstream.name,
+        ));
+    }
+    (upstreams, locations)
 }
 
 /// One upstream, as the template needs it.
@@ -112,6 +175,7 @@ pub struct Site<'a> {
     pub iam: &'a Upstream,
     pub ims: &'a Upstream,
     pub upstream_ca: &'a Path,
+    pub regions: &'a [Region],
 }
 
 pub fn render(template: &str, s: &Site) -> String {
@@ -123,7 +187,10 @@ pub fn render(template: &str, s: &Site) -> String {
             s.public_url
         )
     };
-    let pairs: [(&str, String); 17] = [
+    let (region_upstreams, region_locations) = render_regions(s.regions);
+    let pairs: [(&str, String); 19] = [
+        ("REGION_UPSTREAMS", region_upstreams),
+        ("REGION_LOCATIONS", region_locations),
         ("LISTEN", s.listen.clone()),
         ("SERVER_NAME", s.server_name.to_string()),
         ("CERT", s.cert.display().to_string()),
@@ -227,6 +294,11 @@ pub fn prepare(args: &Args) -> Result<PathBuf, String> {
     let config_json = std::fs::read_to_string(dist.join("config.json")).ok();
     let csp = ims_api::csp::policy_for_config_json(config_json.as_deref());
     let (iam, ims) = (parse_upstream(&args.iam)?, parse_upstream(&args.ims)?);
+    let regions = args
+        .regions
+        .iter()
+        .map(|r| parse_region(r))
+        .collect::<Result<Vec<_>, _>>()?;
     let template = std::fs::read_to_string(root().join("deploy/ims-share-console.conf"))
         .map_err(|e| format!("deploy/ims-share-console.conf: {e}"))?;
     let site = render(
@@ -242,6 +314,7 @@ pub fn prepare(args: &Args) -> Result<PathBuf, String> {
             iam: &iam,
             ims: &ims,
             upstream_ca: &args.upstream_ca,
+            regions: &regions,
         },
     );
     let site_path = run_dir.join("site.conf");
@@ -386,9 +459,17 @@ mod tests {
                 iam: &iam,
                 ims: &ims,
                 upstream_ca: Path::new(SYSTEM_CA),
+                regions: &[
+                    parse_region("eu-de=https://ims.eu-de.example.com").unwrap(),
+                    parse_region("eu-nl=http://127.0.0.1:9000/eu-nl/").unwrap(),
+                ],
             },
         );
         assert!(!out.contains("@@"), "a placeholder is left");
+        assert!(out.contains("upstream ims_console_region_eu_de {\n    server ims.eu-de.example.com:443;"));
+        assert!(out.contains("location /ims/eu-de/ {\n        proxy_pass https://ims_console_region_eu_de/;"));
+        assert!(out.contains("location /ims/eu-nl/ {\n        proxy_pass http://ims_console_region_eu_nl/eu-nl/;\n        proxy_set_header Host 127.0.0.1:9000;"));
+        assert!(parse_region("eu de=https://x").is_err() && parse_region("https://x").is_err());
         assert!(out.contains("location /console/ {") && out.contains("return 302 /console/;"));
         assert!(
             out.contains("proxy_ssl_name iam.example.com;")
