@@ -62,8 +62,26 @@ test('axe finds no serious or critical violation on any screen', async () => {
   await page.getByRole('table', { name: 'Members' }).waitFor();
   findings['image page'] = await axeFindings(page);
 
+  await page.getByRole('link', { name: 'Share plan' }).click();
+  const plan = `image,project,state\ndebian-12-hardened,acme-dev,shared\nno-such,acme-dev,shared\nshared-accepted-dev,acme-dev,not-shared\n`;
+  await page.getByLabel('Plan file (CSV or JSON, at most 10 MB)').setInputFiles({ name: 'plan.csv', mimeType: 'text/csv', buffer: Buffer.from(plan) });
+  await page.getByTestId('plan-summary').waitFor();
+  await page.getByRole('button', { name: 'Apply plan…' }).click();
+  await page.getByRole('dialog', { name: 'Apply the share plan?' }).waitFor();
+  findings['share plan with its preview and confirmation'] = await axeFindings(page);
+  await page.getByRole('dialog', { name: 'Apply the share plan?' }).getByRole('button', { name: 'Cancel' }).click();
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My images' }).click();
+  await page.getByLabel('Select debian-12-hardened', { exact: true }).check();
+  await page.getByRole('button', { name: /Copy members to 1 selected/ }).click();
+  const copy = page.getByRole('form', { name: /Copy members to 1 image/ });
+  await copy.getByLabel('Copy the members of').selectOption({ label: 'shared-to-many' });
+  await copy.getByRole('button', { name: 'Preview' }).click();
+  await copy.getByTestId('copy-preview').waitFor();
+  findings['copy members with its preview'] = await axeFindings(page);
+
   const screens = Object.keys(findings);
-  assert.equal(screens.length, 6);
+  assert.equal(screens.length, 8);
   for (const s of screens) assert.deepEqual(findings[s], [], `axe on ${s}`);
 });
 
