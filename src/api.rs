@@ -72,6 +72,30 @@ impl Api {
 }
 
 impl Api {
+    /// The members of one image. On Glance an image that is not `shared` has none, and
+    /// listing them answers 403 ("Only shared images have members"): that is an empty list
+    /// there, not a failure.
+    pub async fn members(
+        &self,
+        image_id: &str,
+        visibility: Option<&str>,
+    ) -> Result<Vec<Member>, ApiError> {
+        match self
+            .read::<members::MemberList>(&members::list(image_id))
+            .await
+        {
+            Ok(l) => Ok(l.members),
+            Err(e)
+                if !self.is_ims()
+                    && e.status() == Some(403)
+                    && visibility.is_some_and(|v| v != "shared") =>
+            {
+                Ok(Vec::new())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// Adds one member (native call). A write is never sent twice blindly: when its answer
     /// did not come (deadline, dropped connection) the member is looked up, and if it is there
     /// that is the result. A 409 says as much already and is shown as it is.

@@ -296,6 +296,7 @@ pub async fn list_members(
         Ok(t) => t,
         Err(r) => return r,
     };
+    let glance_mode = state.settings().glance_mode;
     let db = state.db();
     let Some(img) = db.image(&id).filter(|i| can_see(&db, i, &token.project_id)) else {
         return glance(
@@ -304,6 +305,14 @@ pub async fn list_members(
             &format!("No image found with ID {id}"),
         );
     };
+    // Glance keeps the members of an image that is no longer shared, but will not list them.
+    if glance_mode && img.visibility != "shared" {
+        return glance(
+            &headers,
+            StatusCode::FORBIDDEN,
+            &format!("Error fetching members of image {id}: Only shared images have members."),
+        );
+    }
     // A member sees only its own entry; the owner sees all.
     let members: Vec<Value> = db
         .members_of(&id)

@@ -245,6 +245,14 @@ fn scenario(t: &Target) -> Vec<(String, u16, BTreeSet<String>)> {
         Some(json!({"member": r})),
         &[],
     );
+    step(
+        "list the members of a private image",
+        "GET",
+        &format!("/v2/images/{}/members", t.private_image),
+        &own,
+        None,
+        &[],
+    );
     let html = ureq::get(&img("/v2/images/00000000-0000-4000-a000-000000000000"))
         .set("X-Auth-Token", &own)
         .call();

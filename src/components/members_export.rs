@@ -3,7 +3,6 @@
 
 use ims_api::export::{member_rows, members_csv, members_json, MemberRow};
 use ims_api::images::Image;
-use ims_api::members::{self, MemberList};
 use yew::prelude::*;
 
 use crate::download::save_text;
@@ -53,13 +52,10 @@ pub fn MembersExport(props: &MembersExportProps) -> Html {
                 let mut rows: Vec<MemberRow> = Vec::new();
                 let mut failed = Vec::new();
                 for (n, img) in images.iter().enumerate() {
-                    match api.read::<MemberList>(&members::list(&img.id)).await {
-                        Ok(list) => rows.extend(member_rows(
-                            &img.id,
-                            img.display_name(),
-                            &list.members,
-                            &names,
-                        )),
+                    match api.members(&img.id, img.visibility.as_deref()).await {
+                        Ok(list) => {
+                            rows.extend(member_rows(&img.id, img.display_name(), &list, &names))
+                        }
                         Err(e) => {
                             failed.push(format!("{}: {}", img.display_name(), e.user_message()))
                         }

@@ -56,12 +56,10 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
             move |(id, _, _, _)| {
                 let id = id.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    image.set(Some(api.read::<Image>(&get_image(&id)).await));
-                    members.set(Some(
-                        api.read::<MemberList>(&members::list(&id))
-                            .await
-                            .map(|l| l.members),
-                    ));
+                    let found = api.read::<Image>(&get_image(&id)).await;
+                    let visibility = found.as_ref().ok().and_then(|i| i.visibility.clone());
+                    image.set(Some(found));
+                    members.set(Some(api.members(&id, visibility.as_deref()).await));
                 });
             },
         );

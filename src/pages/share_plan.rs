@@ -10,7 +10,7 @@ use std::rc::Rc;
 use ims_api::batch::chunk_projects;
 use ims_api::images::{set_visibility, ListScope};
 use ims_api::jobs::{JobKind, TrackedJob};
-use ims_api::members::{self, batch_share, batch_stop, JobAccepted, MemberList};
+use ims_api::members::{batch_share, batch_stop, JobAccepted};
 use ims_api::plan::{self, Change, Names, Outcome, PlanDiff, PlanRow, MAX_PLAN_BYTES};
 use ims_api::ApiError;
 use yew::prelude::*;
@@ -132,11 +132,16 @@ pub fn SharePlan() -> Html {
                         total: wanted.len(),
                     });
                     for (n, image) in wanted.iter().enumerate() {
-                        match api.read::<MemberList>(&members::list(image)).await {
+                        let visibility = if visibility.get(image) == Some(&true) {
+                            "shared"
+                        } else {
+                            "private"
+                        };
+                        match api.members(image, Some(visibility)).await {
                             Ok(l) => {
                                 current.insert(
                                     image.clone(),
-                                    l.members.into_iter().map(|m| m.member_id).collect(),
+                                    l.into_iter().map(|m| m.member_id).collect(),
                                 );
                             }
                             Err(e) => {

@@ -129,6 +129,8 @@ pub fn share_benchmark() -> Result<(), String> {
 pub enum Which {
     Share,
     Start,
+    /// Reading and comparing a share plan of 10,000 rows with the members that exist.
+    Plan,
 }
 
 const START_SANDBOX_PORT: u16 = 18190;
@@ -168,4 +170,60 @@ pub fn start_benchmark() -> Result<(), String> {
         &format!("sandbox-http1.1={upstream}/images"),
         &format!("nginx-tls-h2-brotli=https://127.0.0.1:{START_NGINX_PORT}/images"),
     ]))
+}
+
+/// A plan of 10,000 rows (two images, 5,000 projects each; half of the pairs already
+/// members), read and compared as the share-plan screen does; median of 7 runs.
+pub fn plan_benchmark() -> Result<(), String> {
+    use ims_api::plan::{self, Names};
+    use std::collections::{HashMap, HashSet};
+    let images = [
+        ("d164b5df-1bc3-4c3f-893e-3e471fd16e64", "debian-12"),
+        ("0b8b0c8e-7a1d-4d0c-9f2b-1f1f1f1f1f1f", "ubuntu-24"),
+    ];
+    let mut text = String::from("# generated\nimage,project,state\n");
+    let mut projects = Vec::new();
+    let mut members: HashMap<String, HashSet<String>> = HashMap::new();
+    for n in 0..5000 {
+        let p = format!("{n:032x}");
+        text.push_str(&format!(
+            "debian-12,{p},shared\nubuntu-24,project-{n},not-shared\n"
+        ));
+        projects.push((p.clone(), format!("project-{n}")));
+        if n % 2 == 0 {
+            for (id, _) in images {
+                members.entry(id.to_string()).or_default().insert(p.clone());
+            }
+        }
+    }
+    let names = Names {
+        images: images
+            .iter()
+            .map(|(i, n)| (i.to_string(), n.to_string()))
+            .collect(),
+        projects,
+        own_project: "f".repeat(32),
+    };
+    let mut times = Vec::new();
+    let mut counts = (0, 0, 0, 0);
+    for _ in 0..7 {
+        let t = std::time::Instant::now();
+        let rows = plan::read(text.as_bytes())?;
+        let d = plan::diff(&rows, &names, &members);
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        counts = (d.add.len(), d.remove.len(), d.unchanged, d.invalid.len());
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "share plan, 10,000 rows ({} KB): read + diff median {:.1} ms (min {:.1}, max {:.1}); to add {}, to remove {}, unchanged {}, invalid {}",
+        text.len() / 1024,
+        times[3],
+        times[0],
+        times[6],
+        counts.0,
+        counts.1,
+        counts.2,
+        counts.3
+    );
+    Ok(())
 }

@@ -83,7 +83,13 @@ pub fn xtask_bin() -> Result<PathBuf, String> {
     ))
 }
 
-fn console_nginx(port: u16, public_url: &str, dist: &Path, ca: &Path, extra: &[String]) -> Result<Server, String> {
+fn console_nginx(
+    port: u16,
+    public_url: &str,
+    dist: &Path,
+    ca: &Path,
+    extra: &[String],
+) -> Result<Server, String> {
     let xtask = xtask_bin()?;
     let mut c = cmd(xtask.to_str().unwrap_or("xtask"));
     c.args([
@@ -161,7 +167,10 @@ pub fn layer() -> Result<(), String> {
             ("LOCAL_CA", ca.display().to_string()),
             ("XTASK_BIN", xtask.display().to_string()),
             ("STOP_TEST_PORT", STOP_TEST_PORT.to_string()),
-            ("NGINX_REGIONS_BASE", format!("https://127.0.0.1:{REGIONS_PORT}")),
+            (
+                "NGINX_REGIONS_BASE",
+                format!("https://127.0.0.1:{REGIONS_PORT}"),
+            ),
             ("PACKAGE_DIST", dist.display().to_string()),
             ("PACKAGE_SUBPATH_DIST", sub_dist.display().to_string()),
         ],

@@ -51,7 +51,8 @@ enum Command {
         only: Option<test::Layer>,
     },
     /// Benchmarks: `share` (default) shares 10 images x 20 projects on real Glance through the
-    /// console beside the raw-HTTP floor; `start` times the cold start, direct and through nginx.
+    /// console beside the raw-HTTP floor; `start` times the cold start, direct and through nginx;
+    /// `plan` times reading and comparing a share plan of 10,000 rows.
     Bench {
         #[arg(value_enum, default_value = "share")]
         what: bench::Which,
@@ -82,6 +83,9 @@ fn main() {
         } => setup::all()
             .and_then(|_| build())
             .and_then(|_| bench::start_benchmark()),
+        Command::Bench {
+            what: bench::Which::Plan,
+        } => bench::plan_benchmark(),
         Command::Nginx(args) => nginx::run(&args),
         Command::Package(args) => setup::all().and_then(|_| package::run(&args).map(|_| ())),
         Command::FinishDist => dist::finish_from_trunk_env(),

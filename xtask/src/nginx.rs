@@ -67,8 +67,14 @@ pub fn parse_region(spec: &str) -> Result<Region, String> {
         .split_once('=')
         .ok_or_else(|| format!("--region {spec}: give NAME=URL"))?;
     let name = name.trim();
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c)) {
-        return Err(format!("--region {spec}: a region name is letters, digits, - and _"));
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
+    {
+        return Err(format!(
+            "--region {spec}: a region name is letters, digits, - and _"
+        ));
     }
     let (scheme, rest) = url
         .trim()
@@ -466,8 +472,12 @@ mod tests {
             },
         );
         assert!(!out.contains("@@"), "a placeholder is left");
-        assert!(out.contains("upstream ims_console_region_eu_de {\n    server ims.eu-de.example.com:443;"));
-        assert!(out.contains("location /ims/eu-de/ {\n        proxy_pass https://ims_console_region_eu_de/;"));
+        assert!(out.contains(
+            "upstream ims_console_region_eu_de {\n    server ims.eu-de.example.com:443;"
+        ));
+        assert!(out.contains(
+            "location /ims/eu-de/ {\n        proxy_pass https://ims_console_region_eu_de/;"
+        ));
         assert!(out.contains("location /ims/eu-nl/ {\n        proxy_pass http://ims_console_region_eu_nl/eu-nl/;\n        proxy_set_header Host 127.0.0.1:9000;"));
         assert!(parse_region("eu de=https://x").is_err() && parse_region("https://x").is_err());
         assert!(out.contains("location /console/ {") && out.contains("return 302 /console/;"));

@@ -177,7 +177,11 @@ pub fn typed_names(input: &str, tokens: &[IdToken]) -> Vec<(usize, usize, usize,
         let malformed = matches!(t.problem, Some(IdProblem::Malformed { .. }));
         let end = t.start + t.text.len();
         open = match (open, malformed) {
-            (Some((first, s, e)), true) if input[e..t.start].chars().all(|c| c == ' ' || c == '\t') => Some((first, s, end)),
+            (Some((first, s, e)), true)
+                if input[e..t.start].chars().all(|c| c == ' ' || c == '\t') =>
+            {
+                Some((first, s, end))
+            }
             (prev, m) => {
                 if let Some((first, s, e)) = prev {
                     out.push((first, s, e, input[s..e].to_string()));
@@ -322,8 +326,18 @@ mod tests {
     fn names_with_spaces_are_one_run_and_commas_or_ids_end_a_run() {
         let input = format!("partner pro, {A} acme\nqa team");
         let toks = crate::ids::parse_project_ids(&input, None);
-        let runs: Vec<(usize, String)> = typed_names(&input, &toks).into_iter().map(|(i, _, _, t)| (i, t)).collect();
-        assert_eq!(runs, vec![(0, "partner pro".to_string()), (3, "acme".to_string()), (4, "qa team".to_string())]);
+        let runs: Vec<(usize, String)> = typed_names(&input, &toks)
+            .into_iter()
+            .map(|(i, _, _, t)| (i, t))
+            .collect();
+        assert_eq!(
+            runs,
+            vec![
+                (0, "partner pro".to_string()),
+                (3, "acme".to_string()),
+                (4, "qa team".to_string())
+            ]
+        );
         let (_, s, e, _) = typed_names(&input, &toks)[0].clone();
         assert_eq!(&input[s..e], "partner pro");
     }

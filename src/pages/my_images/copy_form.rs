@@ -9,7 +9,7 @@ use std::rc::Rc;
 use ims_api::batch::chunk_projects;
 use ims_api::images::{set_visibility, Image};
 use ims_api::jobs::{JobKind, TrackedJob};
-use ims_api::members::{self, batch_share, JobAccepted, MemberList};
+use ims_api::members::{batch_share, JobAccepted};
 use ims_api::plan::group_for_batch;
 use ims_api::ApiError;
 use web_sys::HtmlSelectElement;
@@ -225,9 +225,10 @@ async fn build_preview(
     accepted_only: bool,
     stop_source: bool,
 ) -> Result<CopyPreview, ApiError> {
-    let list: MemberList = api.read(&members::list(&source.id)).await?;
+    let list = api
+        .members(&source.id, source.visibility.as_deref())
+        .await?;
     let projects: Vec<String> = list
-        .members
         .into_iter()
         .filter(|m| !accepted_only || m.status == "accepted")
         .map(|m| m.member_id)
@@ -236,9 +237,8 @@ async fn build_preview(
     let mut in_place = 0;
     for t in targets {
         let have: HashSet<String> = api
-            .read::<MemberList>(&members::list(&t.id))
+            .members(&t.id, t.visibility.as_deref())
             .await?
-            .members
             .into_iter()
             .map(|m| m.member_id)
             .collect();
