@@ -8,6 +8,7 @@ use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use gloo_timers::callback::Timeout;
 use ims_api::request::Service;
 use ims_api::{ApiError, ApiRequest, ApiResponse, Method};
+use wasm_bindgen::JsCast;
 
 /// Where requests go, and how long each may wait for its answer.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,6 +34,35 @@ impl Endpoints {
             Service::Image => self.image_name,
         }
     }
+}
+
+/// The protocol the browser last used to reach `base` ("h2", "http/1.1"; "" when unknown),
+/// from the Resource Timing entries of the calls made so far.
+pub fn protocol_to(base: &str) -> String {
+    let Some(window) = web_sys::window() else {
+        return String::new();
+    };
+    let origin = window.location().origin().unwrap_or_default();
+    let prefix = if base.starts_with("http") {
+        base.to_string()
+    } else {
+        format!("{origin}{base}")
+    };
+    let Some(perf) = window.performance() else {
+        return String::new();
+    };
+    let entries = perf.get_entries_by_type("resource");
+    (0..entries.length())
+        .rev()
+        .filter_map(|i| {
+            entries
+                .get(i)
+                .dyn_into::<web_sys::PerformanceResourceTiming>()
+                .ok()
+        })
+        .find(|e| e.name().starts_with(&prefix))
+        .map(|e| e.next_hop_protocol())
+        .unwrap_or_default()
 }
 
 /// Whether the browser believes it is online (`navigator.onLine`).

@@ -1,11 +1,16 @@
-// Benchmark (not a test): share 10 images x 20 projects on real Glance, once through the
-// console in headless Chromium and once as raw HTTP with 8 calls in flight, and print shares
-// per second for both. Each run starts from no members.
+// Benchmark (not a test): share 10 images x 20 projects on real Glance as raw HTTP with 8
+// calls in flight (the floor), with openstacksdk one call after another, and through the
+// console in headless Chromium, served directly (Glance over CORS, HTTP/1.1) and through the
+// shipped nginx config (TLS, HTTP/2); print shares per second and the console's ratio to the
+// floor. Each run starts from no members. BENCH_SETTING names Glance's token cache setting.
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { launch, newPage, signIn } from '../lib/harness.mjs';
 
 const seed = JSON.parse(readFileSync(process.env.OS_SEED, 'utf8'));
 const CONSOLE = process.env.OS_CONSOLE;
+const NGINX_CONSOLE = process.env.OS_NGINX_CONSOLE;
+const SETTING = process.env.BENCH_SETTING ?? '';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const images = Object.entries(seed.images).filter(([n]) => n.startsWith('bench-')).map(([, id]) => id);
 const projects = Array.from({ length: 20 }, (_, i) => (0xbe0000 + i).toString(16).padStart(32, '0'));
@@ -61,9 +66,14 @@ async function raw(tok) {
   return { ms: performance.now() - t0, failed };
 }
 
-async function viaConsole(browser) {
+function sdk() {
+  const out = execFileSync(process.env.OS_PYTHON, ['bench/sdk-share.py', process.env.OS_SEED, ...images, '--', ...projects], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+async function viaConsole(browser, base) {
   const page = await newPage(browser);
-  await signIn(page, owner, '/images', CONSOLE);
+  await signIn(page, owner, '/images', base);
   await page.getByLabel('Filter by name or ID').fill('bench-');
   await page.getByTestId('image-count').filter({ hasText: '10 shown' }).waitFor();
   await page.getByRole('button', { name: 'Select all 10 matching' }).click();
@@ -81,24 +91,45 @@ async function viaConsole(browser) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const tok = await token();
 const browser = await launch();
-const rawRuns = [];
-const consoleRuns = [];
+const runs = { raw: [], sdk: [], direct: [], nginx: [] };
+const check = async (name) => {
+  const n = await countMembers(tok);
+  if (n !== pairs.length) throw new Error(`${name}: ${n} of ${pairs.length} members`);
+  return n;
+};
 for (let round = 0; round < ROUNDS; round++) {
   await clear(tok);
   const r = await raw(tok);
-  const rawCount = await countMembers(tok);
-  rawRuns.push(r.ms);
+  await check('raw');
+  runs.raw.push(r.ms);
   await clear(tok);
-  const c = await viaConsole(browser);
-  const consoleCount = await countMembers(tok);
-  consoleRuns.push(c.ms);
-  console.log(`round ${round + 1}: raw ${r.ms.toFixed(0)} ms (${rawCount} members, ${r.failed} failed); console ${c.ms} ms (${consoleCount} members)`);
-  if (rawCount !== pairs.length || consoleCount !== pairs.length) throw new Error('a run did not create every member');
+  const k = sdk();
+  await check('openstacksdk');
+  runs.sdk.push(k.ms);
+  await clear(tok);
+  const c = await viaConsole(browser, CONSOLE);
+  await check('console direct');
+  runs.direct.push(c.ms);
+  let line = `round ${round + 1}: raw ${r.ms.toFixed(0)} ms (${r.failed} failed), openstacksdk ${k.ms.toFixed(0)} ms (${k.failed} failed), console direct ${c.ms} ms`;
+  if (NGINX_CONSOLE) {
+    await clear(tok);
+    const n = await viaConsole(browser, NGINX_CONSOLE);
+    await check('console through nginx');
+    runs.nginx.push(n.ms);
+    line += `, console through nginx ${n.ms} ms`;
+  }
+  console.log(line);
 }
 await clear(tok);
 await browser.close();
 const rate = (ms) => (pairs.length / (ms / 1000)).toFixed(1);
-console.log(`\nshare benchmark on real Glance: ${images.length} images x ${projects.length} projects = ${pairs.length} shares, median of ${ROUNDS} rounds`);
-console.log(`  raw HTTP, 8 in parallel:         ${median(rawRuns).toFixed(0)} ms  = ${rate(median(rawRuns))} shares/s`);
-console.log(`  console (headless Chromium):     ${median(consoleRuns).toFixed(0)} ms  = ${rate(median(consoleRuns))} shares/s`);
-console.log(`  console / raw floor:             ${(median(rawRuns) / median(consoleRuns) * 100).toFixed(0)} %`);
+const floor = median(runs.raw);
+const row = (label, xs) => {
+  const ms = median(xs);
+  return `  ${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms = ${rate(ms).padStart(5)} shares/s = ${(floor / ms).toFixed(2)}x the floor`;
+};
+console.log(`\nshare benchmark on real Glance${SETTING ? ` (${SETTING})` : ''}: ${images.length} images x ${projects.length} projects = ${pairs.length} shares, median of ${ROUNDS} rounds`);
+console.log(row('raw HTTP, 8 in parallel (the floor)', runs.raw));
+console.log(row('openstacksdk, one after another', runs.sdk));
+console.log(row('console, served directly (HTTP/1.1)', runs.direct));
+if (runs.nginx.length) console.log(row('console through nginx (TLS, HTTP/2)', runs.nginx));

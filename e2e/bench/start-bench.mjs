@@ -1,6 +1,6 @@
 // Cold start: time from navigation to a visible password field, in a fresh browser context
 // each run (nothing cached), median of 7, the targets interleaved. Usage:
-//   node bench/start-bench.mjs NAME=URL [NAME=URL …]
+//   node bench/start-bench.mjs NAME=URL [NAME=URL …]   (the first is the reference)
 import { launch } from '../lib/harness.mjs';
 
 const targets = process.argv.slice(2).map((a) => { const i = a.indexOf('='); return { name: a.slice(0, i), url: a.slice(i + 1), times: [] }; });
@@ -22,6 +22,9 @@ for (let run = 0; run < RUNS; run++) {
 }
 await browser.close();
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+// The first target is the reference the others are compared with.
+const reference = median(targets[0].times);
 for (const t of targets) {
-  console.log(`${t.name.padEnd(28)} median ${median(t.times).toFixed(0)} ms  (runs: ${t.times.map((x) => x.toFixed(0)).join(', ')})`);
+  const ratio = t === targets[0] ? '' : `  = ${(median(t.times) / reference).toFixed(2)}x ${targets[0].name}`;
+  console.log(`${t.name.padEnd(32)} median ${median(t.times).toFixed(0)} ms${ratio}  (runs: ${t.times.map((x) => x.toFixed(0)).join(', ')})`);
 }

@@ -218,11 +218,30 @@ pub async fn share(
             ));
             continue;
         }
-        let existing: Vec<String> = db
+        // The members it has, and those that jobs accepted but not yet carried out: the
+        // quota counts both.
+        let mut existing: Vec<String> = db
             .members_of(image_id)
             .iter()
             .map(|m| m.member_id.clone())
             .collect();
+        for job in db
+            .jobs
+            .values()
+            .filter(|j| !j.settled && j.failure.is_none())
+        {
+            for e in &job.effects {
+                if let Effect::AddMember {
+                    image_id: i,
+                    project_id,
+                } = e
+                {
+                    if i == image_id && !existing.contains(project_id) {
+                        existing.push(project_id.clone());
+                    }
+                }
+            }
+        }
         let new: Vec<&String> = projects.iter().filter(|p| !existing.contains(p)).collect();
         let limit = if img.whole_image {
             FULL_ECS_MEMBER_LIMIT

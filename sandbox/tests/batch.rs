@@ -143,6 +143,25 @@ fn full_ecs_images_take_ten_members_and_others_256() {
 }
 
 #[test]
+fn the_member_quota_counts_shares_accepted_but_not_yet_carried_out() {
+    let sb = Sb::fast();
+    let t = sb.owner();
+    let owner = sb.project("acme-images");
+    let projects = fake_projects(300);
+    let image = [sb.image("rocky-9-db")];
+    // Both calls are accepted before either job has run: together they are over 256.
+    let first = share(&sb, &t, &image, &projects[..200]);
+    let second = share(&sb, &t, &image, &projects[200..]);
+    let (a, _) = sb.wait_job(&owner, first.json()["job_id"].as_str().unwrap(), &t);
+    let (b, _) = sb.wait_job(&owner, second.json()["job_id"].as_str().unwrap(), &t);
+    assert_eq!(a["status"], "SUCCESS");
+    assert_eq!(
+        (b["status"].as_str(), b["error_code"].as_str()),
+        (Some("FAIL"), Some("IMG.0088"))
+    );
+}
+
+#[test]
 fn only_the_member_with_its_own_project_token_answers() {
     let sb = Sb::fast();
     let dev_pid = sb.project("acme-dev");

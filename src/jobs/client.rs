@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
-use ims_api::batch::Pace;
+use ims_api::batch::{connection_ceiling, Pace};
 use ims_api::jobs::{JobKind, PairResult, TrackedJob};
 use ims_api::members::{self, Member, MemberStatus};
 use ims_api::{ApiError, ApiRequest};
@@ -83,8 +83,14 @@ pub fn start_client_job(
     let job = TrackedJob::new_client(kind, id.clone(), images, projects, calls.len(), now_ms());
     dispatch.dispatch(JobsAction::Add(job));
     let queue = Rc::new(RefCell::new(calls.into_iter().collect::<VecDeque<_>>()));
-    let pace = Rc::new(RefCell::new(Pace::new(api.config.concurrency)));
-    for _ in 0..api.config.concurrency {
+    // As many in flight as the connection carries: over HTTP/1.1 the browser queues all
+    // beyond six, and they wait out their deadlines there.
+    let width = connection_ceiling(
+        api.config.concurrency,
+        &transport::protocol_to(&api.endpoints.image),
+    );
+    let pace = Rc::new(RefCell::new(Pace::new(width)));
+    for _ in 0..width {
         let (api, dispatch, queue, id, pace) = (
             api.clone(),
             dispatch.clone(),

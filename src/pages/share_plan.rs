@@ -75,6 +75,8 @@ pub fn SharePlan() -> Html {
     let sent = use_mut_ref(|| 0usize);
     let job_ids = use_state(Vec::<String>::new);
     let applied = use_state(|| None::<(Rc<Prepared>, bool)>);
+    // Final outcomes by (is a removal, index in its list), for the plan applied last.
+    let settled = use_mut_ref(HashMap::<(bool, usize), Outcome>::new);
     let apply_error = use_state(|| None::<ApiError>);
 
     let image_names: Rc<HashMap<String, String>> = use_memo(list.images.len(), {
@@ -131,26 +133,40 @@ pub fn SharePlan() -> Html {
                         done: 0,
                         total: wanted.len(),
                     });
-                    for (n, image) in wanted.iter().enumerate() {
-                        let visibility = if visibility.get(image) == Some(&true) {
-                            "shared"
-                        } else {
-                            "private"
-                        };
-                        match api.members(image, Some(visibility)).await {
-                            Ok(l) => {
-                                current.insert(
-                                    image.clone(),
-                                    l.into_iter().map(|m| m.member_id).collect(),
-                                );
+                    // Read as many at a time as native calls may run in parallel.
+                    let mut done = 0;
+                    for batch in wanted.chunks(api.config.concurrency.max(1)) {
+                        let reads = batch.iter().map(|image| {
+                            let shared = visibility.get(image) == Some(&true);
+                            let api = api.clone();
+                            async move {
+                                (
+                                    image,
+                                    api.members(
+                                        image,
+                                        Some(if shared { "shared" } else { "private" }),
+                                    )
+                                    .await,
+                                )
                             }
-                            Err(e) => {
-                                set(Stage::Failed(e));
-                                return;
+                        });
+                        for (image, answer) in futures_util::future::join_all(reads).await {
+                            match answer {
+                                Ok(l) => {
+                                    current.insert(
+                                        image.clone(),
+                                        l.into_iter().map(|m| m.member_id).collect(),
+                                    );
+                                }
+                                Err(e) => {
+                                    set(Stage::Failed(e));
+                                    return;
+                                }
                             }
                         }
+                        done += batch.len();
                         set(Stage::Checking {
-                            done: n + 1,
+                            done,
                             total: wanted.len(),
                         });
                     }
@@ -190,6 +206,7 @@ pub fn SharePlan() -> Html {
             sent.clone(),
             apply_error.clone(),
         );
+        let settled = settled.clone();
         let busy = *busy;
         Callback::from(move |e: Event| {
             let Some(file) = picked_file(&e) else { return };
@@ -206,11 +223,13 @@ pub fn SharePlan() -> Html {
                 sent.clone(),
                 apply_error.clone(),
             );
+            let settled = settled.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let read = read_bytes(&file, MAX_PLAN_BYTES)
                     .await
                     .and_then(|b| plan::read(&b));
                 stage.set(Stage::Empty);
+                settled.borrow_mut().clear();
                 applied.set(None);
                 job_ids.set(Vec::new());
                 apply_error.set(None);
@@ -308,10 +327,31 @@ pub fn SharePlan() -> Html {
         Callback::from(move |_| generation.set(*generation + 1))
     };
     let applied_view = applied.as_ref().map(|(prepared, removals)| {
-        let mine: Vec<&TrackedJob> = jobs.list.iter().filter(|j| job_ids.contains(&j.id)).collect();
-        let mut results: Vec<(&Change, &'static str, Outcome)> = prepared.diff.add.iter().map(|c| (c, "share", plan::outcome(&mine, JobKind::Share, &c.image, &c.project))).collect();
+        // The jobs of this plan by image, so each row looks at its own few jobs only.
+        let ids: HashSet<&String> = job_ids.iter().collect();
+        let mut by_image: HashMap<&str, Vec<&TrackedJob>> = HashMap::new();
+        for j in jobs.list.iter().filter(|j| ids.contains(&j.id)) {
+            for i in &j.images {
+                by_image.entry(i.as_str()).or_default().push(j);
+            }
+        }
+        // A row's final outcome is kept here: the jobs list keeps only the newest jobs, and
+        // a plan may start more than that.
+        let mut cache = settled.borrow_mut();
+        let mut outcome_of = |removal: bool, n: usize, c: &Change| {
+            if let Some(o) = cache.get(&(removal, n)) {
+                return o.clone();
+            }
+            let kind = if removal { JobKind::StopSharing } else { JobKind::Share };
+            let o = plan::outcome(by_image.get(c.image.as_str()).map_or(&[][..], Vec::as_slice), kind, &c.image, &c.project);
+            if o != Outcome::Pending {
+                cache.insert((removal, n), o.clone());
+            }
+            o
+        };
+        let mut results: Vec<(&Change, &'static str, Outcome)> = prepared.diff.add.iter().enumerate().map(|(n, c)| (c, "share", outcome_of(false, n, c))).collect();
         if *removals {
-            results.extend(prepared.diff.remove.iter().map(|c| (c, "stop sharing", plan::outcome(&mine, JobKind::StopSharing, &c.image, &c.project))));
+            results.extend(prepared.diff.remove.iter().enumerate().map(|(n, c)| (c, "stop sharing", outcome_of(true, n, c))));
         }
         let count = |label: &str| results.iter().filter(|(_, _, o)| o.label() == label).count();
         let (done, failed, pending) = (count("done"), count("failed"), count("pending"));

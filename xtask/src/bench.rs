@@ -7,6 +7,7 @@ use crate::root;
 use crate::test::{counted, node_tests, sandbox, OS_CONSOLE_PORT};
 
 const BENCH_CONSOLE_PORT: u16 = 18093;
+const BENCH_NGINX_PORT: u16 = 18194;
 
 fn os_base() -> PathBuf {
     root().join("target/openstack")
@@ -95,12 +96,26 @@ pub fn openstack_layer() -> Result<(), String> {
     node_tests("openstack/", &env)
 }
 
-/// `cargo xtask bench`: 10 images x 20 projects on real Glance, through the console in
-/// headless Chromium and as raw HTTP (8 in parallel), in the same run. Prints figures.
+/// `cargo xtask bench`: 10 images x 20 projects on real Glance: raw HTTP (8 in parallel),
+/// openstacksdk in a loop, the console served directly and through the shipped nginx config,
+/// in the same run, once with Glance's token cache off (`token_cache_time` -1) and once at
+/// 300 s. Prints figures.
 pub fn share_benchmark() -> Result<(), String> {
     crate::setup::all()?;
     crate::build()?;
     let _os = OpenStack::start()?;
+    let python = os_python();
+    if proc::output(cmd(python.to_str().unwrap_or("python3")).args(["-c", "import openstack"]))
+        .is_none()
+    {
+        proc::run(cmd(python.to_str().unwrap_or("python3")).args([
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "openstacksdk==4.22.0",
+        ]))?;
+    }
     let config = console_config()?;
     let dist = root().join("dist");
     let _console = sandbox(
@@ -112,17 +127,62 @@ pub fn share_benchmark() -> Result<(), String> {
             config.to_str().unwrap_or(""),
         ],
     )?;
-    let mut c = cmd("node");
-    c.arg("bench/share-bench.mjs")
-        .current_dir(root().join("e2e"))
-        .env(
-            "OS_CONSOLE",
-            format!("http://127.0.0.1:{BENCH_CONSOLE_PORT}"),
-        );
-    for (k, v) in os_env() {
-        c.env(k, v);
+    // The same build behind the shipped nginx config: IAM and Glance on this origin.
+    let nginx_dist = root().join("target/bench/nginx-dist");
+    let _ = std::fs::remove_dir_all(&nginx_dist);
+    proc::run(cmd("cp").arg("-r").arg(&dist).arg(&nginx_dist))?;
+    std::fs::write(
+        nginx_dist.join("config.json"),
+        r#"{"iam_url": "", "ims_url": "/", "flavor": "auto", "region": "RegionOne", "default_domain": "Default", "concurrency": 8}"#,
+    )
+    .map_err(|e| e.to_string())?;
+    let xtask = crate::deploy_layer::xtask_bin()?;
+    let _nginx = proc::spawn(
+        "nginx",
+        cmd(xtask.to_str().unwrap_or("xtask"))
+            .args([
+                "nginx",
+                "--iam",
+                "http://127.0.0.1:5000",
+                "--ims",
+                "http://127.0.0.1:9292",
+            ])
+            .args(["--port", &BENCH_NGINX_PORT.to_string(), "--dist"])
+            .arg(&nginx_dist),
+        &crate::test::logs_dir().join("bench-share-nginx.log"),
+    )?;
+    proc::wait_port(BENCH_NGINX_PORT, std::time::Duration::from_secs(30))?;
+    for cache in ["-1", "300"] {
+        // Glance again with this token cache; Keystone's tokens and the seed stay.
+        proc::run(
+            cmd("bash")
+                .arg(root().join("openstack/stop.sh"))
+                .env("OS_BASE", os_base()),
+        )?;
+        proc::run(
+            cmd("bash")
+                .arg(root().join("openstack/start.sh"))
+                .env("OS_BASE", os_base())
+                .env("OS_TOKEN_CACHE_TIME", cache),
+        )?;
+        let mut c = cmd("node");
+        c.arg("bench/share-bench.mjs")
+            .current_dir(root().join("e2e"))
+            .env(
+                "OS_CONSOLE",
+                format!("http://127.0.0.1:{BENCH_CONSOLE_PORT}"),
+            )
+            .env(
+                "OS_NGINX_CONSOLE",
+                format!("https://127.0.0.1:{BENCH_NGINX_PORT}"),
+            )
+            .env("BENCH_SETTING", format!("token_cache_time {cache}"));
+        for (k, v) in os_env() {
+            c.env(k, v);
+        }
+        proc::run(&mut c)?;
     }
-    proc::run(&mut c)
+    Ok(())
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -131,10 +191,84 @@ pub enum Which {
     Start,
     /// Reading and comparing a share plan of 10,000 rows with the members that exist.
     Plan,
+    /// 20,000 images, 1,000 projects x 10 images, a session of 500 jobs (sandbox).
+    Scale,
 }
 
 const START_SANDBOX_PORT: u16 = 18190;
 const START_NGINX_PORT: u16 = 18191;
+const START_SKYLINE_PORT: u16 = 18192;
+const SKYLINE_VERSION: &str = "9.0.0";
+
+/// Skyline's static bundle from PyPI (`skyline-console`), unpacked once into the cache.
+fn skyline_static() -> Result<PathBuf, String> {
+    let dir = cache_dir().join(format!("skyline-console-{SKYLINE_VERSION}"));
+    let static_dir = dir.join("skyline_console/static");
+    if static_dir.join("index.html").exists() {
+        return Ok(static_dir);
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    // Any pip will do: the system's, else the OpenStack venv's, else a venv made for this.
+    let mut python = PathBuf::from("python3");
+    if proc::output(cmd("python3").args(["-m", "pip", "--version"])).is_none() {
+        python = os_python();
+        if !python.exists() {
+            let venv = cache_dir().join("skyline-venv");
+            proc::run(cmd("python3").args(["-m", "venv"]).arg(&venv))?;
+            python = venv.join("bin/python");
+        }
+    }
+    proc::run(
+        cmd(python.to_str().unwrap_or("python3"))
+            .args(["-m", "pip", "download", "--no-deps", "--quiet", "-d"])
+            .arg(&dir)
+            .arg(format!("skyline-console=={SKYLINE_VERSION}")),
+    )?;
+    let wheel = dir.join(format!(
+        "skyline_console-{SKYLINE_VERSION}-py3-none-any.whl"
+    ));
+    proc::run(
+        cmd("python3")
+            .args(["-m", "zipfile", "-e"])
+            .arg(&wheel)
+            .arg(&dir),
+    )?;
+    if !static_dir.join("index.html").exists() {
+        return Err(format!("{} holds no static bundle", wheel.display()));
+    }
+    Ok(static_dir)
+}
+
+/// Skyline served as its own deployment serves it (nginx, precompressed .gz), its API
+/// answering 401 so that it shows its login page.
+fn skyline_nginx(static_dir: &std::path::Path) -> Result<proc::Server, String> {
+    let run_dir = root().join("target/bench/skyline");
+    std::fs::create_dir_all(run_dir.join("tmp")).map_err(|e| e.to_string())?;
+    let r = run_dir.display();
+    let conf = format!(
+        "pid {r}/nginx.pid;\nerror_log {r}/error.log warn;\nevents {{ worker_connections 256; }}\nhttp {{\n\
+         \x20 include /etc/nginx/mime.types;\n  access_log {r}/access.log;\n  client_body_temp_path {r}/tmp/body;\n\
+         \x20 proxy_temp_path {r}/tmp/proxy;\n  fastcgi_temp_path {r}/tmp/fastcgi;\n  uwsgi_temp_path {r}/tmp/uwsgi;\n  scgi_temp_path {r}/tmp/scgi;\n\
+         \x20 server {{\n    listen 127.0.0.1:{START_SKYLINE_PORT};\n    root {};\n    gzip_static on;\n\
+         \x20   location /api/ {{ default_type application/json; return 401 '{{\"detail\":\"Not authenticated\"}}'; }}\n\
+         \x20   location / {{ try_files $uri /index.html; }}\n  }}\n}}\n",
+        static_dir.display()
+    );
+    let main = run_dir.join("nginx.conf");
+    std::fs::write(&main, conf).map_err(|e| e.to_string())?;
+    let s = proc::spawn(
+        "skyline nginx",
+        cmd("nginx")
+            .arg("-p")
+            .arg(&run_dir)
+            .arg("-c")
+            .arg(&main)
+            .args(["-g", "daemon off;"]),
+        &crate::test::logs_dir().join("bench-skyline.log"),
+    )?;
+    proc::wait_port(START_SKYLINE_PORT, std::time::Duration::from_secs(10))?;
+    Ok(s)
+}
 
 /// Cold start of the release build: served by the sandbox over HTTP/1.1, and by the shipped
 /// nginx config over TLS + HTTP/2 with brotli.
@@ -164,11 +298,15 @@ pub fn start_benchmark() -> Result<(), String> {
         &crate::test::logs_dir().join("bench-nginx.log"),
     )?;
     proc::wait_port(START_NGINX_PORT, std::time::Duration::from_secs(30))?;
+    let _skyline = skyline_nginx(&skyline_static()?)?;
     println!("cold start: navigation to a visible password field, fresh context, median of 7, interleaved");
     proc::run(cmd("node").current_dir(root().join("e2e")).args([
         "bench/start-bench.mjs",
-        &format!("sandbox-http1.1={upstream}/images"),
-        &format!("nginx-tls-h2-brotli=https://127.0.0.1:{START_NGINX_PORT}/images"),
+        &format!(
+            "skyline-{SKYLINE_VERSION}-nginx-gzip=http://127.0.0.1:{START_SKYLINE_PORT}/auth/login"
+        ),
+        &format!("console-sandbox-http1.1={upstream}/images"),
+        &format!("console-nginx-tls-h2-brotli=https://127.0.0.1:{START_NGINX_PORT}/images"),
     ]))
 }
 
@@ -226,4 +364,36 @@ pub fn plan_benchmark() -> Result<(), String> {
         counts.3
     );
     Ok(())
+}
+
+const SCALE_PORT: u16 = 18193;
+
+/// `cargo xtask bench scale`: the console against a sandbox holding 20,000 images.
+pub fn scale_benchmark() -> Result<(), String> {
+    let dist = root().join("dist");
+    let config = crate::test::logs_dir().join("scale-config.json");
+    std::fs::write(
+        &config,
+        r#"{"iam_url": "", "ims_url": "", "flavor": "ims", "region": "sandbox-1", "default_domain": "Default"}"#,
+    )
+    .map_err(|e| e.to_string())?;
+    let _sandbox = sandbox(
+        SCALE_PORT,
+        &[
+            "--dist",
+            dist.to_str().unwrap_or("dist"),
+            "--config",
+            config.to_str().unwrap_or(""),
+            "--images",
+            "20000",
+            "--job-delay-ms",
+            "200..400",
+        ],
+    )?;
+    proc::run(
+        cmd("node")
+            .current_dir(root().join("e2e"))
+            .arg("bench/scale-bench.mjs")
+            .env("E2E_BASE", format!("http://127.0.0.1:{SCALE_PORT}")),
+    )
 }

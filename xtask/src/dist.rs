@@ -50,6 +50,8 @@ pub fn finish(dir: &Path, public_url: &str, release: bool) -> Result<(), String>
     Ok(())
 }
 
+const PREFETCH_CONFIG: &str = "window.imsConfigText = fetch('config.json', { cache: 'no-store', headers: { Accept: 'application/json' } })\n  .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`config.json answered HTTP ${r.status}`))));";
+
 /// Moves the first inline `<script type="module">` into a file named after its content.
 fn externalize_inline_module(
     html: &str,
@@ -64,7 +66,9 @@ fn externalize_inline_module(
         .find("</script>")
         .ok_or("an inline module script is not closed")?
         + body_start;
-    let body = html[body_start..end].trim().to_string();
+    // config.json is fetched beside the wasm, not after it has started: the app takes this
+    // promise (runtime_config.rs), so nothing waits on the two one after the other.
+    let body = format!("{}\n{PREFETCH_CONFIG}", html[body_start..end].trim());
     let hash: String = Sha256::digest(body.as_bytes())
         .iter()
         .take(8)

@@ -52,7 +52,8 @@ enum Command {
     },
     /// Benchmarks: `share` (default) shares 10 images x 20 projects on real Glance through the
     /// console beside the raw-HTTP floor; `start` times the cold start, direct and through nginx;
-    /// `plan` times reading and comparing a share plan of 10,000 rows.
+    /// `plan` times reading and comparing a share plan of 10,000 rows; `scale` measures 20,000
+    /// images, 1,000 projects x 10 images and a session of 500 jobs on the sandbox.
     Bench {
         #[arg(value_enum, default_value = "share")]
         what: bench::Which,
@@ -86,6 +87,11 @@ fn main() {
         Command::Bench {
             what: bench::Which::Plan,
         } => bench::plan_benchmark(),
+        Command::Bench {
+            what: bench::Which::Scale,
+        } => setup::all()
+            .and_then(|_| build())
+            .and_then(|_| bench::scale_benchmark()),
         Command::Nginx(args) => nginx::run(&args),
         Command::Package(args) => setup::all().and_then(|_| package::run(&args).map(|_| ())),
         Command::FinishDist => dist::finish_from_trunk_env(),

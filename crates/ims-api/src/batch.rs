@@ -67,6 +67,21 @@ mod tests {
     }
 }
 
+/// Browsers open at most six HTTP/1.1 connections to one origin.
+pub const HTTP1_CONNECTIONS_PER_ORIGIN: usize = 6;
+
+/// The most native calls worth having in flight over a connection that speaks `protocol`
+/// (the browser's `nextHopProtocol`): over HTTP/1.1 more than six only queue inside the
+/// browser, where they spend their deadline waiting; HTTP/2 and 3 multiplex, so the
+/// configured number holds. Unknown: the configured number.
+pub fn connection_ceiling(configured: usize, protocol: &str) -> usize {
+    let configured = configured.max(1);
+    match protocol {
+        "http/1.1" | "http/1.0" => configured.min(HTTP1_CONNECTIONS_PER_ORIGIN),
+        _ => configured,
+    }
+}
+
 /// How many native calls may be in flight: additive increase, multiplicative decrease, as
 /// TCP does. A throttled answer halves the limit; each success adds `1 / limit`, so a full
 /// round of successes adds one, up to the configured ceiling.
@@ -107,7 +122,17 @@ impl Pace {
 
 #[cfg(test)]
 mod pace_tests {
-    use super::Pace;
+    use super::{connection_ceiling, Pace};
+
+    #[test]
+    fn http1_caps_the_calls_in_flight_at_six_and_http2_keeps_the_configured_number() {
+        assert_eq!(connection_ceiling(8, "http/1.1"), 6);
+        assert_eq!(connection_ceiling(4, "http/1.1"), 4);
+        assert_eq!(connection_ceiling(16, "h2"), 16);
+        assert_eq!(connection_ceiling(16, "h3"), 16);
+        assert_eq!(connection_ceiling(8, ""), 8);
+        assert_eq!(connection_ceiling(0, "h2"), 1);
+    }
 
     #[test]
     fn throttling_halves_down_to_one_and_successes_climb_back() {
