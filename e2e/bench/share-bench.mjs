@@ -50,8 +50,17 @@ async function clear(tok) {
 async function countMembers(tok) {
   let n = 0;
   for (const i of images) {
-    const r = await fetch(`${seed.glance}/v2/images/${i}/members`, { headers: { 'X-Auth-Token': tok, Accept: 'application/json' } });
-    n += (await r.json()).members.length;
+    // Gunicorn may close a kept-alive connection under us: a dropped read is read again.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const r = await fetch(`${seed.glance}/v2/images/${i}/members`, { headers: { 'X-Auth-Token': tok, Accept: 'application/json' } });
+        n += (await r.json()).members.length;
+        break;
+      } catch (e) {
+        if (attempt === 2) throw e;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
   }
   return n;
 }

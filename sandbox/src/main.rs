@@ -2,53 +2,64 @@
 
 use std::path::PathBuf;
 
-const USAGE: &str = "usage: ims-sandbox [--bind ADDR] [--port N] [--seed FILE] [--images N] [--token-ttl SECONDS]
-       [--job-delay-ms MIN[..MAX]] [--glance] [--cors-origin ORIGIN]... [--dist DIR] [--config FILE]";
+/// Run the local IAM + IMS + Glance stand-in (two regions) for the console's demo and tests.
+#[derive(clap::Parser)]
+#[command(name = "ims-sandbox")]
+struct Cli {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: String,
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Seed file (projects, users, images, members); default: the built-in seed.
+    #[arg(long)]
+    seed: Option<PathBuf>,
+    /// Generated images owned by the first project, for scale tests.
+    #[arg(long = "images", default_value_t = 0)]
+    extra_images: usize,
+    /// Token lifetime in seconds.
+    #[arg(long = "token-ttl", default_value_t = 86_400)]
+    token_ttl_s: i64,
+    /// How long a job takes: MS, or MIN..MAX for a random time in between.
+    #[arg(long = "job-delay-ms", value_parser = parse_delay, default_value = "1000..2000")]
+    job_delay_ms: (i64, i64),
+    /// Behave as plain OpenStack Glance (no IMS paths).
+    #[arg(long = "glance")]
+    glance_mode: bool,
+    /// Origins allowed to call over CORS (repeatable).
+    #[arg(long = "cors-origin")]
+    cors_origins: Vec<String>,
+    /// The console's release build to serve.
+    #[arg(long)]
+    dist: Option<PathBuf>,
+    /// The console's config.json to serve instead of the one in --dist.
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
 
-fn parse(args: Vec<String>) -> Result<(String, ims_sandbox::Options), String> {
-    let mut o = ims_sandbox::Options::default();
-    let (mut bind, mut port) = ("127.0.0.1".to_string(), "8080".to_string());
-    let mut it = args.into_iter();
-    while let Some(a) = it.next() {
-        let mut val = || {
-            it.next()
-                .ok_or_else(|| format!("{a} needs a value\n{USAGE}"))
-        };
-        match a.as_str() {
-            "--bind" => bind = val()?,
-            "--port" => port = val()?,
-            "--seed" => o.seed = Some(PathBuf::from(val()?)),
-            "--images" => o.extra_images = val()?.parse().map_err(|_| "--images takes a number")?,
-            "--token-ttl" => {
-                o.token_ttl_s = val()?.parse().map_err(|_| "--token-ttl takes seconds")?
-            }
-            "--job-delay-ms" => {
-                let v = val()?;
-                let (lo, hi) = v.split_once("..").unwrap_or((&v, &v));
-                o.job_delay_ms = (
-                    lo.parse().map_err(|_| "bad --job-delay-ms")?,
-                    hi.parse().map_err(|_| "bad --job-delay-ms")?,
-                );
-            }
-            "--glance" => o.glance_mode = true,
-            "--cors-origin" => o.cors_origins.push(val()?),
-            "--dist" => o.dist = Some(PathBuf::from(val()?)),
-            "--config" => o.config = Some(PathBuf::from(val()?)),
-            "-h" | "--help" => return Err(USAGE.to_string()),
-            other => return Err(format!("unknown argument {other}\n{USAGE}")),
-        }
-    }
-    Ok((format!("{bind}:{port}"), o))
+fn parse_delay(v: &str) -> Result<(i64, i64), String> {
+    let (lo, hi) = v.split_once("..").unwrap_or((v, v));
+    let n = |s: &str| {
+        s.trim()
+            .parse::<i64>()
+            .map_err(|_| format!("{v}: give MS or MIN..MAX"))
+    };
+    Ok((n(lo)?, n(hi)?))
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let (addr, options) = match parse(std::env::args().skip(1).collect()) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(2);
-        }
+    let cli = <Cli as clap::Parser>::parse();
+    let addr = format!("{}:{}", cli.bind, cli.port);
+    let options = ims_sandbox::Options {
+        seed: cli.seed,
+        extra_images: cli.extra_images,
+        token_ttl_s: cli.token_ttl_s,
+        job_delay_ms: cli.job_delay_ms,
+        glance_mode: cli.glance_mode,
+        cors_origins: cli.cors_origins,
+        dist: cli.dist,
+        config: cli.config,
     };
     let state = match ims_sandbox::build_state(options) {
         Ok(s) => s,

@@ -132,7 +132,7 @@ pub fn start_client_job(
     id
 }
 
-/// One pair's call. Outages are retried twice; throttling waits as long as the service asks
+/// One pair's call. Outages are retried three times (a 5xx also narrows the calls in flight); throttling waits as long as the service asks
 /// (up to eight times); a write whose answer never came is looked up before it is sent again.
 async fn send_pair(
     api: &Api,
@@ -165,10 +165,22 @@ async fn send_pair(
             TimeoutFuture::new(e.retry_after_s().map_or(1000 * throttled, |s| s * 1000)).await;
             continue;
         }
-        if !e.is_retryable() || outages >= 2 {
+        if !e.is_retryable() || outages >= 3 {
             return Err(e);
         }
         outages += 1;
+        // A service failing under load (Glance on a busy database answers 500) is congested
+        // as surely as one that throttles: fewer calls in flight, then more again.
+        if let Some(status @ (500 | 502 | 503 | 504)) = e.status() {
+            pace.borrow_mut().on_throttled();
+            let limit = pace.borrow().limit();
+            dispatch.dispatch(JobsAction::Note {
+                id: job_id.to_string(),
+                text: format!(
+                    "The service answered HTTP {status}; retrying with {limit} call(s) in flight."
+                ),
+            });
+        }
         if matches!(e, ApiError::Timeout { .. } | ApiError::Network { .. })
             && call.request.is_write()
         {

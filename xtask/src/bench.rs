@@ -130,6 +130,7 @@ pub fn share_benchmark() -> Result<(), String> {
     // The same build behind the shipped nginx config: IAM and Glance on this origin.
     let nginx_dist = root().join("target/bench/nginx-dist");
     let _ = std::fs::remove_dir_all(&nginx_dist);
+    std::fs::create_dir_all(root().join("target/bench")).map_err(|e| e.to_string())?;
     proc::run(cmd("cp").arg("-r").arg(&dist).arg(&nginx_dist))?;
     std::fs::write(
         nginx_dist.join("config.json"),
