@@ -245,6 +245,11 @@ fn skyline_static() -> Result<PathBuf, String> {
 fn skyline_nginx(static_dir: &std::path::Path) -> Result<proc::Server, String> {
     let run_dir = root().join("target/bench/skyline");
     std::fs::create_dir_all(run_dir.join("tmp")).map_err(|e| e.to_string())?;
+    // nginx's workers cannot read the cache under a home folder: the bundle is served from here.
+    let served = run_dir.join("static");
+    let _ = std::fs::remove_dir_all(&served);
+    proc::run(cmd("cp").arg("-r").arg(static_dir).arg(&served))?;
+    let static_dir = served.as_path();
     let r = run_dir.display();
     let conf = format!(
         "pid {r}/nginx.pid;\nerror_log {r}/error.log warn;\nevents {{ worker_connections 256; }}\nhttp {{\n\
