@@ -30,14 +30,14 @@ async function pool(tasks, width) {
 
 const pairs = images.flatMap((i) => projects.map((p) => [i, p]));
 
-// The console's policy for one call: up to two more tries on 5xx, 429 or a dropped
-// connection (Glance on SQLite answers "database is locked" now and then), 0.4 s then 1.2 s.
+// The console's policy for one call: up to three more tries on 5xx, 429 or a dropped
+// connection (Glance on SQLite answers "database is locked" now and then), 0.4 s, 1.2 s, 3.6 s.
 async function send(url, init) {
   let delay = 400;
   for (let attempt = 0; ; attempt++) {
     let status;
     try { status = (await fetch(url, init)).status; } catch { status = 0; }
-    if (!(status === 0 || status === 429 || status >= 500) || attempt === 2) return status;
+    if (!(status === 0 || status === 429 || status >= 500) || attempt === 3) return status;
     await new Promise((r) => setTimeout(r, delay));
     delay *= 3;
   }

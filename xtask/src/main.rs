@@ -145,7 +145,8 @@ fn demo() -> Result<(), String> {
     println!("\nIMS Share Console on the built-in sandbox: http://127.0.0.1:{DEMO_PORT}");
     println!("The same console embedded in an example portal (another origin): {portal}/?console=http://127.0.0.1:{DEMO_PORT}/");
     println!("Demo sign-in (domain Default):");
-    println!("  owner   / Owner-Pass-1   project acme-images (owns the images; may also switch to acme-dev)");
+    println!("  owner   / Owner-Pass-1   project acme-images (owns the images; may also switch to acme-dev,");
+    println!("                           and to sandbox-2_acme in the sandbox's second region)");
     println!("  dev     / Dev-Pass-1     project acme-dev    (has images shared with it)");
     println!("  tester  / Test-Pass-1    project acme-test");
     println!("Stop with Ctrl-C.\n");
