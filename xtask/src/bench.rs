@@ -250,19 +250,20 @@ fn skyline_static() -> Result<PathBuf, String> {
 fn skyline_nginx(static_dir: &std::path::Path) -> Result<proc::Server, String> {
     let run_dir = root().join("target/bench/skyline");
     std::fs::create_dir_all(run_dir.join("tmp")).map_err(|e| e.to_string())?;
-    // nginx's workers cannot read the cache under a home folder: the bundle is served from here.
+    // Served from the workspace, as the console's build is.
     let served = run_dir.join("static");
     let _ = std::fs::remove_dir_all(&served);
     proc::run(cmd("cp").arg("-r").arg(static_dir).arg(&served))?;
     let static_dir = served.as_path();
     let r = run_dir.display();
     let conf = format!(
-        "pid {r}/nginx.pid;\nerror_log {r}/error.log warn;\nevents {{ worker_connections 256; }}\nhttp {{\n\
+        "{}pid {r}/nginx.pid;\nerror_log {r}/error.log warn;\nevents {{ worker_connections 256; }}\nhttp {{\n\
          \x20 include /etc/nginx/mime.types;\n  access_log {r}/access.log;\n  client_body_temp_path {r}/tmp/body;\n\
          \x20 proxy_temp_path {r}/tmp/proxy;\n  fastcgi_temp_path {r}/tmp/fastcgi;\n  uwsgi_temp_path {r}/tmp/uwsgi;\n  scgi_temp_path {r}/tmp/scgi;\n\
          \x20 server {{\n    listen 127.0.0.1:{START_SKYLINE_PORT};\n    root {};\n    gzip_static on;\n\
          \x20   location /api/ {{ default_type application/json; return 401 '{{\"detail\":\"Not authenticated\"}}'; }}\n\
          \x20   location / {{ try_files $uri /index.html; }}\n  }}\n}}\n",
+        crate::nginx::workers_user(),
         static_dir.display()
     );
     let main = run_dir.join("nginx.conf");

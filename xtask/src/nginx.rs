@@ -227,14 +227,25 @@ pub fn render(template: &str, s: &Site) -> String {
 fn main_conf(run_dir: &Path, site: &Path) -> String {
     let r = run_dir.display();
     format!(
-        "load_module {BROTLI_MODULE};\nworker_processes 2;\npid {r}/nginx.pid;\nerror_log {r}/error.log warn;\n\
+        "{}load_module {BROTLI_MODULE};\nworker_processes 2;\npid {r}/nginx.pid;\nerror_log {r}/error.log warn;\n\
          events {{ worker_connections 1024; }}\n\
          http {{\n    include /etc/nginx/mime.types;\n    default_type application/octet-stream;\n    sendfile on;\n\
          \x20   access_log {r}/access.log;\n    client_body_temp_path {r}/tmp/body;\n    proxy_temp_path {r}/tmp/proxy;\n\
          \x20   fastcgi_temp_path {r}/tmp/fastcgi;\n    uwsgi_temp_path {r}/tmp/uwsgi;\n    scgi_temp_path {r}/tmp/scgi;\n\
          \x20   include {};\n}}\n",
+        workers_user(),
         site.display()
     )
+}
+
+/// Started as root, nginx would run its workers as www-data, which cannot read a build in a
+/// private folder (a clone under `mktemp -d`): this nginx serves the invoking user's files,
+/// so its workers run as that user.
+pub fn workers_user() -> String {
+    match output(cmd("id").arg("-u")).as_deref() {
+        Some("0") => "user root;\n".into(),
+        _ => String::new(),
+    }
 }
 
 fn normalize_public_url(p: &str) -> String {
