@@ -14,6 +14,7 @@ pub mod pages;
 pub mod routes;
 pub mod runtime_config;
 pub mod session;
+pub mod shell;
 pub mod transport;
 
 use wasm_bindgen::JsCast;
@@ -29,6 +30,8 @@ pub fn start() {
         match runtime_config::load().await {
             Ok(config) => {
                 if let Some(root) = gloo_utils_root() {
+                    // In the same task as the mount: no keystroke falls between the two.
+                    shell::take_from_page();
                     yew::Renderer::<app::App>::with_root_and_props(
                         root,
                         app::AppProps {

@@ -37,23 +37,39 @@ fn text_input(state: &UseStateHandle<String>) -> Callback<InputEvent> {
 pub fn SignInForm(props: &SignInFormProps) -> Html {
     let config = use_context::<Rc<Config>>().expect("config");
     let hint = props.hint.clone().unwrap_or_default();
-    let mode = use_state(|| Mode::Password);
-    let user = use_state(|| hint.user.clone());
-    let domain = use_state(|| {
-        if hint.domain.is_empty() {
-            config.default_domain.clone()
+    // What the page's own form held before the app loaded (index.html): adopted once.
+    let shell = use_memo((), |_| crate::shell::adopt().unwrap_or_default());
+    let first = |typed: &str, fallback: &str| {
+        if typed.is_empty() {
+            fallback.to_string()
         } else {
-            hint.domain.clone()
+            typed.to_string()
+        }
+    };
+    let mode = use_state(|| {
+        if shell.token_mode {
+            Mode::Token
+        } else {
+            Mode::Password
         }
     });
-    let project = use_state(|| hint.project.clone());
-    let password = use_state(String::new);
-    let token = use_state(String::new);
+    let user = use_state(|| first(&shell.user, &hint.user));
+    let domain = use_state(|| {
+        let fallback = if hint.domain.is_empty() {
+            &config.default_domain
+        } else {
+            &hint.domain
+        };
+        first(&shell.domain, fallback)
+    });
+    let project = use_state(|| first(&shell.project, &hint.project));
+    let password = use_state(|| shell.password.clone());
+    let token = use_state(|| shell.token.clone());
     let busy = use_state(|| false);
     let error = use_state(|| None::<String>);
     let missing = use_state(Vec::<&'static str>::new);
 
-    let onsubmit = {
+    let submit = {
         let (mode, user, domain, project, password, token, busy, error, missing) = (
             mode.clone(),
             user.clone(),
@@ -66,8 +82,7 @@ pub fn SignInForm(props: &SignInFormProps) -> Html {
             missing.clone(),
         );
         let (config, done) = (config.clone(), props.on_signed_in.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
+        Callback::from(move |()| {
             if *busy {
                 return;
             }
@@ -125,6 +140,22 @@ pub fn SignInForm(props: &SignInFormProps) -> Html {
             });
         })
     };
+    {
+        // A submit asked for in the page's form is carried out with what it held.
+        let (shell, submit) = (shell.clone(), submit.clone());
+        use_effect_with((), move |_| {
+            if let Some(focused) = &shell.focused {
+                crate::shell::restore_focus(focused);
+            }
+            if shell.submitted {
+                submit.emit(());
+            }
+        });
+    }
+    let onsubmit = Callback::from(move |e: SubmitEvent| {
+        e.prevent_default();
+        submit.emit(());
+    });
     let field_error = |name: &'static str| {
         missing.contains(&name).then(|| html! { <p class="field-error" id={format!("{name}-error")}>{ format!("Enter the {name}.") }</p> })
     };
