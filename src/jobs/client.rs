@@ -101,7 +101,7 @@ pub fn start_client_job(
         wasm_bindgen_futures::spawn_local(async move {
             loop {
                 while !(transport::online() && pace.borrow().may_start()) {
-                    TimeoutFuture::new(200).await;
+                    TimeoutFuture::new(50).await;
                 }
                 let next = queue.borrow_mut().pop_front();
                 let Some(call) = next else { break };
@@ -147,9 +147,10 @@ async fn send_pair(
         while !transport::online() {
             TimeoutFuture::new(200).await;
         }
+        let sent = js_sys::Date::now();
         let e = match api.send(&call.request).await {
             Ok(_) => {
-                pace.borrow_mut().on_success();
+                pace.borrow_mut().on_success(js_sys::Date::now() - sent);
                 return Ok(());
             }
             Err(e) => e,

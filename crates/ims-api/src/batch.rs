@@ -82,15 +82,26 @@ pub fn connection_ceiling(configured: usize, protocol: &str) -> usize {
     }
 }
 
-/// How many native calls may be in flight: additive increase, multiplicative decrease, as
-/// TCP does. A throttled answer halves the limit; each success adds `1 / limit`, so a full
-/// round of successes adds one, up to the configured ceiling.
+/// How many native calls may be in flight. Two signals, as TCP has them:
+/// - loss: a throttled or failed answer halves the limit (multiplicative decrease);
+/// - delay (TCP Vegas): an answer slower than the fastest seen by a factor means calls queue
+///   in the service. `in flight × (1 − fastest / latency)` estimates how many; above
+///   [`QUEUED_HIGH`] a full round of answers takes one call off, below [`QUEUED_LOW`] it adds
+///   one, up to the ceiling. A service whose writes take a lock (Glance on SQLite) so settles
+///   at a few calls in flight, before it starts to fail; one that answers as fast with more
+///   keeps the ceiling.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pace {
     limit: f64,
     ceiling: f64,
+    fastest_ms: f64,
     pub in_flight: usize,
 }
+
+/// Calls estimated waiting in the service above which fewer are sent.
+pub const QUEUED_HIGH: f64 = 2.0;
+/// Calls estimated waiting in the service below which more are sent.
+pub const QUEUED_LOW: f64 = 1.0;
 
 impl Pace {
     pub fn new(ceiling: usize) -> Self {
@@ -98,6 +109,7 @@ impl Pace {
         Self {
             limit: ceiling,
             ceiling,
+            fastest_ms: f64::INFINITY,
             in_flight: 0,
         }
     }
@@ -115,8 +127,18 @@ impl Pace {
         self.limit = (self.limit / 2.0).max(1.0);
     }
 
-    pub fn on_success(&mut self) {
-        self.limit = (self.limit + 1.0 / self.limit).min(self.ceiling);
+    /// A success whose answer took `latency_ms`.
+    pub fn on_success(&mut self, latency_ms: f64) {
+        let latency = latency_ms.max(0.1);
+        self.fastest_ms = self.fastest_ms.min(latency);
+        // The calls in flight when it was answered, itself included.
+        let queued = self.in_flight.max(1) as f64 * (1.0 - self.fastest_ms / latency);
+        let step = 1.0 / self.limit;
+        if queued > QUEUED_HIGH {
+            self.limit = (self.limit - step).max(1.0);
+        } else if queued < QUEUED_LOW {
+            self.limit = (self.limit + step).min(self.ceiling);
+        }
     }
 }
 
@@ -144,12 +166,48 @@ mod pace_tests {
             p.on_throttled();
         }
         assert_eq!(p.limit(), 1);
-        p.on_success();
+        p.on_success(20.0);
         assert_eq!(p.limit(), 2);
         for _ in 0..100 {
-            p.on_success();
+            p.on_success(20.0);
         }
         assert_eq!(p.limit(), 8, "never past the ceiling");
+    }
+
+    /// A service that handles one call at a time: each answer waits for the calls ahead of
+    /// it, so latency = calls in flight × service time.
+    fn serialised(p: &mut Pace, service_ms: f64, answers: usize) {
+        for _ in 0..answers {
+            p.in_flight = p.limit();
+            p.on_success(p.in_flight as f64 * service_ms);
+        }
+    }
+
+    #[test]
+    fn answers_that_slow_down_with_more_in_flight_bring_the_limit_down() {
+        let mut p = Pace::new(8);
+        p.on_success(10.0); // the fastest answer: nothing queued ahead of it
+        serialised(&mut p, 10.0, 200);
+        let settled = p.limit();
+        assert!(
+            (2..=3).contains(&settled),
+            "a one-at-a-time service keeps 2 or 3 in flight, not {settled}"
+        );
+    }
+
+    #[test]
+    fn answers_as_fast_at_any_width_keep_the_ceiling() {
+        let mut p = Pace::new(8);
+        p.in_flight = 8;
+        for _ in 0..200 {
+            p.on_success(10.0);
+        }
+        assert_eq!(p.limit(), 8);
+        p.on_throttled();
+        for _ in 0..200 {
+            p.on_success(10.0);
+        }
+        assert_eq!(p.limit(), 8, "climbs back after a halving");
     }
 
     #[test]
