@@ -114,3 +114,18 @@ test('a reload with a session never shows the sign-in form', async () => {
   wasm.release();
   await page.getByRole('heading', { name: 'My images' }).waitFor();
 });
+
+test('config.json is fetched once, beside the wasm, and the app uses that answer', async () => {
+  const page = await newPage(browser);
+  const configs = countRequests(page, 'GET', '/config.json');
+  const wasm = await holdWasm(page);
+  await page.goto(`${BASE}/`);
+  // Asked for while the wasm is still held: not after the app has started.
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/config.json')));
+  assert.equal(wasm.asked() >= 1, true);
+  wasm.release();
+  await page.waitForFunction(() => !document.querySelector('main[data-shell]'));
+  await page.getByLabel('Domain (account)').waitFor();
+  assert.equal(await page.getByLabel('Domain (account)').inputValue(), 'Default');
+  assert.equal(configs.n, 1, 'the app did not fetch config.json a second time');
+});

@@ -204,6 +204,7 @@ pub enum Which {
 const START_SANDBOX_PORT: u16 = 18190;
 const START_NGINX_PORT: u16 = 18191;
 const START_SKYLINE_PORT: u16 = 18192;
+const START_FLOOR_PORT: u16 = 18196;
 const SKYLINE_VERSION: &str = "9.0.0";
 
 /// Skyline's static bundle from PyPI (`skyline-console`), unpacked once into the cache.
@@ -311,6 +312,17 @@ pub fn start_benchmark() -> Result<(), String> {
     )?;
     proc::wait_port(START_NGINX_PORT, std::time::Duration::from_secs(30))?;
     let _skyline = skyline_nginx(&skyline_static()?)?;
+    // What a fresh context costs on this machine whatever the page: one password field, no
+    // stylesheet, no script.
+    let floor = root().join("target/bench/floor-page");
+    std::fs::create_dir_all(&floor).map_err(|e| e.to_string())?;
+    std::fs::write(
+        floor.join("index.html"),
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>floor</title></head><body><form><label for=\"p\">Password</label><input id=\"p\" type=\"password\"></form></body></html>\n",
+    )
+    .map_err(|e| e.to_string())?;
+    std::fs::write(floor.join("config.json"), "{}\n").map_err(|e| e.to_string())?;
+    let _floor = sandbox(START_FLOOR_PORT, &["--dist", floor.to_str().unwrap_or("")])?;
     println!("cold start: navigation to a visible password field, fresh context, median of 7, interleaved");
     proc::run(cmd("node").current_dir(root().join("e2e")).args([
         "bench/start-bench.mjs",
@@ -319,6 +331,7 @@ pub fn start_benchmark() -> Result<(), String> {
         ),
         &format!("console-sandbox-http1.1={upstream}/images"),
         &format!("console-nginx-tls-h2-brotli=https://127.0.0.1:{START_NGINX_PORT}/images"),
+        &format!("bare-page-floor=http://127.0.0.1:{START_FLOOR_PORT}/"),
     ]))
 }
 

@@ -67,8 +67,9 @@ fn externalize_inline_module(
         .ok_or("an inline module script is not closed")?
         + body_start;
     // config.json is fetched beside the wasm, not after it has started: the app takes this
-    // promise (runtime_config.rs), so nothing waits on the two one after the other.
-    let body = format!("{}\n{PREFETCH_CONFIG}", html[body_start..end].trim());
+    // promise (runtime_config.rs), so nothing waits on the two one after the other. It goes
+    // first: Trunk's loader awaits the wasm's start, and the app looks for the promise then.
+    let body = format!("{PREFETCH_CONFIG}\n{}", html[body_start..end].trim());
     let hash: String = Sha256::digest(body.as_bytes())
         .iter()
         .take(8)
@@ -160,7 +161,11 @@ const wasm = await init({ module_or_path: '/app-1_bg.wasm' });
         assert!(html.contains(&format!(
             "<script type=\"module\" src=\"/console/{name}\"></script>"
         )));
-        assert!(body.starts_with("import init"));
+        // The app looks for the config promise as soon as the wasm has started, which the
+        // loader awaits: the fetch must come before that await.
+        let fetch = body.find("fetch('config.json'").unwrap();
+        assert!(fetch < body.find("await init").unwrap());
+        assert!(body.contains("import init"));
         assert!(csp_blockers(&html).is_empty(), "{:?}", csp_blockers(&html));
     }
 
