@@ -3,6 +3,49 @@
 // reload never flashes it. A submit before the app is ready is held, never sent as a form:
 // the app (src/shell.rs) takes the fields, the method and the pending submit when it mounts.
 (function () {
+  // Until the app mounts (it empties #app, "Loading…" included), a failure to fetch or start
+  // the wasm would leave this page waiting for ever: it says so instead, with a Reload, and
+  // keeps what was typed.
+  var started = function () { return !document.getElementById('booting'); };
+  var report = function (text) {
+    if (started() || document.getElementById('boot-problem')) return;
+    var box = document.createElement('div');
+    box.id = 'boot-problem';
+    box.className = 'boot-problem';
+    box.setAttribute('role', 'alert');
+    var title = document.createElement('h2');
+    title.textContent = 'The console could not start';
+    var detail = document.createElement('p');
+    detail.textContent = text + ' Check the connection, then reload the page.';
+    var reload = document.createElement('button');
+    reload.type = 'button';
+    reload.textContent = 'Reload';
+    reload.addEventListener('click', function () { window.location.reload(); });
+    box.appendChild(title);
+    box.appendChild(detail);
+    box.appendChild(reload);
+    var app = document.getElementById('app');
+    app.insertBefore(box, app.firstChild);
+    var held = document.querySelector('main[data-shell] form[data-submitted]');
+    if (held) {
+      held.removeAttribute('data-submitted');
+      var button = held.querySelector('button[type=submit]');
+      button.disabled = false;
+      button.textContent = 'Sign in';
+    }
+  };
+  window.addEventListener('unhandledrejection', function (e) {
+    var reason = e.reason && e.reason.message ? e.reason.message : String(e.reason);
+    report('Its program (WebAssembly) did not load: ' + reason + '.');
+  });
+  window.addEventListener('error', function (e) {
+    if (e.target && e.target.tagName === 'SCRIPT') report('One of its scripts did not load.');
+    else if (e.message) report('Its program (WebAssembly) did not start: ' + e.message + '.');
+  }, true);
+  window.setTimeout(function () {
+    report('It has not started after 60 s.');
+  }, 60000);
+
   var main = document.querySelector('main[data-shell]');
   if (!main) return;
   var signedIn = false;
@@ -32,6 +75,12 @@
   }
   form.addEventListener('submit', function (e) {
     e.preventDefault();
+    var problem = document.querySelector('#boot-problem button');
+    if (problem) {
+      // Nothing would carry the submit out: point at the way on.
+      problem.focus();
+      return;
+    }
     form.setAttribute('data-submitted', 'true');
     var button = form.querySelector('button[type=submit]');
     button.disabled = true;

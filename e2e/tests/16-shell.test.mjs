@@ -129,3 +129,28 @@ test('config.json is fetched once, beside the wasm, and the app uses that answer
   assert.equal(await page.getByLabel('Domain (account)').inputValue(), 'Default');
   assert.equal(configs.n, 1, 'the app did not fetch config.json a second time');
 });
+
+test('a wasm that does not arrive is said in the page, with what was typed and a usable button kept', async () => {
+  const page = await newPage(browser);
+  let fail;
+  const gate = new Promise((r) => { fail = r; });
+  await page.route(/_bg\.wasm$/, async (route) => { await gate; await route.abort('failed'); });
+  await page.goto(`${BASE}/images`);
+  await page.getByLabel('User name').fill(USERS.owner.user);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Signing in…' }).waitFor();
+  fail();
+  const alert = page.getByRole('alert').filter({ hasText: 'The console could not start' });
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /did not load|did not start/);
+  assert.equal(await page.getByLabel('User name').inputValue(), USERS.owner.user);
+  // The held submit is let go: the button is usable again, and now points at the Reload.
+  const signIn = page.getByRole('button', { name: 'Sign in' });
+  assert.equal(await signIn.isEnabled(), true);
+  await signIn.click();
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Reload');
+  await page.unroute(/_bg\.wasm$/);
+  await alert.getByRole('button', { name: 'Reload' }).click();
+  await page.waitForFunction(() => !document.querySelector('main[data-shell]') && document.querySelector('form.sign-in'));
+  assert.equal(await page.getByRole('alert').filter({ hasText: 'The console could not start' }).count(), 0);
+});

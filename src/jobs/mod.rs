@@ -33,9 +33,10 @@ pub struct Jobs {
 pub enum JobsAction {
     Add(TrackedJob),
     Replace(TrackedJob),
+    /// Answers to a client job's calls, as many as came since the last time.
     Record {
         id: String,
-        result: PairResult,
+        results: Vec<PairResult>,
         now: i64,
     },
     CheckAgain {
@@ -79,9 +80,11 @@ impl Reducible for Jobs {
                 let id = job.id.clone();
                 update(&mut next, &id, &|j| *j = job.clone());
             }
-            JobsAction::Record { id, result, now } => {
-                update(&mut next, &id, &|j| j.record(result.clone(), now))
-            }
+            JobsAction::Record { id, results, now } => update(&mut next, &id, &|j| {
+                for result in &results {
+                    j.record(result.clone(), now)
+                }
+            }),
             JobsAction::CheckAgain { id, now } => {
                 update(&mut next, &id, &|j| j.restart_polling(now))
             }

@@ -83,7 +83,7 @@ pub fn connection_ceiling(configured: usize, protocol: &str) -> usize {
 }
 
 /// How many native calls may be in flight. Two signals, as TCP has them:
-/// - loss: a throttled or failed answer halves the limit (multiplicative decrease);
+/// - loss: a throttled answer (429) halves the limit (multiplicative decrease);
 /// - delay (TCP Vegas): an answer slower than the fastest seen by a factor means calls queue
 ///   in the service. `in flight × (1 − fastest / latency)` estimates how many; above
 ///   [`QUEUED_HIGH`] a full round of answers takes one call off, below [`QUEUED_LOW`] it adds
