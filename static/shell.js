@@ -2,6 +2,8 @@
 // has no session and the page is not framed (an embedding portal may sign in itself), so a
 // reload never flashes it. A submit before the app is ready is held, never sent as a form:
 // the app (src/shell.rs) takes the fields, the method and the pending submit when it mounts.
+// The release build minifies index.html, which drops default attributes such as
+// type="submit": the selectors here do not rely on them.
 (function () {
   // Until the app mounts (it empties #app, "Loading…" included), a failure to fetch or start
   // the wasm would leave this page waiting for ever: it says so instead, with a Reload, and
@@ -29,7 +31,7 @@
     var held = document.querySelector('main[data-shell] form[data-submitted]');
     if (held) {
       held.removeAttribute('data-submitted');
-      var button = held.querySelector('button[type=submit]');
+      var button = held.querySelector('button:not([type=button])');
       button.disabled = false;
       button.textContent = 'Sign in';
     }
@@ -82,7 +84,7 @@
       return;
     }
     form.setAttribute('data-submitted', 'true');
-    var button = form.querySelector('button[type=submit]');
+    var button = form.querySelector('button:not([type=button])');
     button.disabled = true;
     button.textContent = 'Signing in…';
   });

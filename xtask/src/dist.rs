@@ -57,11 +57,14 @@ fn externalize_inline_module(
     html: &str,
     public_url: &str,
 ) -> Result<(String, Option<(String, String)>), String> {
-    let open = "<script type=\"module\">";
-    let Some(start) = html.find(open) else {
+    // `<script type="module">`, or `<script type=module>` once Trunk has minified the page.
+    let Some((start, open_len)) = ["<script type=\"module\">", "<script type=module>"]
+        .iter()
+        .find_map(|open| html.find(open).map(|i| (i, open.len())))
+    else {
         return Ok((html.to_string(), None));
     };
-    let body_start = start + open.len();
+    let body_start = start + open_len;
     let end = html[body_start..]
         .find("</script>")
         .ok_or("an inline module script is not closed")?
@@ -166,6 +169,14 @@ const wasm = await init({ module_or_path: '/app-1_bg.wasm' });
         let fetch = body.find("fetch('config.json'").unwrap();
         assert!(fetch < body.find("await init").unwrap());
         assert!(body.contains("import init"));
+        assert!(csp_blockers(&html).is_empty(), "{:?}", csp_blockers(&html));
+    }
+
+    #[test]
+    fn the_minified_loader_is_moved_too() {
+        let minified = TRUNK_PAGE.replace("<script type=\"module\">", "<script type=module>");
+        let (html, boot) = externalize_inline_module(&minified, "/").unwrap();
+        assert!(boot.is_some());
         assert!(csp_blockers(&html).is_empty(), "{:?}", csp_blockers(&html));
     }
 
