@@ -37,8 +37,10 @@ fn text_input(state: &UseStateHandle<String>) -> Callback<InputEvent> {
 pub fn SignInForm(props: &SignInFormProps) -> Html {
     let config = use_context::<Rc<Config>>().expect("config");
     let hint = props.hint.clone().unwrap_or_default();
-    // What the page's own form held before the app loaded (index.html): adopted once.
-    let shell = use_memo((), |_| crate::shell::adopt().unwrap_or_default());
+    // What the page's own form held before the app loaded (index.html): adopted once, and
+    // let go of (the password with it) as soon as the first render has used it.
+    let adopted = use_mut_ref(|| crate::shell::adopt().unwrap_or_default());
+    let shell = adopted.borrow().clone();
     let first = |typed: &str, fallback: &str| {
         if typed.is_empty() {
             fallback.to_string()
@@ -144,6 +146,7 @@ pub fn SignInForm(props: &SignInFormProps) -> Html {
         // A submit asked for in the page's form is carried out with what it held.
         let (shell, submit) = (shell.clone(), submit.clone());
         use_effect_with((), move |_| {
+            *adopted.borrow_mut() = Default::default();
             if let Some(focused) = &shell.focused {
                 crate::shell::restore_focus(focused);
             }
