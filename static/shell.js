@@ -2,8 +2,8 @@
 // has no session and the page is not framed (an embedding portal may sign in itself), so a
 // reload never flashes it. A submit before the app is ready is held, never sent as a form:
 // the app (src/shell.rs) takes the fields, the method and the pending submit when it mounts.
-// The release build minifies index.html, which drops default attributes such as
-// type="submit": the selectors here do not rely on them.
+// The selectors do not rely on default attributes such as type="submit", which an HTML
+// minifier drops.
 (function () {
   // Until the app mounts (it empties #app, "Loading…" included), a failure to fetch or start
   // the wasm would leave this page waiting for ever: it says so instead, with a Reload, and

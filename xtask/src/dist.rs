@@ -57,7 +57,7 @@ fn externalize_inline_module(
     html: &str,
     public_url: &str,
 ) -> Result<(String, Option<(String, String)>), String> {
-    // `<script type="module">`, or `<script type=module>` once Trunk has minified the page.
+    // `<script type="module">`, or `<script type=module>` should Trunk minify the page.
     let Some((start, open_len)) = ["<script type=\"module\">", "<script type=module>"]
         .iter()
         .find_map(|open| html.find(open).map(|i| (i, open.len())))

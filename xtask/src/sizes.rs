@@ -88,6 +88,14 @@ pub fn first_load(dist: &Path) -> Result<Vec<(String, u64)>, String> {
 /// Fails when the first load is over `budget` bytes (brotli), naming what it is made of.
 pub fn check_budget(dist: &Path, budget: u64) -> Result<(), String> {
     let rows = first_load(dist)?;
+    // A page whose references were not all found would pass any budget.
+    for kind in [".wasm", ".css", ".js"] {
+        if !rows.iter().any(|r| r.0.ends_with(kind)) {
+            return Err(format!(
+                "no {kind} file found among what index.html references: the first load cannot be counted"
+            ));
+        }
+    }
     let total: u64 = rows.iter().map(|r| r.1).sum();
     let table: Vec<String> = rows
         .iter()
