@@ -237,9 +237,11 @@ async function firstOf(candidates, timeout) {
   return Promise.any(tagged).catch(() => 'nothing');
 }
 
+let started = 0;
 for (const family of FAMILIES) {
   for (const [faultName, spec] of FAULTS) {
     test(`${family.name} × ${faultName}`, async () => {
+      started += 1;
       await reset();
       ids = await seed();
       const page = await newPage(browser);
@@ -299,6 +301,11 @@ for (const family of FAMILIES) {
 
 after(() => {
   const faults = FAULTS.map(([n]) => n);
+  // A run filtered with --test-name-pattern would write every pair it skipped as FAILED.
+  if (started !== FAMILIES.length * faults.length) {
+    console.log(`# partial run (${started} pairs): docs/fault-matrix.md left as it is`);
+    return;
+  }
   const lines = [
     '# Fault matrix',
     '',

@@ -4,7 +4,7 @@
 // state the test controls, not a race.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, USERS, launch, newPage, reset, countRequests } from '../lib/harness.mjs';
+import { BASE, USERS, launch, newPage, reset, countRequests, fillSignIn, signIn } from '../lib/harness.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -55,10 +55,7 @@ test('a click on "Sign in" before the app has loaded is held, then sent once', a
   const wasm = await holdWasm(page);
   const logins = countRequests(page, 'POST', '/v3/auth/tokens');
   await page.goto(`${BASE}/images`);
-  await page.getByLabel('User name').fill(USERS.owner.user);
-  await page.getByLabel('Password', { exact: true }).fill(USERS.owner.password);
-  await page.getByLabel('Domain (account)').fill('Default');
-  await page.getByLabel('Project (name or ID)').fill(USERS.owner.project);
+  await fillSignIn(page, USERS.owner);
   const button = page.getByRole('button', { name: 'Signing in…' });
   await page.getByRole('button', { name: 'Sign in' }).click();
   await button.waitFor();
@@ -100,13 +97,7 @@ test('"Use an existing token" chosen before the app has loaded stays chosen', as
 
 test('a reload with a session never shows the sign-in form', async () => {
   const page = await newPage(browser);
-  await page.goto(`${BASE}/images`);
-  await page.getByLabel('User name').fill(USERS.owner.user);
-  await page.getByLabel('Password', { exact: true }).fill(USERS.owner.password);
-  await page.getByLabel('Domain (account)').fill('Default');
-  await page.getByLabel('Project (name or ID)').fill(USERS.owner.project);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('current-project').filter({ hasText: USERS.owner.project }).waitFor();
+  await signIn(page, USERS.owner);
   const wasm = await holdWasm(page);
   await page.reload({ waitUntil: 'domcontentloaded' });
   await page.getByText('Loading IMS Share Console…').waitFor({ state: 'visible' });
