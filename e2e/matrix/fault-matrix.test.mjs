@@ -245,55 +245,70 @@ for (const family of FAMILIES) {
       await reset();
       ids = await seed();
       const page = await newPage(browser);
-      const ctx = {};
-      await family.prepare(page, ctx);
-      const writes = { n: 0 };
-      page.on('request', (r) => {
-        const path = new URL(r.url()).pathname;
-        const re = new RegExp(`^${family.path.replace(/\*/g, '[^/]+')}$`);
-        if (r.method() === family.method && re.test(path)) writes.n += 1;
-      });
-      await fault({ method: family.method, path: family.path, count: 1000, ...spec });
-      await family.act(page, ctx);
-      const doneLoc = family.done(page, ctx);
-      const kind = await firstOf([
-        ['message', family.near(page, ctx).filter({ hasText: WORDS[faultName] })],
-        ['sign-in', signInDialog(page)],
-        ['done', doneLoc],
-      ], 20000);
-      // A 401 may word the failure next to the action too; the dialog is what matters then.
-      const kindSeen = kind !== 'nothing' && (await signInDialog(page).isVisible()) ? 'sign-in' : kind;
-      let outcome = kindSeen;
-      if (kindSeen === 'message') {
-        const text = await family.near(page, ctx).filter({ hasText: WORDS[faultName] }).first().innerText();
-        const answeredWithId = ANSWERED(faultName) && !['malformed JSON', 'empty body'].includes(faultName);
-        if (answeredWithId) assert.match(text, /Request ID: req-/, `the request ID is shown: ${text}`);
-        outcome = answeredWithId ? 'message + request ID' : 'message';
-      }
-      if (kindSeen === 'sign-in') assert.equal(faultName, '401', 'only a 401 asks to sign in again');
-      if (kind === 'done') assert.ok(['malformed JSON', 'empty body'].includes(faultName) && family.write, `done despite ${faultName}: only a write the service answered 200 may`);
-      if (kind === 'nothing') {
-        record(family.name, faultName, 'NOTHING SHOWN');
-        const shown = await family.near(page, ctx).allInnerTexts().catch(() => []);
-        assert.fail(`no expected outcome for ${family.name} × ${faultName}; next to the action: ${JSON.stringify(shown)}`);
-      }
-      if (family.kept && kindSeen !== 'done') await family.kept(page, ctx);
-      if (family.write) assert.ok(writes.n <= 1, `the write was sent ${writes.n} times`);
+      const log = [];
+      const t0 = Date.now();
+      page.on('request', (r) => log.push(`${Date.now() - t0} ms ${r.method()} ${new URL(r.url()).pathname}`));
+      page.on('response', (r) => log.push(`${Date.now() - t0} ms ${r.status()} ${new URL(r.url()).pathname}`));
+      try {
+        const ctx = {};
+        await family.prepare(page, ctx);
+        const writes = { n: 0 };
+        page.on('request', (r) => {
+          const path = new URL(r.url()).pathname;
+          const re = new RegExp(`^${family.path.replace(/\*/g, '[^/]+')}$`);
+          if (r.method() === family.method && re.test(path)) writes.n += 1;
+        });
+        await fault({ method: family.method, path: family.path, count: 1000, ...spec });
+        await family.act(page, ctx);
+        const doneLoc = family.done(page, ctx);
+        const kind = await firstOf([
+          ['message', family.near(page, ctx).filter({ hasText: WORDS[faultName] })],
+          ['sign-in', signInDialog(page)],
+          ['done', doneLoc],
+        ], 20000);
+        // A 401 may word the failure next to the action too; the dialog is what matters then.
+        const kindSeen = kind !== 'nothing' && (await signInDialog(page).isVisible()) ? 'sign-in' : kind;
+        let outcome = kindSeen;
+        if (kindSeen === 'message') {
+          const text = await family.near(page, ctx).filter({ hasText: WORDS[faultName] }).first().innerText();
+          const answeredWithId = ANSWERED(faultName) && !['malformed JSON', 'empty body'].includes(faultName);
+          if (answeredWithId) assert.match(text, /Request ID: req-/, `the request ID is shown: ${text}`);
+          outcome = answeredWithId ? 'message + request ID' : 'message';
+        }
+        if (kindSeen === 'sign-in') assert.equal(faultName, '401', 'only a 401 asks to sign in again');
+        if (kind === 'done') assert.ok(['malformed JSON', 'empty body'].includes(faultName) && family.write, `done despite ${faultName}: only a write the service answered 200 may`);
+        if (kind === 'nothing') {
+          record(family.name, faultName, 'NOTHING SHOWN');
+          const shown = await family.near(page, ctx).allInnerTexts().catch(() => []);
+          assert.fail(`no expected outcome for ${family.name} × ${faultName}; next to the action: ${JSON.stringify(shown)}`);
+        }
+        if (family.kept && kindSeen !== 'done') await family.kept(page, ctx);
+        if (family.write) assert.ok(writes.n <= 1, `the write was sent ${writes.n} times`);
 
-      await clearFaults();
-      if (kindSeen === 'sign-in') {
-        const dialog = signInDialog(page);
-        await dialog.getByLabel('Password', { exact: true }).fill(family.name === 'batch accept/reject' || family.name === 'native answer' ? USERS.tester.password : USERS.owner.password);
-        await dialog.getByRole('button', { name: 'Sign in' }).click();
-        await dialog.waitFor({ state: 'detached' });
-        if (family.kept) await family.kept(page, ctx);
+        await clearFaults();
+        if (kindSeen === 'sign-in') {
+          const dialog = signInDialog(page);
+          await dialog.getByLabel('Password', { exact: true }).fill(family.name === 'batch accept/reject' || family.name === 'native answer' ? USERS.tester.password : USERS.owner.password);
+          await dialog.getByRole('button', { name: 'Sign in' }).click();
+          await dialog.waitFor({ state: 'detached' });
+          if (family.kept) await family.kept(page, ctx);
+        }
+        // Reads load again by themselves once signed in again; an action is repeated by the user.
+        const repeat = kindSeen === 'message' || (kindSeen === 'sign-in' && !family.reloadsAfterSignIn);
+        if (repeat) await (family.retry ?? family.act)(page, ctx);
+        await family.done(page, ctx).first().waitFor({ timeout: 20000 });
+        record(family.name, faultName, `${outcome}; recovered`);
+        assert.deepEqual(page.errors, []);
+      } catch (e) {
+        // What the page showed and what it asked for, to tell a lost input from a control that
+        // never came or an answer that never arrived.
+        const state = await page.evaluate(() => ({
+          focused: document.activeElement?.outerHTML.slice(0, 200),
+          fields: [...document.querySelectorAll('textarea, input')].map((f) => `${f.id || f.name}=${JSON.stringify(f.value)}${f.disabled ? ' (disabled)' : ''}`),
+          text: document.body.innerText.slice(0, 2000),
+        })).catch((err) => `page not readable: ${err.message}`);
+        throw new Error(`${e.message}\npage state: ${JSON.stringify(state, null, 1)}\nrequests:\n${log.join('\n')}`);
       }
-      // Reads load again by themselves once signed in again; an action is repeated by the user.
-      const repeat = kindSeen === 'message' || (kindSeen === 'sign-in' && !family.reloadsAfterSignIn);
-      if (repeat) await (family.retry ?? family.act)(page, ctx);
-      await family.done(page, ctx).first().waitFor({ timeout: 20000 });
-      record(family.name, faultName, `${outcome}; recovered`);
-      assert.deepEqual(page.errors, []);
       await page.context().close();
     });
   }

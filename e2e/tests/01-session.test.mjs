@@ -76,6 +76,23 @@ test('empty fields are named next to the field, and nothing is sent', async () =
   assert.equal(posts, 0);
 });
 
+test('the message under an empty field leaves the focus and caret in that field', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${BASE}/images`);
+  // The app's own form, not the page's: its messages are what is under test.
+  await page.waitForFunction(() => !document.querySelector('main[data-shell]') && document.querySelector('form.sign-in'));
+  await page.getByLabel('User name').fill(USERS.owner.user);
+  await page.getByLabel('Password', { exact: true }).fill(USERS.owner.password);
+  await page.getByLabel('Domain (account)').fill('Default');
+  const project = page.getByLabel('Project (name or ID)');
+  await project.focus();
+  await project.press('Enter');
+  await page.getByText('Enter the project.').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'sign-in-project');
+  await page.keyboard.type(USERS.owner.project);
+  assert.equal(await project.inputValue(), USERS.owner.project, 'typing goes on in the same field');
+});
+
 test('an existing token signs in after IAM checks it; a bad one is refused', async () => {
   const login = await fetch(`${BASE}/v3/auth/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'dev', password: 'Dev-Pass-1', domain: { name: 'Default' } } } }, scope: { project: { name: 'acme-dev', domain: { name: 'Default' } } } } }) });
   const token = login.headers.get('x-subject-token');

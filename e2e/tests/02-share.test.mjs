@@ -52,6 +52,24 @@ test('bad, duplicate and own-project IDs are marked in place and block sending',
   assert.match(await form.getByTestId('share-preview').innerText(), /1 image × 1 project = 1 share/);
 });
 
+test('typing in the share form goes on undisturbed when the member quota arrives', async () => {
+  const page = await newPage(browser);
+  await signIn(page, USERS.owner);
+  let release;
+  const quotaHeld = new Promise((r) => { release = r; });
+  await page.route('**/v1/cloudimages/quota', async (route) => { await quotaHeld; await route.continue(); });
+  const form = await openShare(page, ['ubuntu-24.04-base']);
+  const field = form.getByLabel('Project IDs to share with');
+  await field.focus();
+  await page.keyboard.type(ids.projects['acme-dev'].slice(0, 10));
+  release();
+  await form.getByTestId('member-quota').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'share-projects', 'the focus stays in the field');
+  await page.keyboard.type(ids.projects['acme-dev'].slice(10));
+  assert.equal(await field.inputValue(), ids.projects['acme-dev']);
+  assert.equal(await form.getByRole('button', { name: 'Share', exact: true }).isEnabled(), true);
+});
+
 test('sharing starts a job that is watched to success; the members appear on the image', async () => {
   const page = await newPage(browser);
   await signIn(page, USERS.owner);

@@ -35,7 +35,7 @@ pub fn ErrorView(props: &ErrorViewProps) -> Html {
             if unknown_outcome {
                 {" "}<Link<Route> to={Route::Jobs}>{"Check the Jobs page"}</Link<Route>>{" "}
             }
-            { for retry }
+            <>{ for retry }</>
         </div>
     }
 }

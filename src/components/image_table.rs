@@ -139,7 +139,7 @@ pub fn ImageTable(props: &ImageTableProps) -> Html {
                 </thead>
                 <tbody>
                     <Spacer height={top} columns={COLUMNS} />
-                    { for rows }
+                    <>{ for rows }</>
                     <Spacer height={bottom} columns={COLUMNS} />
                 </tbody>
             </table>

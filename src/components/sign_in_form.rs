@@ -182,29 +182,31 @@ pub fn SignInForm(props: &SignInFormProps) -> Html {
                 <div class="field">
                     <label for="sign-in-user">{"User name"}</label>
                     <input id="sign-in-user" autocomplete="username" value={(*user).clone()} oninput={text_input(&user)} aria-invalid={invalid("user")} />
-                    { for field_error("user") }
+                    // In a fragment, so that the message appearing does not re-create the input
+                    // (and drop its focus): see share_form.rs.
+                    <>{ for field_error("user") }</>
                 </div>
                 <div class="field">
                     <label for="sign-in-password">{"Password"}</label>
                     <input id="sign-in-password" type="password" autocomplete="current-password" value={(*password).clone()} oninput={text_input(&password)} aria-invalid={invalid("password")} />
-                    { for field_error("password") }
+                    <>{ for field_error("password") }</>
                 </div>
                 <div class="field">
                     <label for="sign-in-domain">{"Domain (account)"}</label>
                     <input id="sign-in-domain" value={(*domain).clone()} oninput={text_input(&domain)} aria-invalid={invalid("domain")} />
-                    { for field_error("domain") }
+                    <>{ for field_error("domain") }</>
                 </div>
                 <div class="field">
                     <label for="sign-in-project">{"Project (name or ID)"}</label>
                     <input id="sign-in-project" value={(*project).clone()} oninput={text_input(&project)} aria-invalid={invalid("project")} placeholder="eu-de_ops or 32-hex ID" />
-                    { for field_error("project") }
+                    <>{ for field_error("project") }</>
                 </div>
             } else {
                 <div class="field">
                     <label for="sign-in-token">{"Token"}</label>
                     <input id="sign-in-token" type="password" autocomplete="off" value={(*token).clone()} oninput={text_input(&token)} aria-invalid={invalid("token")} />
                     <p class="hint">{"A project-scoped IAM token (X-Subject-Token). It is checked with IAM and kept for this tab only."}</p>
-                    { for field_error("token") }
+                    <>{ for field_error("token") }</>
                 </div>
             }
             if let Some(msg) = &*error { <p class="error" role="alert">{ msg }</p> }

@@ -401,7 +401,7 @@ pub fn SharePlan() -> Html {
             if let Some(e) = &list.error {
                 <ErrorView error={e.clone()} context={Some(AttrValue::from("Listing images failed"))} on_retry={Some(reload_list.clone())} />
             }
-            { for checking }
+            <>{ for checking }</>
             if let Stage::Failed(e) = &*stage {
                 <ErrorView error={e.clone()} context={Some(AttrValue::from("Reading the members failed"))} on_retry={Some(retry_check)} />
             }
@@ -429,7 +429,7 @@ pub fn SharePlan() -> Html {
             if let Some(e) = &*apply_error {
                 <ErrorView error={e.clone()} context={Some(AttrValue::from("Applying the plan stopped"))} on_retry={Some(confirm.reform(|_| ()))} />
             }
-            { for applied_view }
+            <>{ for applied_view }</>
         </section>
     }
 }

@@ -188,7 +188,10 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
             if full_ecs_over {
                 <p class="field-error">{ format!("A full-ECS image takes at most {FULL_ECS_MEMBER_LIMIT} projects: the job will fail.") }</p>
             }
-            { for quota_view }
+            // Yew matches unkeyed siblings from the end: a bare `{ for … }` that grows from 0 to 1
+            // node would re-create the text area above it, losing the focus and what is being
+            // typed. Inside a fragment it stays one node.
+            <>{ for quota_view }</>
             <p class="preview" data-testid="share-preview">{ preview(props.images.len(), projects.len()) }{ ". " }{ calls_text }</p>
             if let Some(e) = &*error {
                 <ErrorView error={e.clone()} context={Some(AttrValue::from("Sharing failed"))} on_retry={Some(on_retry)} />
