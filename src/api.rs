@@ -54,11 +54,17 @@ impl Api {
     }
 
     /// For reads only: retries twice more on outages, deadlines and throttling (0.5 s, then
-    /// 1.5 s, or as long as the server's Retry-After asks).
+    /// 1.5 s, or as long as the server's Retry-After asks). An answer that does not parse is
+    /// not retried.
     pub async fn read<T: DeserializeOwned>(&self, req: &ApiRequest) -> Result<T, ApiError> {
+        // The retry loop is not generic: one copy of it in the wasm, not one per answer type.
+        self.send_retrying(req).await?.json()
+    }
+
+    async fn send_retrying(&self, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
         let mut delay = 500;
         for _ in 0..2 {
-            match self.json(req).await {
+            match self.send(req).await {
                 Err(e) if e.is_retryable() => {
                     let asked = e.retry_after_s().map_or(0, |s| s * 1000);
                     TimeoutFuture::new(delay.max(asked)).await;
@@ -67,7 +73,7 @@ impl Api {
                 other => return other,
             }
         }
-        self.json(req).await
+        self.send(req).await
     }
 }
 
