@@ -56,6 +56,8 @@ test('a plan is previewed as to add, to remove, unchanged and invalid, with line
   await pick(page, 'rollout.csv', Buffer.from(mixedPlan()));
   const summary = page.getByTestId('plan-summary');
   await summary.filter({ hasText: 'rollout.csv: 7 row(s) — to add 2, to remove 1, unchanged 1, invalid 3.' }).waitFor();
+  // The check's progress coming and going leaves the file field as it was.
+  assert.equal(await page.getByLabel(FILE_LABEL).evaluate((i) => i.files[0]?.name), 'rollout.csv', 'the field still names the chosen file');
   const invalid = await page.getByRole('table', { name: 'Invalid rows' }).innerText();
   assert.match(invalid, /7\s+partner-prod is neither a project ID \(32 hex characters\) nor a project name you know/);
   assert.match(invalid, /8\s+no image is named no-such-image/);
