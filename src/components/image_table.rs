@@ -28,12 +28,11 @@ pub enum SortKey {
 pub fn sort_images(images: &mut [Image], key: SortKey, ascending: bool) {
     images.sort_by(|a, b| {
         let o = match key {
-            SortKey::Name => a
-                .display_name()
-                .to_lowercase()
-                .cmp(&b.display_name().to_lowercase()),
+            // Compared as they are read, without a lower-cased copy of both names per
+            // comparison: with 20,000 images that is the difference a keystroke feels.
+            SortKey::Name => caseless(a.display_name()).cmp(caseless(b.display_name())),
             SortKey::Status => a.status.cmp(&b.status),
-            SortKey::Os => a.os().cmp(&b.os()),
+            SortKey::Os => a.os().cmp(b.os()),
             SortKey::Size => a.size_bytes().cmp(&b.size_bytes()),
             SortKey::Created => a.created_at.cmp(&b.created_at),
         };
@@ -43,6 +42,10 @@ pub fn sort_images(images: &mut [Image], key: SortKey, ascending: bool) {
             o.reverse()
         }
     });
+}
+
+fn caseless(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().flat_map(char::to_lowercase)
 }
 
 #[derive(Properties, PartialEq)]

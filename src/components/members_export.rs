@@ -1,6 +1,8 @@
 //! "Export members": who has the chosen images (or all of them), as CSV or JSON, fetched
 //! image by image with progress, then saved as a file.
 
+use std::rc::Rc;
+
 use ims_api::export::{member_rows, members_csv, members_json, MemberRow};
 use ims_api::images::Image;
 use yew::prelude::*;
@@ -18,7 +20,7 @@ enum Format {
 #[derive(Properties, PartialEq)]
 pub struct MembersExportProps {
     /// The images to export: the selection, or every image when nothing is selected.
-    pub images: Vec<Image>,
+    pub images: Rc<Vec<Image>>,
 }
 
 #[component]

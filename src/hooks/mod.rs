@@ -5,5 +5,5 @@ mod use_image_list;
 mod use_now;
 
 pub use use_api::use_api;
-pub use use_image_list::{use_image_list, ImageList};
+pub use use_image_list::{use_image_list, ImageList, SameList};
 pub use use_now::use_now;

@@ -1,3 +1,5 @@
+use std::rc::Rc;
+
 use ims_api::images::{first_page, next_page, Image, ImagePage, ListScope};
 use ims_api::ApiError;
 use yew::prelude::*;
@@ -6,7 +8,8 @@ use crate::api::Api;
 
 #[derive(Clone, PartialEq, Default)]
 pub struct ImageList {
-    pub images: Vec<Image>,
+    /// Shared, not copied, by every render and every component that shows it.
+    pub images: Rc<Vec<Image>>,
     pub loading: bool,
     pub error: Option<ApiError>,
     /// Bumped to reload.
@@ -72,7 +75,11 @@ pub fn use_image_list(
                                     let more = next.is_some();
                                     first_page_seen = true;
                                     state.set(ImageList {
-                                        images: all.clone(),
+                                        images: Rc::new(if more {
+                                            all.clone()
+                                        } else {
+                                            std::mem::take(&mut all)
+                                        }),
                                         loading: more,
                                         error: None,
                                         generation: gen,
@@ -84,7 +91,7 @@ pub fn use_image_list(
                                 }
                                 Err(e) => {
                                     let images = if first_page_seen {
-                                        all
+                                        Rc::new(all)
                                     } else {
                                         state.images.clone()
                                     };
@@ -105,4 +112,15 @@ pub fn use_image_list(
         );
     }
     (state, reload)
+}
+
+/// The same list, by address: a cheap dependency for memos over a list of 20,000 images,
+/// where comparing the contents would cost as much as what the memo saves.
+#[derive(Clone)]
+pub struct SameList(pub Rc<Vec<Image>>);
+
+impl PartialEq for SameList {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
 }

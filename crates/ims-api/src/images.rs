@@ -78,16 +78,16 @@ impl Image {
     pub fn size_bytes(&self) -> Option<u64> {
         number(&self.image_size).or_else(|| number(&self.size))
     }
-    pub fn os(&self) -> String {
+    pub fn os(&self) -> &str {
         match (
             self.os_version.as_deref(),
             self.platform.as_deref(),
             self.os_type.as_deref(),
         ) {
-            (Some(v), _, _) if !v.is_empty() => v.to_string(),
-            (_, Some(p), _) if !p.is_empty() => p.to_string(),
-            (_, _, Some(t)) => t.to_string(),
-            _ => String::new(),
+            (Some(v), _, _) if !v.is_empty() => v,
+            (_, Some(p), _) if !p.is_empty() => p,
+            (_, _, Some(t)) => t,
+            _ => "",
         }
     }
     /// What the service will say if the owner tries to share this image, before trying.

@@ -15,7 +15,7 @@ use yew::prelude::*;
 use crate::components::image_table::{sort_images, ImageTable, SortKey};
 use crate::components::members_export::MembersExport;
 use crate::components::ErrorView;
-use crate::hooks::{use_api, use_image_list};
+use crate::hooks::{use_api, use_image_list, SameList};
 use copy_form::CopyForm;
 use share_form::ShareForm;
 use stop_form::StopForm;
@@ -49,10 +49,11 @@ pub fn MyImages() -> Html {
     let stop_text = use_state(String::new);
 
     let visible: Rc<Vec<Image>> = use_memo(
-        (list.images.clone(), (*filter).clone(), *sort),
+        (SameList(list.images.clone()), (*filter).clone(), *sort),
         |(images, filter, sort)| {
             let needle = filter.trim().to_lowercase();
             let mut v: Vec<Image> = images
+                .0
                 .iter()
                 .filter(|i| matches(i, &needle))
                 .cloned()
@@ -136,12 +137,12 @@ pub fn MyImages() -> Html {
                 <button type="button" disabled={chosen.is_empty()} onclick={open(Panel::Stop)}>{ format!("Stop sharing {} selected…", chosen.len()) }</button>
                 <button type="button" disabled={chosen.is_empty()} onclick={open(Panel::Copy)}>{ format!("Copy members to {} selected…", chosen.len()) }</button>
             </div>
-            <MembersExport images={if chosen.is_empty() { list.images.clone() } else { chosen.clone() }} />
+            <MembersExport images={if chosen.is_empty() { list.images.clone() } else { Rc::new(chosen.clone()) }} />
             if *panel == Panel::Share && !chosen.is_empty() {
                 <ShareForm images={chosen.clone()} on_close={close.clone()} text={share_text.clone()} />
             }
             if *panel == Panel::Copy && !chosen.is_empty() {
-                <CopyForm images={chosen.clone()} all={Rc::new(list.images.clone())} on_close={close.clone()} />
+                <CopyForm images={chosen.clone()} all={list.images.clone()} on_close={close.clone()} />
             }
             if *panel == Panel::Stop && !chosen.is_empty() {
                 <StopForm images={chosen.clone()} on_close={close.clone()} text={stop_text.clone()} />
