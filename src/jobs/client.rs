@@ -90,7 +90,7 @@ pub fn start_client_job(
         &transport::protocol_to(&api.endpoints.image),
     );
     let pace = Rc::new(RefCell::new(Pace::new(width)));
-    let answers = Answers::default();
+    let answers = Answers::expecting(queue.borrow().len());
     for _ in 0..width {
         let (api, dispatch, queue, id, pace, answers) = (
             api.clone(),
@@ -133,18 +133,34 @@ pub fn start_client_job(
 /// The answers of one job's workers, handed to the jobs state together at most every
 /// [`RECORD_EVERY_MS`]: each hand-over clones the job list, saves it to sessionStorage and
 /// renders everything that shows jobs, and a fast service answers far more often than a
-/// screen can usefully change.
-#[derive(Clone, Default)]
+/// screen can usefully change. The last answer is handed over at once: the job has ended,
+/// and nobody should wait for a timer to be told.
+#[derive(Clone)]
 struct Answers {
     waiting: Rc<RefCell<Vec<PairResult>>>,
     handover_due: Rc<std::cell::Cell<bool>>,
+    outstanding: Rc<std::cell::Cell<usize>>,
 }
 
 const RECORD_EVERY_MS: u32 = 100;
 
 impl Answers {
+    fn expecting(calls: usize) -> Self {
+        Self {
+            waiting: Rc::default(),
+            handover_due: Rc::default(),
+            outstanding: Rc::new(std::cell::Cell::new(calls)),
+        }
+    }
+
     fn add(&self, result: PairResult, dispatch: &UseReducerDispatcher<Jobs>, id: &str) {
         self.waiting.borrow_mut().push(result);
+        self.outstanding
+            .set(self.outstanding.get().saturating_sub(1));
+        if self.outstanding.get() == 0 {
+            self.hand_over(dispatch, id);
+            return;
+        }
         if self.handover_due.replace(true) {
             return;
         }
@@ -152,12 +168,19 @@ impl Answers {
         wasm_bindgen_futures::spawn_local(async move {
             TimeoutFuture::new(RECORD_EVERY_MS).await;
             me.handover_due.set(false);
-            let results = std::mem::take(&mut *me.waiting.borrow_mut());
-            dispatch.dispatch(JobsAction::Record {
-                id,
-                results,
-                now: now_ms(),
-            });
+            me.hand_over(&dispatch, &id);
+        });
+    }
+
+    fn hand_over(&self, dispatch: &UseReducerDispatcher<Jobs>, id: &str) {
+        let results = std::mem::take(&mut *self.waiting.borrow_mut());
+        if results.is_empty() {
+            return;
+        }
+        dispatch.dispatch(JobsAction::Record {
+            id: id.to_string(),
+            results,
+            now: now_ms(),
         });
     }
 }
