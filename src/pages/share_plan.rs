@@ -18,7 +18,7 @@ use yew::prelude::*;
 use crate::api::{now_ms, Api};
 use crate::components::{ConfirmDialog, ErrorView};
 use crate::download::{picked_file, read_bytes, save_text};
-use crate::hooks::{use_api, use_image_list};
+use crate::hooks::{use_api, use_image_list, SameList};
 use crate::jobs::{calls_for, start_client_job, use_jobs, JobsAction, JobsHandle};
 use crate::names::{use_names, ProjectLabel};
 
@@ -79,15 +79,15 @@ pub fn SharePlan() -> Html {
     let settled = use_mut_ref(HashMap::<(bool, usize), Outcome>::new);
     let apply_error = use_state(|| None::<ApiError>);
 
-    let image_names: Rc<HashMap<String, String>> = use_memo(list.images.len(), {
-        let images = list.images.clone();
-        move |_| {
+    // Keyed on the list itself (by address), so a reload that renames images is seen too.
+    let image_names: Rc<HashMap<String, String>> =
+        use_memo(SameList(list.images.clone()), |images| {
             images
+                .0
                 .iter()
                 .map(|i| (i.id.clone(), i.display_name().to_string()))
                 .collect()
-        }
-    });
+        });
 
     // Compares the plan with the members once the rows and the image list are both in.
     {
