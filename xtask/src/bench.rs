@@ -322,6 +322,29 @@ pub fn start_benchmark() -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     std::fs::write(floor.join("config.json"), "{}\n").map_err(|e| e.to_string())?;
+    // The same page with the console's stylesheet linked (a strict CSP allows no inline style):
+    // what one render-blocking stylesheet costs a fresh context, before any script or wasm.
+    let css = std::fs::read_dir(&dist)
+        .map_err(|e| format!("{}: {e}", dist.display()))?
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .find(|n| n.starts_with("style-") && n.ends_with(".css"))
+        .ok_or("dist/ holds no stylesheet: run `cargo xtask build`")?;
+    std::fs::copy(dist.join(&css), floor.join(&css)).map_err(|e| e.to_string())?;
+    // The console's own page without its app (no boot script, no wasm or glue preloads): what
+    // the sign-in form costs before any wasm is fetched.
+    let shell = std::fs::read_dir(&dist)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .find(|n| n.starts_with("shell-") && n.ends_with(".js"))
+        .ok_or("dist/ holds no shell script: run `cargo xtask build`")?;
+    std::fs::copy(dist.join(&shell), floor.join(&shell)).map_err(|e| e.to_string())?;
+    let page = std::fs::read_to_string(dist.join("index.html")).map_err(|e| e.to_string())?;
+    std::fs::write(floor.join("page-only.html"), without_app(&page)).map_err(|e| e.to_string())?;
+    std::fs::write(
+        floor.join("styled.html"),
+        format!("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>floor</title><link rel=\"stylesheet\" href=\"/{css}\"></head><body><form><label for=\"p\">Password</label><input id=\"p\" type=\"password\"></form></body></html>\n"),
+    )
+    .map_err(|e| e.to_string())?;
     let _floor = sandbox(START_FLOOR_PORT, &["--dist", floor.to_str().unwrap_or("")])?;
     println!("cold start: navigation to a visible password field, fresh context, median of 7, interleaved");
     proc::run(cmd("node").current_dir(root().join("e2e")).args([
@@ -332,7 +355,42 @@ pub fn start_benchmark() -> Result<(), String> {
         &format!("console-sandbox-http1.1={upstream}/images"),
         &format!("console-nginx-tls-h2-brotli=https://127.0.0.1:{START_NGINX_PORT}/images"),
         &format!("bare-page-floor=http://127.0.0.1:{START_FLOOR_PORT}/"),
+        &format!("bare-page-with-stylesheet=http://127.0.0.1:{START_FLOOR_PORT}/styled.html"),
+        &format!("the-page-without-its-app=http://127.0.0.1:{START_FLOOR_PORT}/page-only.html"),
     ]))
+}
+
+/// `index.html` of the build without what starts the app: the boot module and the preloads.
+fn without_app(page: &str) -> String {
+    let mut out = page.to_string();
+    for (open, close) in [
+        ("<script type=\"module\"", "</script>"),
+        ("<link rel=\"modulepreload\"", ">"),
+        ("<link rel=\"preload\"", ">"),
+    ] {
+        while let Some(start) = out.find(open) {
+            let Some(len) = out[start..].find(close) else {
+                break;
+            };
+            out.replace_range(start..start + len + close.len(), "");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_page_without_its_app_keeps_the_form_stylesheet_and_shell_script() {
+        let page = r#"<head><script type="module" src="/boot-1.js"></script><link rel="stylesheet" href="/style-1.css"/>
+<link rel="modulepreload" href="/app-1.js" crossorigin="anonymous"><link rel="preload" href="/app-1_bg.wasm" as="fetch"></head>
+<body><form><input type="password"></form><script src="/shell-1.js"></script></body>"#;
+        let out = super::without_app(page);
+        assert!(!out.contains("boot-1") && !out.contains("app-1"), "{out}");
+        assert!(
+            out.contains("style-1.css") && out.contains("shell-1.js") && out.contains("password")
+        );
+    }
 }
 
 /// A plan of 10,000 rows (two images, 5,000 projects each; half of the pairs already
