@@ -11,7 +11,7 @@ const seed = JSON.parse(readFileSync(process.env.OS_SEED, 'utf8'));
 const CONSOLE = process.env.OS_CONSOLE;
 const NGINX_CONSOLE = process.env.OS_NGINX_CONSOLE;
 const SETTING = process.env.BENCH_SETTING ?? '';
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const images = Object.entries(seed.images).filter(([n]) => n.startsWith('bench-')).map(([, id]) => id);
 const projects = Array.from({ length: 20 }, (_, i) => (0xbe0000 + i).toString(16).padStart(32, '0'));
 const owner = { user: 'owner', password: seed.users.owner.password, project: 'owner' };

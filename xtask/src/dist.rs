@@ -32,6 +32,7 @@ pub fn finish(dir: &Path, public_url: &str, release: bool) -> Result<(), String>
     if let Some((name, body)) = boot {
         std::fs::write(dir.join(&name), body).map_err(|e| format!("{name}: {e}"))?;
     }
+    let html = preloads_after_the_form(&html);
     let blocked = csp_blockers(&html);
     if !blocked.is_empty() {
         return Err(format!(
@@ -93,6 +94,36 @@ fn externalize_inline_module(
     Ok((out, Some((name, format!("{body}\n")))))
 }
 
+/// Trunk's preloads of the JS glue and the wasm, marked `fetchpriority="low"`: they still
+/// start with the page, but the stylesheet and the shell script that the sign-in form waits
+/// for (a few KB) go ahead of 300 KB of wasm on the connection.
+fn preloads_after_the_form(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(i) = rest.find("<link") {
+        let end = rest[i..].find('>').map_or(rest.len(), |e| i + e);
+        let tag = &rest[i..end];
+        out.push_str(&rest[..i]);
+        let is_preload = [
+            "rel=\"modulepreload\"",
+            "rel=modulepreload",
+            "rel=\"preload\"",
+            "rel=preload",
+        ]
+        .iter()
+        .any(|r| tag.contains(r));
+        if is_preload && !tag.contains("fetchpriority") {
+            out.push_str("<link fetchpriority=\"low\"");
+            out.push_str(&tag["<link".len()..]);
+        } else {
+            out.push_str(tag);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// What a strict policy (no `'unsafe-inline'`) would block in this page.
 pub fn csp_blockers(html: &str) -> Vec<String> {
     let lower = html.to_ascii_lowercase();
@@ -145,6 +176,18 @@ fn precompress(dir: &Path) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_wasm_and_glue_preloads_go_after_the_stylesheet() {
+        let page = r#"<link rel="stylesheet" href="/style-1.css"/>
+<link rel="modulepreload" href="/app-1.js" crossorigin="anonymous"><link rel="preload" href="/app-1_bg.wasm" as="fetch" type="application/wasm"><link rel=preload href=/x.wasm as=fetch></head>"#;
+        let out = preloads_after_the_form(page);
+        assert_eq!(out.matches("fetchpriority=\"low\"").count(), 3, "{out}");
+        assert!(out.contains(r#"<link rel="stylesheet" href="/style-1.css"/>"#));
+        assert!(out.contains(r#"<link fetchpriority="low" rel="preload" href="/app-1_bg.wasm""#));
+        assert!(out.ends_with("</head>"));
+        assert_eq!(preloads_after_the_form(&out), out, "marked once");
+    }
 
     const TRUNK_PAGE: &str = r#"<html><head><link rel="modulepreload" href="/app-1.js"></head><body><div id="app"></div>
 <script type="module">
