@@ -135,7 +135,7 @@ const rate = (ms) => (pairs.length / (ms / 1000)).toFixed(1);
 const floor = median(runs.raw);
 const row = (label, xs) => {
   const ms = median(xs);
-  return `  ${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms = ${rate(ms).padStart(5)} shares/s = ${(floor / ms).toFixed(2)}x the floor`;
+  return `  ${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms = ${rate(ms).padStart(5)} shares/s = ${(floor / ms).toFixed(3)}x the floor`;
 };
 console.log(`\nshare benchmark on real Glance${SETTING ? ` (${SETTING})` : ''}: ${images.length} images x ${projects.length} projects = ${pairs.length} shares, median of ${ROUNDS} rounds`);
 console.log(row('raw HTTP, 8 in parallel (the floor)', runs.raw));
