@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
-use ims_api::batch::{connection_ceiling, Pace};
+use ims_api::batch::{connection_ceiling, next_retry_ms, Pace, RETRY_FIRST_MS};
 use ims_api::jobs::{JobKind, PairResult, TrackedJob};
 use ims_api::members::{self, Member, MemberStatus};
 use ims_api::{ApiError, ApiRequest};
@@ -185,8 +185,10 @@ impl Answers {
     }
 }
 
-/// One pair's call. Outages are retried three times; throttling waits as long as the service asks
-/// (up to eight times); a write whose answer never came is looked up before it is sent again.
+/// One pair's call. Outages are retried three times, after 0.4 s and then longer while the
+/// service answers nothing else ([`next_retry_ms`]); throttling waits as long as the service
+/// asks (up to eight times); a write whose answer never came is looked up before it is sent
+/// again.
 async fn send_pair(
     api: &Api,
     dispatch: &UseReducerDispatcher<Jobs>,
@@ -195,7 +197,9 @@ async fn send_pair(
     call: &ClientCall,
     pace: &RefCell<Pace>,
 ) -> Result<(), ApiError> {
-    let (mut outages, mut throttled, mut delay) = (0, 0, 400);
+    let (mut outages, mut throttled, mut delay) = (0, 0, RETRY_FIRST_MS);
+    // The job's answers when this call last failed: whether the service answered others since.
+    let mut answered_at_failure: Option<u64> = None;
     loop {
         while !transport::online() {
             TimeoutFuture::new(200).await;
@@ -223,6 +227,11 @@ async fn send_pair(
             return Err(e);
         }
         outages += 1;
+        let answered = pace.borrow().answered();
+        if let Some(before) = answered_at_failure {
+            delay = next_retry_ms(delay, answered > before);
+        }
+        answered_at_failure = Some(answered);
         // A 5xx is retried without narrowing: congestion shows in the answers' latency
         // (the pace follows it) and in 429s. Glance on SQLite answers 500 "database is
         // locked" at once when two writes meet; halving on it left 1 or 2 calls in flight, and
@@ -241,7 +250,6 @@ async fn send_pair(
             }
         }
         TimeoutFuture::new(delay).await;
-        delay *= 3;
     }
 }
 

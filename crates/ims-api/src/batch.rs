@@ -96,6 +96,24 @@ pub struct Pace {
     ceiling: f64,
     fastest_ms: f64,
     pub in_flight: usize,
+    /// Successful answers so far, to every call of the job.
+    answered: u64,
+}
+
+/// The first wait before a failed call (5xx, dropped connection, deadline) is sent again.
+pub const RETRY_FIRST_MS: u32 = 400;
+
+/// The wait before the next try of a call that failed again. The wait triples while the
+/// service answers nothing: it looks down, and should not be pressed. When other calls of the
+/// job were answered since this one last failed, the service is up and the failure was a
+/// passing one (Glance on SQLite answers 500 "database is locked" when two writes meet): the
+/// wait goes back to the first one, so a job does not end on one call sleeping for seconds.
+pub fn next_retry_ms(previous_ms: u32, answered_since: bool) -> u32 {
+    if answered_since {
+        RETRY_FIRST_MS
+    } else {
+        previous_ms.saturating_mul(3)
+    }
 }
 
 /// Calls estimated waiting in the service above which fewer are sent.
@@ -111,7 +129,13 @@ impl Pace {
             ceiling,
             fastest_ms: f64::INFINITY,
             in_flight: 0,
+            answered: 0,
         }
+    }
+
+    /// Successful answers so far.
+    pub fn answered(&self) -> u64 {
+        self.answered
     }
 
     /// Calls allowed in flight now.
@@ -129,6 +153,7 @@ impl Pace {
 
     /// A success whose answer took `latency_ms`.
     pub fn on_success(&mut self, latency_ms: f64) {
+        self.answered += 1;
         let latency = latency_ms.max(0.1);
         self.fastest_ms = self.fastest_ms.min(latency);
         // The calls in flight when it was answered, itself included.
@@ -144,7 +169,28 @@ impl Pace {
 
 #[cfg(test)]
 mod pace_tests {
-    use super::{connection_ceiling, Pace};
+    use super::{connection_ceiling, next_retry_ms, Pace, RETRY_FIRST_MS};
+
+    #[test]
+    fn a_retry_waits_three_times_longer_while_the_service_answers_nothing() {
+        assert_eq!(next_retry_ms(RETRY_FIRST_MS, false), 1200);
+        assert_eq!(next_retry_ms(1200, false), 3600);
+    }
+
+    #[test]
+    fn a_retry_waits_the_first_wait_again_when_other_calls_were_answered_meanwhile() {
+        assert_eq!(next_retry_ms(1200, true), RETRY_FIRST_MS);
+        assert_eq!(next_retry_ms(RETRY_FIRST_MS, true), RETRY_FIRST_MS);
+    }
+
+    #[test]
+    fn successes_are_counted() {
+        let mut p = Pace::new(4);
+        p.on_success(10.0);
+        p.on_success(12.0);
+        p.on_throttled();
+        assert_eq!(p.answered(), 2);
+    }
 
     #[test]
     fn http1_caps_the_calls_in_flight_at_six_and_http2_keeps_the_configured_number() {
