@@ -30,8 +30,10 @@ async function pool(tasks, width) {
 
 const pairs = images.flatMap((i) => projects.map((p) => [i, p]));
 
-// The console's policy for one call: up to three more tries on 5xx, 429 or a dropped
-// connection (Glance on SQLite answers "database is locked" now and then), 0.4 s, 1.2 s, 3.6 s.
+// A plain client's policy for one call: up to three more tries on 5xx, 429 or a dropped
+// connection (Glance on SQLite answers "database is locked" now and then), after 0.4 s, 1.2 s,
+// 3.6 s. The console tries as often and first waits as long, but waits longer only while the
+// service answers nothing else (ims_api::batch::next_retry_ms).
 async function send(url, init) {
   let delay = 400;
   for (let attempt = 0; ; attempt++) {
