@@ -324,19 +324,11 @@ pub fn start_benchmark() -> Result<(), String> {
     std::fs::write(floor.join("config.json"), "{}\n").map_err(|e| e.to_string())?;
     // The same page with the console's stylesheet linked (a strict CSP allows no inline style):
     // what one render-blocking stylesheet costs a fresh context, before any script or wasm.
-    let css = std::fs::read_dir(&dist)
-        .map_err(|e| format!("{}: {e}", dist.display()))?
-        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-        .find(|n| n.starts_with("style-") && n.ends_with(".css"))
-        .ok_or("dist/ holds no stylesheet: run `cargo xtask build`")?;
+    let css = built_file(&dist, "style-", ".css")?;
     std::fs::copy(dist.join(&css), floor.join(&css)).map_err(|e| e.to_string())?;
     // The console's own page without its app (no boot script, no wasm or glue preloads): what
     // the sign-in form costs before any wasm is fetched.
-    let shell = std::fs::read_dir(&dist)
-        .map_err(|e| e.to_string())?
-        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-        .find(|n| n.starts_with("shell-") && n.ends_with(".js"))
-        .ok_or("dist/ holds no shell script: run `cargo xtask build`")?;
+    let shell = built_file(&dist, "shell-", ".js")?;
     std::fs::copy(dist.join(&shell), floor.join(&shell)).map_err(|e| e.to_string())?;
     let page = std::fs::read_to_string(dist.join("index.html")).map_err(|e| e.to_string())?;
     std::fs::write(floor.join("page-only.html"), without_app(&page)).map_err(|e| e.to_string())?;
@@ -360,20 +352,36 @@ pub fn start_benchmark() -> Result<(), String> {
     ]))
 }
 
-/// `index.html` of the build without what starts the app: the boot module and the preloads.
+/// The name of the build's content-hashed file `<prefix><hash><ext>` in `dist`.
+fn built_file(dist: &std::path::Path, prefix: &str, ext: &str) -> Result<String, String> {
+    std::fs::read_dir(dist)
+        .map_err(|e| format!("{}: {e}", dist.display()))?
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .find(|n| n.starts_with(prefix) && n.ends_with(ext))
+        .ok_or_else(|| {
+            format!(
+                "{} holds no {prefix}…{ext}: run `cargo xtask build`",
+                dist.display()
+            )
+        })
+}
+
+/// `index.html` of the build without what starts the app: the boot module and the preloads
+/// (whatever the order of their attributes: the build marks them `fetchpriority="low"`).
 fn without_app(page: &str) -> String {
-    let mut out = page.to_string();
-    for (open, close) in [
-        ("<script type=\"module\"", "</script>"),
-        ("<link rel=\"modulepreload\"", ">"),
-        ("<link rel=\"preload\"", ">"),
-    ] {
-        while let Some(start) = out.find(open) {
-            let Some(len) = out[start..].find(close) else {
-                break;
-            };
-            out.replace_range(start..start + len + close.len(), "");
+    let mut out = crate::dist::map_link_tags(page, |tag| {
+        if crate::dist::is_preload(tag) {
+            String::new()
+        } else {
+            tag.to_string()
         }
+    });
+    let (open, close) = ("<script type=\"module\"", "</script>");
+    while let Some(start) = out.find(open) {
+        let Some(len) = out[start..].find(close) else {
+            break;
+        };
+        out.replace_range(start..start + len + close.len(), "");
     }
     out
 }
@@ -383,7 +391,7 @@ mod tests {
     #[test]
     fn the_page_without_its_app_keeps_the_form_stylesheet_and_shell_script() {
         let page = r#"<head><script type="module" src="/boot-1.js"></script><link rel="stylesheet" href="/style-1.css"/>
-<link rel="modulepreload" href="/app-1.js" crossorigin="anonymous"><link rel="preload" href="/app-1_bg.wasm" as="fetch"></head>
+<link fetchpriority="low" rel="modulepreload" href="/app-1.js" crossorigin="anonymous"><link rel="preload" href="/app-1_bg.wasm" as="fetch"></head>
 <body><form><input type="password"></form><script src="/shell-1.js"></script></body>"#;
         let out = super::without_app(page);
         assert!(!out.contains("boot-1") && !out.contains("app-1"), "{out}");

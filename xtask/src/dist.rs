@@ -98,26 +98,35 @@ fn externalize_inline_module(
 /// start with the page, but the stylesheet and the shell script that the sign-in form waits
 /// for (a few KB) go ahead of 300 KB of wasm on the connection.
 fn preloads_after_the_form(html: &str) -> String {
+    map_link_tags(html, |tag| {
+        if is_preload(tag) && !tag.contains("fetchpriority") {
+            format!("<link fetchpriority=\"low\"{}", &tag["<link".len()..])
+        } else {
+            tag.to_string()
+        }
+    })
+}
+
+/// Whether a `<link …>` tag preloads (the wasm, or the JS glue as a module), quoted or not.
+pub fn is_preload(tag: &str) -> bool {
+    [
+        "rel=\"modulepreload\"",
+        "rel=modulepreload",
+        "rel=\"preload\"",
+        "rel=preload",
+    ]
+    .iter()
+    .any(|r| tag.contains(r))
+}
+
+/// `html` with each `<link …>` tag, from `<link` to its `>`, replaced by what `f` makes of it.
+pub fn map_link_tags(html: &str, f: impl Fn(&str) -> String) -> String {
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
     while let Some(i) = rest.find("<link") {
-        let end = rest[i..].find('>').map_or(rest.len(), |e| i + e);
-        let tag = &rest[i..end];
+        let end = rest[i..].find('>').map_or(rest.len(), |e| i + e + 1);
         out.push_str(&rest[..i]);
-        let is_preload = [
-            "rel=\"modulepreload\"",
-            "rel=modulepreload",
-            "rel=\"preload\"",
-            "rel=preload",
-        ]
-        .iter()
-        .any(|r| tag.contains(r));
-        if is_preload && !tag.contains("fetchpriority") {
-            out.push_str("<link fetchpriority=\"low\"");
-            out.push_str(&tag["<link".len()..]);
-        } else {
-            out.push_str(tag);
-        }
+        out.push_str(&f(&rest[i..end]));
         rest = &rest[end..];
     }
     out.push_str(rest);
