@@ -2,13 +2,13 @@
 //! bounded number in flight, each result recorded as it lands.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
-use ims_api::batch::{connection_ceiling, next_retry_ms, Pace, RETRY_FIRST_MS};
+use ims_api::batch::{connection_ceiling, Pace};
 use ims_api::jobs::{JobKind, PairResult, TrackedJob};
 use ims_api::members::{self, Member, MemberStatus};
+use ims_api::retry::{Attempts, CallQueue, Next, Retry};
 use ims_api::{ApiError, ApiRequest};
 use yew::UseReducerDispatcher;
 
@@ -69,8 +69,10 @@ fn already_done(kind: JobKind, e: &ApiError) -> Option<&'static str> {
 }
 
 /// Registers the job and starts `concurrency` workers over its calls. They share one
-/// [`Pace`]: when the service throttles, fewer calls are in flight, then more again. While
-/// the browser is offline no call starts; the workers go on by themselves when it is back.
+/// [`Pace`]: when the service throttles, fewer calls are in flight, then more again. A call
+/// that failed while the service answered others goes back in the queue, and its worker
+/// takes the next one. While the browser is offline no call starts; the workers go on by
+/// themselves when it is back.
 pub fn start_client_job(
     api: &Api,
     dispatch: &UseReducerDispatcher<Jobs>,
@@ -82,7 +84,10 @@ pub fn start_client_job(
     let id = format!("local-{}", js_sys::Math::random().to_bits() % 1_000_000_007);
     let job = TrackedJob::new_client(kind, id.clone(), images, projects, calls.len(), now_ms());
     dispatch.dispatch(JobsAction::Add(job));
-    let queue = Rc::new(RefCell::new(calls.into_iter().collect::<VecDeque<_>>()));
+    let answers = Answers::expecting(calls.len());
+    let queue = Rc::new(RefCell::new(CallQueue::new(
+        calls.into_iter().map(|call| (call, Attempts::default())),
+    )));
     // As many in flight as the connection carries: over HTTP/1.1 the browser queues all
     // beyond six, and they wait out their deadlines there.
     let width = connection_ceiling(
@@ -90,7 +95,6 @@ pub fn start_client_job(
         &transport::protocol_to(&api.endpoints.image),
     );
     let pace = Rc::new(RefCell::new(Pace::new(width)));
-    let answers = Answers::expecting(queue.borrow().len());
     for _ in 0..width {
         let (api, dispatch, queue, id, pace, answers) = (
             api.clone(),
@@ -105,11 +109,26 @@ pub fn start_client_job(
                 while !(transport::online() && pace.borrow().may_start()) {
                     TimeoutFuture::new(50).await;
                 }
-                let next = queue.borrow_mut().pop_front();
-                let Some(call) = next else { break };
+                let next = queue.borrow_mut().next(js_sys::Date::now());
+                let (call, mut attempts) = match next {
+                    Next::Send(queued) => queued,
+                    Next::Wait(ms) => {
+                        TimeoutFuture::new(ms.ceil() as u32).await;
+                        continue;
+                    }
+                    Next::Empty => break,
+                };
                 pace.borrow_mut().in_flight += 1;
-                let result = send_pair(&api, &dispatch, &id, kind, &call, &pace).await;
+                let sent = send_pair(&api, &dispatch, &id, kind, &call, &mut attempts, &pace).await;
                 pace.borrow_mut().in_flight -= 1;
+                let result = match sent {
+                    Sent::Again { wait_ms } => {
+                        let due = js_sys::Date::now() + f64::from(wait_ms);
+                        queue.borrow_mut().put_back((call, attempts), due);
+                        continue;
+                    }
+                    Sent::Done(result) => result,
+                };
                 let (ok, message) = match result {
                     Ok(()) => (true, None),
                     Err(e) => match already_done(kind, &e) {
@@ -185,53 +204,57 @@ impl Answers {
     }
 }
 
-/// One pair's call. Outages are retried three times, after 0.4 s and then longer while the
-/// service answers nothing else ([`next_retry_ms`]); throttling waits as long as the service
-/// asks (up to eight times); a write whose answer never came is looked up before it is sent
-/// again.
+/// How one try of a pair's call ended.
+enum Sent {
+    Done(Result<(), ApiError>),
+    /// A passing failure: the call goes back in the queue, due in this long.
+    Again {
+        wait_ms: u32,
+    },
+}
+
+/// One pair's call, tried again as [`Attempts`] decides: throttling waits as long as the
+/// service asks; an outage waits longer each time while the service answers nothing else;
+/// a failure while it answers others sends the call back to the queue. A write whose answer
+/// never came is looked up before it is sent again.
 async fn send_pair(
     api: &Api,
     dispatch: &UseReducerDispatcher<Jobs>,
     job_id: &str,
     kind: JobKind,
     call: &ClientCall,
+    attempts: &mut Attempts,
     pace: &RefCell<Pace>,
-) -> Result<(), ApiError> {
-    let (mut outages, mut throttled, mut delay) = (0, 0, RETRY_FIRST_MS);
-    // The job's answers when this call last failed: whether the service answered others since.
-    let mut answered_at_failure: Option<u64> = None;
+) -> Sent {
     loop {
         while !transport::online() {
             TimeoutFuture::new(200).await;
         }
         let sent = js_sys::Date::now();
+        let answered_before = pace.borrow().answered();
         let e = match api.send(&call.request).await {
             Ok(_) => {
                 pace.borrow_mut().on_success(js_sys::Date::now() - sent);
-                return Ok(());
+                return Sent::Done(Ok(()));
             }
             Err(e) => e,
         };
-        if e.is_throttled() && throttled < 8 {
-            throttled += 1;
-            pace.borrow_mut().on_throttled();
-            let limit = pace.borrow().limit();
-            dispatch.dispatch(JobsAction::Note {
-                id: job_id.to_string(),
-                text: format!("The service asked to slow down: {limit} call(s) in flight now."),
-            });
-            TimeoutFuture::new(e.retry_after_s().map_or(1000 * throttled, |s| s * 1000)).await;
-            continue;
-        }
-        if !e.is_retryable() || outages >= 3 {
-            return Err(e);
-        }
-        outages += 1;
-        let answered = pace.borrow().answered();
-        if let Some(before) = answered_at_failure {
-            delay = next_retry_ms(delay, answered > before);
-        }
-        answered_at_failure = Some(answered);
+        let answered_meanwhile = pace.borrow().answered() > answered_before;
+        let (wait_ms, put_back) = match attempts.after_failure(&e, answered_meanwhile) {
+            Retry::GiveUp => return Sent::Done(Err(e)),
+            Retry::Throttled { wait_ms } => {
+                pace.borrow_mut().on_throttled();
+                let limit = pace.borrow().limit();
+                dispatch.dispatch(JobsAction::Note {
+                    id: job_id.to_string(),
+                    text: format!("The service asked to slow down: {limit} call(s) in flight now."),
+                });
+                TimeoutFuture::new(wait_ms).await;
+                continue;
+            }
+            Retry::Hold { wait_ms } => (wait_ms, false),
+            Retry::Requeue { wait_ms } => (wait_ms, true),
+        };
         // A 5xx is retried without narrowing: congestion shows in the answers' latency
         // (the pace follows it) and in 429s. Glance on SQLite answers 500 "database is
         // locked" at once when two writes meet; halving on it left 1 or 2 calls in flight, and
@@ -246,10 +269,13 @@ async fn send_pair(
             && call.request.is_write()
         {
             if let Some(true) = already_holds(api, kind, call).await {
-                return Ok(());
+                return Sent::Done(Ok(()));
             }
         }
-        TimeoutFuture::new(delay).await;
+        if put_back {
+            return Sent::Again { wait_ms };
+        }
+        TimeoutFuture::new(wait_ms).await;
     }
 }
 

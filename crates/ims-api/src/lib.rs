@@ -20,6 +20,7 @@ pub mod names;
 pub mod plan;
 pub mod quota;
 pub mod request;
+pub mod retry;
 pub mod time;
 
 pub use error::ApiError;
