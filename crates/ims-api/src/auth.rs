@@ -254,6 +254,23 @@ pub struct ProjectList {
     pub projects: Vec<Named>,
 }
 
+/// What the sign-in form shows for a failed login: the IAM message itself, not "session ended".
+pub fn login_error_message(e: &ApiError) -> String {
+    match e {
+        ApiError::Unauthorized {
+            message,
+            request_id,
+        } => {
+            let rid = request_id
+                .as_ref()
+                .map(|r| format!(" Request ID: {r}"))
+                .unwrap_or_default();
+            format!("Sign-in refused: {message}{rid}")
+        }
+        other => other.user_message(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,22 +378,5 @@ mod tests {
             .headers
             .contains(&("X-Subject-Token".into(), "abc".into())));
         assert_eq!(r.label(), "GET /v3/auth/tokens");
-    }
-}
-
-/// What the sign-in form shows for a failed login: the IAM message itself, not "session ended".
-pub fn login_error_message(e: &ApiError) -> String {
-    match e {
-        ApiError::Unauthorized {
-            message,
-            request_id,
-        } => {
-            let rid = request_id
-                .as_ref()
-                .map(|r| format!(" Request ID: {r}"))
-                .unwrap_or_default();
-            format!("Sign-in refused: {message}{rid}")
-        }
-        other => other.user_message(),
     }
 }

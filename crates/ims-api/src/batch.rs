@@ -109,7 +109,7 @@ pub struct Pace {
 /// Calls estimated waiting in the service above which fewer are sent. About one waiting call
 /// keeps a one-at-a-time service busy; each more only waits, and on Glance with SQLite two
 /// writes that meet fail (500 "database is locked"). Measured there at 300 s token cache,
-/// 200 shares: with 2.0 and 1.0 the console kept 3–4 in flight and met 13–39 such 500s a
+/// 200 shares: with 2.0 and 1.0 the console kept 3–4 in flight and met 13–30 such 500s a
 /// job; with 1.5 and 0.5, 2–3 in flight and 4–12.
 pub const QUEUED_HIGH: f64 = 1.5;
 /// Calls estimated waiting in the service below which more are sent.
