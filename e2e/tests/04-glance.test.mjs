@@ -60,3 +60,38 @@ test('[sandbox in Glance mode] failed native calls are listed and "retry the fai
     await browser.close();
   }
 });
+
+test('[sandbox in Glance mode] native calls that fail now and then while others succeed are sent again, and the job ends with every member', async () => {
+  await reset();
+  await admin(BASE, 'settings', { glance_mode: true });
+  const before = (await (await fetch(`${BASE}/__admin/seed`)).json()).images;
+  const browser = await launch();
+  try {
+    const page = await newPage(browser);
+    await signIn(page, USERS.owner);
+    await page.getByLabel('Select shared-accepted-dev', { exact: true }).check();
+    await page.getByLabel('Select shared-rejected-dev', { exact: true }).check();
+    await page.getByRole('button', { name: /Share 2 selected/ }).click();
+    const form = page.getByRole('form', { name: /Share 2 image/ });
+    const projects = ['a1', 'b2', 'c3'].map((p) => p.repeat(16));
+    await form.getByLabel('Project IDs to share with').fill(projects.join('\n'));
+    // The second image's calls go out once the first image's have been answered: two of them
+    // meet a 500 (as Glance on SQLite answers when two writes meet) while the others succeed.
+    await fault({ method: 'POST', path: `/v2/images/${images['shared-rejected-dev']}/members`, status: 500, count: 2 });
+    await form.getByRole('button', { name: 'Share', exact: true }).click();
+    await page.getByRole('status', { name: 'Notices' }).getByText(/Share job for 2 image\(s\) succeeded/).waitFor({ timeout: 20000 });
+    await page.getByRole('link', { name: 'Jobs', exact: true }).click();
+    const job = page.getByRole('table', { name: 'Jobs' }).getByRole('row').nth(1);
+    await job.getByText('The service answered HTTP 500; retrying.').first().waitFor();
+    await job.getByText('6 result(s)').click();
+    assert.equal(await job.locator('.results li.bad').count(), 0);
+    const after = (await (await fetch(`${BASE}/__admin/seed`)).json()).images;
+    for (const name of ['shared-accepted-dev', 'shared-rejected-dev']) {
+      for (const p of projects) assert.ok(after[name].members[p], `${name} is shared with ${p}`);
+      assert.equal(Object.keys(after[name].members).length, Object.keys(before[name].members).length + 3);
+    }
+  } finally {
+    await clearFaults();
+    await browser.close();
+  }
+});

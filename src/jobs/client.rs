@@ -239,6 +239,10 @@ async fn send_pair(
             }
             Err(e) => e,
         };
+        if !e.is_timeout() && !e.is_throttled() {
+            pace.borrow_mut()
+                .on_failure_answered(js_sys::Date::now() - sent);
+        }
         let answered_meanwhile = pace.borrow().answered() > answered_before;
         let (wait_ms, put_back) = match attempts.after_failure(&e, answered_meanwhile) {
             Retry::GiveUp => return Sent::Done(Err(e)),

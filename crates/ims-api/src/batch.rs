@@ -150,6 +150,18 @@ impl Pace {
     /// A success whose answer took `latency_ms`.
     pub fn on_success(&mut self, latency_ms: f64) {
         self.answered += 1;
+        self.adjust(latency_ms);
+    }
+
+    /// A failure that came back (an error status, a refused connection) after `latency_ms`.
+    /// It says as much about queueing as a success: without it, a job whose calls all fail
+    /// would stay at one call in flight, and find out about an outage one call at a time.
+    /// A call that ran out of its deadline says nothing of the kind, and is not counted.
+    pub fn on_failure_answered(&mut self, latency_ms: f64) {
+        self.adjust(latency_ms);
+    }
+
+    fn adjust(&mut self, latency_ms: f64) {
         let latency = latency_ms.max(0.1);
         self.fastest_ms = self.fastest_ms.min(latency);
         // The calls in flight when it was answered, itself included.
@@ -185,6 +197,17 @@ mod pace_tests {
     }
 
     #[test]
+    fn failures_that_come_back_widen_the_pace_as_successes_do_but_are_not_counted_as_answers() {
+        let mut p = Pace::new(4);
+        p.in_flight = 1;
+        for _ in 0..3 {
+            p.on_failure_answered(5.0);
+        }
+        assert_eq!(p.limit(), 4);
+        assert_eq!(p.answered(), 0);
+    }
+
+    #[test]
     fn http1_caps_the_calls_in_flight_at_six_and_http2_keeps_the_configured_number() {
         assert_eq!(connection_ceiling(8, "http/1.1"), 6);
         assert_eq!(connection_ceiling(4, "http/1.1"), 4);
@@ -209,14 +232,20 @@ mod pace_tests {
         assert_eq!(p.limit(), 8, "never past the ceiling");
     }
 
+    /// A pace that answers of `latency_ms` with one call in flight have taken to `ceiling`.
+    fn at_the_ceiling(ceiling: usize, latency_ms: f64) -> Pace {
+        let mut p = Pace::new(ceiling);
+        p.in_flight = 1;
+        for _ in 1..ceiling {
+            p.on_success(latency_ms);
+        }
+        assert_eq!(p.limit(), ceiling);
+        p
+    }
+
     #[test]
     fn throttling_halves_down_to_one_and_successes_climb_back() {
-        let mut p = Pace::new(8);
-        p.in_flight = 1;
-        for _ in 0..7 {
-            p.on_success(20.0);
-        }
-        assert_eq!(p.limit(), 8);
+        let mut p = at_the_ceiling(8, 20.0);
         p.on_throttled();
         assert_eq!(p.limit(), 4);
         for _ in 0..5 {
@@ -257,12 +286,7 @@ mod pace_tests {
 
     #[test]
     fn a_pace_that_has_left_its_start_at_the_ceiling_comes_down_to_what_the_service_allows() {
-        let mut p = Pace::new(8);
-        p.in_flight = 1;
-        for _ in 0..7 {
-            p.on_success(10.0);
-        }
-        assert_eq!(p.limit(), 8);
+        let mut p = at_the_ceiling(8, 10.0);
         serialised(&mut p, 10.0, 200);
         assert!((2..=3).contains(&p.limit()));
     }
