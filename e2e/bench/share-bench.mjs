@@ -33,7 +33,7 @@ const pairs = images.flatMap((i) => projects.map((p) => [i, p]));
 // A plain client's policy for one call: up to three more tries on 5xx, 429 or a dropped
 // connection (Glance on SQLite answers "database is locked" now and then), after 0.4 s, 1.2 s,
 // 3.6 s. The console tries as often; a call that failed while the service answered others is
-// put back in its queue for 0.1 s while its slot sends the next, and it waits as long as
+// put back in its queue for 0.1 s (doubling, six times at most) while its slot sends the next; it waits as long as
 // here only while the service answers nothing else (ims_api::retry).
 async function send(url, init) {
   let delay = 400;
