@@ -1,10 +1,11 @@
 // Cold start: time from navigation to a visible password field, in a fresh browser context
-// each run (nothing cached), median of 7, the targets interleaved. Usage:
+// each run (nothing cached), median of 7 (BENCH_RUNS), the targets interleaved. Usage:
 //   node bench/start-bench.mjs NAME=URL [NAME=URL …]   (the first is the reference)
+// BENCH_RUNS sets another number of runs, for comparing variants with more samples.
 import { launch } from '../lib/harness.mjs';
 
 const targets = process.argv.slice(2).map((a) => { const i = a.indexOf('='); return { name: a.slice(0, i), url: a.slice(i + 1), times: [] }; });
-const RUNS = 7;
+const RUNS = Number(process.env.BENCH_RUNS || 7);
 const browser = await launch();
 for (let run = 0; run < RUNS; run++) {
   for (const t of targets) {

@@ -113,14 +113,6 @@ impl<T> CallQueue<T> {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.fresh.len() + self.back.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Puts `call` back, to be sent again at `due_ms`.
     pub fn put_back(&mut self, call: T, due_ms: f64) {
         self.back.push((due_ms, call));
