@@ -25,6 +25,25 @@ fn can_see(db: &Db, img: &Image, project: &str) -> bool {
     img.owner == project || img.visibility == "public" || db.member(&img.id, project).is_some()
 }
 
+/// The image `id` as `project` sees it, or Glance's 404, which does not tell a hidden image
+/// from a missing one.
+fn visible_image<'a>(
+    db: &'a Db,
+    headers: &HeaderMap,
+    id: &str,
+    project: &str,
+) -> Result<&'a Image, Response> {
+    db.image(id)
+        .filter(|i| can_see(db, i, project))
+        .ok_or_else(|| {
+            glance(
+                headers,
+                StatusCode::NOT_FOUND,
+                &format!("No image found with ID {id}"),
+            )
+        })
+}
+
 pub fn image_json(img: &Image, glance_mode: bool) -> Value {
     let mut v = json!({
         "id": img.id, "name": img.name, "owner": img.owner, "status": img.status,
@@ -207,13 +226,9 @@ pub async fn get_image(
     };
     let glance_mode = state.settings().glance_mode;
     let db = state.db();
-    match db.image(&id).filter(|i| can_see(&db, i, &token.project_id)) {
-        Some(img) => Json(image_json(img, glance_mode)).into_response(),
-        None => glance(
-            &headers,
-            StatusCode::NOT_FOUND,
-            &format!("No image found with ID {id}"),
-        ),
+    match visible_image(&db, &headers, &id, &token.project_id) {
+        Ok(img) => Json(image_json(img, glance_mode)).into_response(),
+        Err(r) => r,
     }
 }
 
@@ -240,16 +255,9 @@ pub async fn patch_image(
         }
     };
     let mut db = state.db();
-    let Some(img) = db
-        .image(&id)
-        .filter(|i| can_see(&db, i, &token.project_id))
-        .cloned()
-    else {
-        return glance(
-            &headers,
-            StatusCode::NOT_FOUND,
-            &format!("No image found with ID {id}"),
-        );
+    let img = match visible_image(&db, &headers, &id, &token.project_id) {
+        Ok(img) => img.clone(),
+        Err(r) => return r,
     };
     if img.owner != token.project_id {
         return glance(
@@ -298,12 +306,9 @@ pub async fn list_members(
     };
     let glance_mode = state.settings().glance_mode;
     let db = state.db();
-    let Some(img) = db.image(&id).filter(|i| can_see(&db, i, &token.project_id)) else {
-        return glance(
-            &headers,
-            StatusCode::NOT_FOUND,
-            &format!("No image found with ID {id}"),
-        );
+    let img = match visible_image(&db, &headers, &id, &token.project_id) {
+        Ok(img) => img,
+        Err(r) => return r,
     };
     // Glance keeps the members of an image that is no longer shared, but will not list them.
     if glance_mode && img.visibility != "shared" {
@@ -346,16 +351,9 @@ pub async fn add_member(
         );
     };
     let mut db = state.db();
-    let Some(img) = db
-        .image(&id)
-        .filter(|i| can_see(&db, i, &token.project_id))
-        .cloned()
-    else {
-        return glance(
-            &headers,
-            StatusCode::NOT_FOUND,
-            &format!("No image found with ID {id}"),
-        );
+    let img = match visible_image(&db, &headers, &id, &token.project_id) {
+        Ok(img) => img.clone(),
+        Err(r) => return r,
     };
     if img.owner != token.project_id {
         return glance(
@@ -448,17 +446,7 @@ fn find_member(
 ) -> Result<(Token, Image), Response> {
     let token = auth(state, headers)?;
     let db = state.db();
-    let img = db
-        .image(id)
-        .filter(|i| can_see(&db, i, &token.project_id))
-        .cloned()
-        .ok_or_else(|| {
-            glance(
-                headers,
-                StatusCode::NOT_FOUND,
-                &format!("No image found with ID {id}"),
-            )
-        })?;
+    let img = visible_image(&db, headers, id, &token.project_id)?.clone();
     let visible = img.owner == token.project_id || member_id == token.project_id;
     if !visible || db.member(id, member_id).is_none() {
         return Err(glance(

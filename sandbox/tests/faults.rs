@@ -49,7 +49,8 @@ fn html_malformed_delay_and_reset_faults() {
     let r = ureq::get(&sb.url("/v2/images"))
         .set("X-Auth-Token", &t)
         .call()
-        .and_then(|r| r.into_string().map_err(Into::into));
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.into_string().map_err(|e| e.to_string()));
     assert!(r.is_err(), "the connection is dropped mid-answer");
     assert_eq!(sb.get("/v2/images", &t).status, 200);
 }
@@ -217,7 +218,8 @@ fn an_after_fault_carries_the_write_out_and_loses_the_answer() {
     let r = ureq::post(&sb.url(&format!("/v2/images/{image}/members")))
         .set("X-Auth-Token", &t)
         .send_json(json!({"member": dev}))
-        .and_then(|r| r.into_string().map_err(Into::into));
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.into_string().map_err(|e| e.to_string()));
     assert!(r.is_err(), "the answer is lost");
     assert_eq!(
         sb.get(&format!("/v2/images/{image}/members/{dev}"), &t)

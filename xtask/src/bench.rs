@@ -386,21 +386,6 @@ fn without_app(page: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_page_without_its_app_keeps_the_form_stylesheet_and_shell_script() {
-        let page = r#"<head><script type="module" src="/boot-1.js"></script><link rel="stylesheet" href="/style-1.css"/>
-<link fetchpriority="low" rel="modulepreload" href="/app-1.js" crossorigin="anonymous"><link rel="preload" href="/app-1_bg.wasm" as="fetch"></head>
-<body><form><input type="password"></form><script src="/shell-1.js"></script></body>"#;
-        let out = super::without_app(page);
-        assert!(!out.contains("boot-1") && !out.contains("app-1"), "{out}");
-        assert!(
-            out.contains("style-1.css") && out.contains("shell-1.js") && out.contains("password")
-        );
-    }
-}
-
 /// A plan of 10,000 rows (two images, 5,000 projects each; half of the pairs already
 /// members), read and compared as the share-plan screen does; median of 7 runs.
 pub fn plan_benchmark() -> Result<(), String> {
@@ -487,4 +472,19 @@ pub fn scale_benchmark() -> Result<(), String> {
             .arg("bench/scale-bench.mjs")
             .env("E2E_BASE", format!("http://127.0.0.1:{SCALE_PORT}")),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_page_without_its_app_keeps_the_form_stylesheet_and_shell_script() {
+        let page = r#"<head><script type="module" src="/boot-1.js"></script><link rel="stylesheet" href="/style-1.css"/>
+<link fetchpriority="low" rel="modulepreload" href="/app-1.js" crossorigin="anonymous"><link rel="preload" href="/app-1_bg.wasm" as="fetch"></head>
+<body><form><input type="password"></form><script src="/shell-1.js"></script></body>"#;
+        let out = super::without_app(page);
+        assert!(!out.contains("boot-1") && !out.contains("app-1"), "{out}");
+        assert!(
+            out.contains("style-1.css") && out.contains("shell-1.js") && out.contains("password")
+        );
+    }
 }

@@ -13,8 +13,11 @@ fn compressed(tool: &str, args: &[&str], path: &Path) -> Option<u64> {
     out.status.success().then_some(out.stdout.len() as u64)
 }
 
+/// A file of `dist/`: its name, raw bytes, gzip and brotli bytes (when the tool is there).
+type SizeRow = (String, u64, Option<u64>, Option<u64>);
+
 pub fn print(dist: &Path) -> Result<(), String> {
-    let mut rows = Vec::new();
+    let mut rows: Vec<SizeRow> = Vec::new();
     for entry in std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))? {
         let path = entry.map_err(|e| e.to_string())?.path();
         let precompressed = path.extension().is_some_and(|e| e == "br" || e == "gz");
@@ -33,7 +36,7 @@ pub fn print(dist: &Path) -> Result<(), String> {
             ));
         }
     }
-    rows.sort_by(|a, b| b.1.cmp(&a.1));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1));
     let kb = |n: Option<u64>| {
         n.map(|n| format!("{:.1} KB", n as f64 / 1000.0))
             .unwrap_or_else(|| "n/a".into())
@@ -47,9 +50,7 @@ pub fn print(dist: &Path) -> Result<(), String> {
             kb(*br)
         );
     }
-    let sum = |f: &dyn Fn(&(String, u64, Option<u64>, Option<u64>)) -> Option<u64>| {
-        rows.iter().map(f).sum::<Option<u64>>()
-    };
+    let sum = |f: &dyn Fn(&SizeRow) -> Option<u64>| rows.iter().map(f).sum::<Option<u64>>();
     println!(
         "  {:<48} {:>10} {:>10} {:>10}",
         "total",
@@ -81,7 +82,7 @@ pub fn first_load(dist: &Path) -> Result<Vec<(String, u64)>, String> {
             .ok_or_else(|| format!("brotli could not compress {f}"))?;
         rows.push((f, br));
     }
-    rows.sort_by(|a, b| b.1.cmp(&a.1));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1));
     Ok(rows)
 }
 
