@@ -27,7 +27,7 @@ pub const THROTTLED_TRIES: u32 = 8;
 /// The wait before the next try of a call that failed while the service answered nothing
 /// else. `previous_ms`: the wait before this try, if it was such a retry. It triples.
 pub fn next_retry_ms(previous_ms: Option<u32>) -> u32 {
-    previous_ms.map_or(RETRY_FIRST_MS, |p| p.saturating_mul(3).max(RETRY_FIRST_MS))
+    previous_ms.map_or(RETRY_FIRST_MS, |p| p.saturating_mul(3))
 }
 
 /// The wait before the `n`th (from 0) retry of a call that failed while the service answered
