@@ -3,12 +3,11 @@
 //! reload: the page says so).
 
 use ims_api::batch::{chunk_projects, pairs};
-use ims_api::jobs::{JobKind, JobState, TrackedJob};
-use ims_api::members::{batch_stop, JobAccepted};
+use ims_api::jobs::{JobKind, JobState};
+use ims_api::members::batch_stop;
 use yew::prelude::*;
 
-use super::{calls_for, start_client_job, use_jobs, JobsAction};
-use crate::api::now_ms;
+use super::{calls_for, start_client_job, start_server_job, use_jobs, JobsAction};
 use crate::components::notices::{use_notices, NoticeAction};
 use crate::hooks::use_api;
 
@@ -67,26 +66,25 @@ pub fn FollowUpRunner() -> Html {
                         return;
                     }
                     for chunk in chunk_projects(&f.projects, api.config.chunk_size) {
-                        match api.json::<JobAccepted>(&batch_stop(&source, &chunk)).await {
-                            Ok(a) => jobs.dispatch(JobsAction::Add(TrackedJob::new_server(
-                                JobKind::StopSharing,
-                                a.job_id,
-                                api.project_id.clone(),
-                                source.clone(),
-                                chunk,
-                                now_ms(),
-                            ))),
-                            Err(e) => {
-                                notices.dispatch(NoticeAction::Push {
-                                    text: format!(
-                                        "Stopping the sharing of {} failed: {}",
-                                        f.source_name,
-                                        e.user_message()
-                                    ),
-                                    error: true,
-                                });
-                                return;
-                            }
+                        let call = batch_stop(&source, &chunk);
+                        let started = start_server_job(
+                            &api,
+                            &jobs,
+                            JobKind::StopSharing,
+                            &call,
+                            source.clone(),
+                            chunk,
+                        );
+                        if let Err(e) = started.await {
+                            notices.dispatch(NoticeAction::Push {
+                                text: format!(
+                                    "Stopping the sharing of {} failed: {}",
+                                    f.source_name,
+                                    e.user_message()
+                                ),
+                                error: true,
+                            });
+                            return;
                         }
                     }
                 });

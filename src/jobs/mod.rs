@@ -4,6 +4,7 @@
 mod client;
 mod follow_up;
 mod poller;
+mod server;
 
 use std::rc::Rc;
 
@@ -14,6 +15,7 @@ pub use client::{calls_for, start_client_job};
 pub use follow_up::FollowUp;
 use follow_up::FollowUpRunner;
 pub use poller::JobPoller;
+pub use server::{start_chunk_jobs, start_server_job};
 
 use crate::session::store;
 

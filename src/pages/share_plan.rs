@@ -10,16 +10,16 @@ use std::rc::Rc;
 use ims_api::batch::chunk_projects;
 use ims_api::images::{set_visibility, ListScope};
 use ims_api::jobs::{JobKind, TrackedJob};
-use ims_api::members::{batch_share, batch_stop, JobAccepted};
+use ims_api::members::{batch_share, batch_stop};
 use ims_api::plan::{self, Change, Names, Outcome, PlanDiff, PlanRow, MAX_PLAN_BYTES};
 use ims_api::ApiError;
 use yew::prelude::*;
 
-use crate::api::{now_ms, Api};
+use crate::api::Api;
 use crate::components::{ConfirmDialog, ErrorView};
 use crate::download::{picked_file, read_bytes, save_text};
 use crate::hooks::{use_api, use_image_list, SameList};
-use crate::jobs::{calls_for, start_client_job, use_jobs, JobsAction, JobsHandle};
+use crate::jobs::{calls_for, start_client_job, start_server_job, use_jobs, JobsHandle};
 use crate::names::{use_names, ProjectLabel};
 
 /// Rows shown per table; the rest are counted, and applied and exported all the same.
@@ -536,16 +536,10 @@ async fn run(
                 } else {
                     batch_stop(images, projects)
                 };
-                let accepted: JobAccepted = api.json(&req).await?;
-                jobs.dispatch(JobsAction::Add(TrackedJob::new_server(
-                    *kind,
-                    accepted.job_id.clone(),
-                    api.project_id.clone(),
-                    images.clone(),
-                    projects.clone(),
-                    now_ms(),
-                )));
-                ids.push(accepted.job_id);
+                let job_id =
+                    start_server_job(api, jobs, *kind, &req, images.clone(), projects.clone())
+                        .await?;
+                ids.push(job_id);
             }
             Step::Native(kind, pairs) => {
                 let mut images: Vec<String> = pairs.iter().map(|p| p.0.clone()).collect();

@@ -6,16 +6,18 @@ use std::collections::HashSet;
 
 use ims_api::ids::is_image_id;
 use ims_api::images::{Image, ListScope};
-use ims_api::jobs::{JobKind, TrackedJob};
-use ims_api::members::{self, batch_answer, JobAccepted, MemberStatus};
+use ims_api::jobs::JobKind;
+use ims_api::members::{self, batch_answer, MemberStatus};
 use ims_api::ApiError;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::api::{now_ms, Api};
+use crate::api::Api;
 use crate::components::ErrorView;
 use crate::hooks::{use_api, use_image_list};
-use crate::jobs::{calls_for, start_client_job, use_jobs, JobsAction, JobsHandle};
+use crate::jobs::{
+    calls_for, start_client_job, start_server_job, use_jobs, JobsAction, JobsHandle,
+};
 use crate::names::ProjectLabel;
 
 const TABS: [(&str, &str); 3] = [
@@ -51,17 +53,8 @@ async fn answer(
     };
     let own = api.project_id.clone();
     if api.is_ims() {
-        let accepted: JobAccepted = api
-            .json(&batch_answer(&images, &own, status, vault.as_deref()))
-            .await?;
-        jobs.dispatch(JobsAction::Add(TrackedJob::new_server(
-            kind,
-            accepted.job_id,
-            own.clone(),
-            images.clone(),
-            vec![own],
-            now_ms(),
-        )));
+        let call = batch_answer(&images, &own, status, vault.as_deref());
+        start_server_job(api, jobs, kind, &call, images.clone(), vec![own]).await?;
         Ok(format!(
             "{} job started for {} image(s).",
             kind.label(),

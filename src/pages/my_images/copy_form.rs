@@ -8,17 +8,19 @@ use std::rc::Rc;
 
 use ims_api::batch::chunk_projects;
 use ims_api::images::{set_visibility, Image};
-use ims_api::jobs::{JobKind, TrackedJob};
-use ims_api::members::{batch_share, JobAccepted};
+use ims_api::jobs::JobKind;
+use ims_api::members::batch_share;
 use ims_api::plan::group_for_batch;
 use ims_api::ApiError;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::api::{now_ms, Api};
+use crate::api::Api;
 use crate::components::ErrorView;
 use crate::hooks::use_api;
-use crate::jobs::{calls_for, start_client_job, use_jobs, FollowUp, JobsAction, JobsHandle};
+use crate::jobs::{
+    calls_for, start_client_job, start_server_job, use_jobs, FollowUp, JobsAction, JobsHandle,
+};
 use crate::names::ProjectLabel;
 
 #[derive(Properties, PartialEq)]
@@ -298,16 +300,11 @@ async fn copy(
         for (images, projects) in group_for_batch(&p.new_pairs) {
             for chunk in chunk_projects(&projects, api.config.chunk_size) {
                 once!({
-                    let a: JobAccepted = api.json(&batch_share(&images, &chunk)).await?;
-                    jobs.dispatch(JobsAction::Add(TrackedJob::new_server(
-                        JobKind::Share,
-                        a.job_id.clone(),
-                        api.project_id.clone(),
-                        images.clone(),
-                        chunk,
-                        now_ms(),
-                    )));
-                    Some(a.job_id)
+                    let call = batch_share(&images, &chunk);
+                    let job_id =
+                        start_server_job(api, jobs, JobKind::Share, &call, images.clone(), chunk)
+                            .await?;
+                    Some(job_id)
                 });
             }
         }

@@ -8,17 +8,16 @@ use std::rc::Rc;
 use ims_api::batch::{chunk_projects, pairs, preview, FULL_ECS_MEMBER_LIMIT};
 use ims_api::ids::{valid_ids, IdProblem};
 use ims_api::images::{set_visibility, Image};
-use ims_api::jobs::{JobKind, TrackedJob};
-use ims_api::members::{batch_share, JobAccepted};
+use ims_api::jobs::JobKind;
+use ims_api::members::batch_share;
 use ims_api::quota::{self, QuotaAnswer};
 use ims_api::ApiError;
 use yew::prelude::*;
 
-use crate::api::now_ms;
 use crate::components::id_list_input::tokens;
 use crate::components::{ErrorView, IdListInput};
 use crate::hooks::use_api;
-use crate::jobs::{calls_for, start_client_job, use_jobs, JobsAction};
+use crate::jobs::{calls_for, start_chunk_jobs, start_client_job, use_jobs};
 
 #[derive(Properties, PartialEq)]
 pub struct ShareFormProps {
@@ -212,22 +211,10 @@ async fn send_chunks(
     chunks: &[Vec<String>],
     sent: &Rc<RefCell<usize>>,
 ) -> Result<String, ApiError> {
-    let start = *sent.borrow();
-    for chunk in &chunks[start..] {
-        let accepted: JobAccepted = api.json(&batch_share(images, chunk)).await?;
-        jobs.dispatch(JobsAction::Add(TrackedJob::new_server(
-            JobKind::Share,
-            accepted.job_id,
-            api.project_id.clone(),
-            images.to_vec(),
-            chunk.clone(),
-            now_ms(),
-        )));
-        *sent.borrow_mut() += 1;
-    }
+    let started =
+        start_chunk_jobs(api, jobs, JobKind::Share, batch_share, images, chunks, sent).await?;
     Ok(format!(
-        "Started {} share job(s): follow them under Jobs.",
-        chunks.len() - start
+        "Started {started} share job(s): follow them under Jobs."
     ))
 }
 

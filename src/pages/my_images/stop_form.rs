@@ -7,16 +7,16 @@ use std::rc::Rc;
 use ims_api::batch::{chunk_projects, pairs, preview};
 use ims_api::ids::{valid_ids, IdProblem};
 use ims_api::images::Image;
-use ims_api::jobs::{JobKind, TrackedJob};
-use ims_api::members::{batch_stop, JobAccepted};
+use ims_api::jobs::JobKind;
+use ims_api::members::batch_stop;
 use ims_api::ApiError;
 use yew::prelude::*;
 
-use crate::api::{now_ms, Api};
+use crate::api::Api;
 use crate::components::id_list_input::tokens;
 use crate::components::{ConfirmDialog, ErrorView, IdListInput};
 use crate::hooks::use_api;
-use crate::jobs::{calls_for, start_client_job, use_jobs, JobsAction, JobsHandle};
+use crate::jobs::{calls_for, start_chunk_jobs, start_client_job, use_jobs, JobsHandle};
 
 #[derive(Properties, PartialEq)]
 pub struct StopFormProps {
@@ -156,21 +156,17 @@ async fn stop(
         return Ok("Stopping started: progress is under Jobs.".into());
     }
     let chunks = chunk_projects(projects, api.config.chunk_size);
-    let start = *sent.borrow();
-    for chunk in &chunks[start..] {
-        let accepted: JobAccepted = api.json(&batch_stop(images, chunk)).await?;
-        jobs.dispatch(JobsAction::Add(TrackedJob::new_server(
-            JobKind::StopSharing,
-            accepted.job_id,
-            api.project_id.clone(),
-            images.to_vec(),
-            chunk.clone(),
-            now_ms(),
-        )));
-        *sent.borrow_mut() += 1;
-    }
+    let started = start_chunk_jobs(
+        api,
+        jobs,
+        JobKind::StopSharing,
+        batch_stop,
+        images,
+        &chunks,
+        sent,
+    )
+    .await?;
     Ok(format!(
-        "Started {} stop-sharing job(s): follow them under Jobs.",
-        chunks.len() - start
+        "Started {started} stop-sharing job(s): follow them under Jobs."
     ))
 }
