@@ -186,17 +186,7 @@ pub async fn faults(State(state): State<AppState>, req: Request, next: Next) -> 
         if f.hang {
             futures_util::future::pending::<()>().await;
         }
-        let stream = futures_util::stream::once(async {
-            Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(
-                std::io::ErrorKind::ConnectionReset,
-                "injected reset",
-            ))
-        });
-        return Response::builder()
-            .status(200)
-            .header("content-type", "application/json")
-            .body(Body::from_stream(stream))
-            .unwrap_or_default();
+        return reset_mid_body();
     }
     if f.hang {
         futures_util::future::pending::<()>().await;
@@ -205,17 +195,7 @@ pub async fn faults(State(state): State<AppState>, req: Request, next: Next) -> 
         tokio::time::sleep(Duration::from_millis(f.delay_ms)).await;
     }
     if f.reset {
-        let stream = futures_util::stream::once(async {
-            Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(
-                std::io::ErrorKind::ConnectionReset,
-                "injected reset",
-            ))
-        });
-        return Response::builder()
-            .status(200)
-            .header("content-type", "application/json")
-            .body(Body::from_stream(stream))
-            .unwrap_or_default();
+        return reset_mid_body();
     }
     if f.html {
         let status =
@@ -253,6 +233,21 @@ pub async fn faults(State(state): State<AppState>, req: Request, next: Next) -> 
         return (status, [("content-type", "text/plain")], status.to_string()).into_response();
     }
     next.run(req).await
+}
+
+/// A 200 whose body breaks off: what a dropped connection looks like to the browser.
+fn reset_mid_body() -> Response {
+    let stream = futures_util::stream::once(async {
+        Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "injected reset",
+        ))
+    });
+    Response::builder()
+        .status(200)
+        .header("content-type", "application/json")
+        .body(Body::from_stream(stream))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -38,7 +38,11 @@ fn hash128(s: &str) -> u128 {
 }
 
 pub fn uuid_from(s: &str) -> String {
-    let h = format!("{:032x}", hash128(s));
+    uuid_v4_shape(&hex32_from(s))
+}
+
+/// 32 hex digits laid out as a version-4 UUID (its version and variant digits set).
+fn uuid_v4_shape(h: &str) -> String {
     format!(
         "{}-{}-4{}-a{}-{}",
         &h[0..8],
@@ -62,15 +66,7 @@ pub fn random_hex(n: usize) -> String {
 }
 
 pub fn random_uuid() -> String {
-    let h = random_hex(32);
-    format!(
-        "{}-{}-4{}-a{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[13..16],
-        &h[17..20],
-        &h[20..32]
-    )
+    uuid_v4_shape(&random_hex(32))
 }
 
 #[derive(Clone, Debug)]
