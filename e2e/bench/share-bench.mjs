@@ -3,7 +3,7 @@
 // console in headless Chromium, served directly (Glance over CORS, HTTP/1.1) and through the
 // shipped nginx config (TLS, HTTP/2); print shares per second and the console's ratio to the
 // floor. Each run starts from no members. BENCH_SETTING names Glance's token cache setting.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { launch, newPage, signIn } from '../lib/harness.mjs';
 
@@ -159,3 +159,9 @@ console.log(row('raw HTTP, 8 in parallel (the floor)', runs.raw));
 console.log(row('openstacksdk, one after another', runs.sdk));
 console.log(row('console, served directly (HTTP/1.1)', runs.direct));
 if (runs.nginx.length) console.log(row('console through nginx (TLS, HTTP/2)', runs.nginx));
+// For `cargo xtask bench`, which sets the goals side by side: the medians, in ms.
+if (process.env.BENCH_RESULT) {
+  writeFileSync(process.env.BENCH_RESULT, JSON.stringify({
+    floor_ms: floor, sdk_ms: median(runs.sdk), direct_ms: median(runs.direct), nginx_ms: runs.nginx.length ? median(runs.nginx) : null,
+  }));
+}

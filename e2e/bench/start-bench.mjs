@@ -2,6 +2,7 @@
 // each run (nothing cached), median of 7 (BENCH_RUNS), the targets interleaved. Usage:
 //   node bench/start-bench.mjs NAME=URL [NAME=URL …]   (the first is the reference)
 // BENCH_RUNS sets another number of runs, for comparing variants with more samples.
+import { writeFileSync } from 'node:fs';
 import { launch } from '../lib/harness.mjs';
 
 const targets = process.argv.slice(2).map((a) => { const i = a.indexOf('='); return { name: a.slice(0, i), url: a.slice(i + 1), times: [] }; });
@@ -53,4 +54,8 @@ for (const t of targets) {
   const ratio = t === targets[0] ? '' : `  = ${(median(t.times) / reference).toFixed(2)}x ${targets[0].name}`;
   console.log(`${t.name.padEnd(32)} median ${median(t.times).toFixed(0)} ms${ratio}  (runs: ${t.times.map((x) => x.toFixed(0)).join(', ')})`);
   if (t.app) console.log(`${''.padEnd(32)} the app running (its own form in place): median ${median(t.app).toFixed(0)} ms`);
+}
+// For `cargo xtask bench`, which sets the goals side by side: each target's median, in ms.
+if (process.env.BENCH_RESULT) {
+  writeFileSync(process.env.BENCH_RESULT, JSON.stringify(Object.fromEntries(targets.map((t) => [t.name, median(t.times)]))));
 }

@@ -100,7 +100,7 @@ pub fn openstack_layer() -> Result<(), String> {
 /// openstacksdk in a loop, the console served directly and through the shipped nginx config,
 /// in the same run, once with Glance's token cache off (`token_cache_time` -1) and once at
 /// 300 s. Prints figures.
-pub fn share_benchmark() -> Result<(), String> {
+pub fn share_benchmark() -> Result<Vec<ShareMedians>, String> {
     crate::setup::all()?;
     crate::build()?;
     let _os = OpenStack::start()?;
@@ -155,6 +155,7 @@ pub fn share_benchmark() -> Result<(), String> {
     proc::wait_port(BENCH_NGINX_PORT, std::time::Duration::from_secs(30))?;
     // BENCH_TOKEN_CACHE=300 (or -1) runs one setting only.
     let only = std::env::var("BENCH_TOKEN_CACHE").ok();
+    let mut out = Vec::new();
     for cache in ["-1", "300"]
         .into_iter()
         .filter(|c| only.as_deref().is_none_or(|o| o == *c))
@@ -186,14 +187,93 @@ pub fn share_benchmark() -> Result<(), String> {
         for (k, v) in os_env() {
             c.env(k, v);
         }
+        let result = bench_result_path(&format!("share-cache{cache}"))?;
+        c.env("BENCH_RESULT", &result);
         proc::run(&mut c)?;
+        let figures = read_result(&result)?;
+        out.push(ShareMedians {
+            setting: format!("token_cache_time {cache}"),
+            floor_ms: number(&figures, "floor_ms")?,
+            direct_ms: number(&figures, "direct_ms")?,
+            nginx_ms: number(&figures, "nginx_ms")?,
+        });
+    }
+    Ok(out)
+}
+
+/// One token-cache setting's medians, in ms, as `bench/share-bench.mjs` wrote them.
+pub struct ShareMedians {
+    pub setting: String,
+    pub floor_ms: f64,
+    pub direct_ms: f64,
+    pub nginx_ms: f64,
+}
+
+/// Where a bench script writes its medians (`BENCH_RESULT`), emptied first so that an old
+/// file is never read as this run's.
+fn bench_result_path(name: &str) -> Result<PathBuf, String> {
+    let dir = root().join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let path = dir.join(format!("{name}.json"));
+    let _ = std::fs::remove_file(&path);
+    Ok(path)
+}
+
+fn read_result(path: &std::path::Path) -> Result<serde_json::Value, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: {e} (the bench wrote no figures)", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn number(v: &serde_json::Value, key: &str) -> Result<f64, String> {
+    v.get(key)
+        .and_then(serde_json::Value::as_f64)
+        .ok_or_else(|| format!("the bench's figures have no number `{key}`"))
+}
+
+/// The issue's three goals in one run: the first load's size, the cold start against Skyline
+/// and the batch share against the raw floor in both token-cache settings; each printed with
+/// its figure, and by how far it is off when it is not met.
+pub fn all_benchmarks() -> Result<(), String> {
+    crate::setup::all()?;
+    crate::build()?;
+    let dist = root().join("dist");
+    let first_load: u64 = crate::sizes::first_load(&dist)?.iter().map(|r| r.1).sum();
+    let start = start_benchmark()?;
+    let shares = share_benchmark()?;
+    let skyline = number(&start, &format!("skyline-{SKYLINE_VERSION}-nginx-gzip"))?;
+    println!("\nthe goals (issue: performance), this run:");
+    println!("{}", crate::goals::first_load(first_load));
+    println!(
+        "{}",
+        crate::goals::cold_start(
+            skyline,
+            &[
+                ("direct", number(&start, "console-sandbox-http1.1")?),
+                ("nginx", number(&start, "console-nginx-tls-h2-brotli")?),
+            ],
+        )
+    );
+    for s in &shares {
+        println!(
+            "{}",
+            crate::goals::share(
+                &s.setting,
+                s.floor_ms,
+                &[("direct", s.direct_ms), ("nginx", s.nginx_ms)],
+            )
+        );
     }
     Ok(())
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum Which {
+    /// The three goals in one run: size, cold start, share (both token-cache settings).
+    All,
+    /// 10 images x 20 projects on real Glance: the console beside the raw floor and openstacksdk.
     Share,
+    /// Navigation to a visible password field: the console beside Skyline, fresh contexts.
     Start,
     /// Reading and comparing a share plan of 10,000 rows with the members that exist.
     Plan,
@@ -285,7 +365,7 @@ fn skyline_nginx(static_dir: &std::path::Path) -> Result<proc::Server, String> {
 
 /// Cold start of the release build: served by the sandbox over HTTP/1.1, and by the shipped
 /// nginx config over TLS + HTTP/2 with brotli.
-pub fn start_benchmark() -> Result<(), String> {
+pub fn start_benchmark() -> Result<serde_json::Value, String> {
     let dist = root().join("dist");
     let _sandbox = sandbox(
         START_SANDBOX_PORT,
@@ -339,17 +419,28 @@ pub fn start_benchmark() -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     let _floor = sandbox(START_FLOOR_PORT, &["--dist", floor.to_str().unwrap_or("")])?;
     println!("cold start: navigation to a visible password field, fresh context, median of 7, interleaved");
-    proc::run(cmd("node").current_dir(root().join("e2e")).args([
-        "bench/start-bench.mjs",
-        &format!(
+    let result = bench_result_path("start")?;
+    proc::run(
+        cmd("node")
+            .current_dir(root().join("e2e"))
+            .env("BENCH_RESULT", &result)
+            .args([
+                "bench/start-bench.mjs",
+                &format!(
             "skyline-{SKYLINE_VERSION}-nginx-gzip=http://127.0.0.1:{START_SKYLINE_PORT}/auth/login"
         ),
-        &format!("console-sandbox-http1.1={upstream}/images"),
-        &format!("console-nginx-tls-h2-brotli=https://127.0.0.1:{START_NGINX_PORT}/images"),
-        &format!("bare-page-floor=http://127.0.0.1:{START_FLOOR_PORT}/"),
-        &format!("bare-page-with-stylesheet=http://127.0.0.1:{START_FLOOR_PORT}/styled.html"),
-        &format!("the-page-without-its-app=http://127.0.0.1:{START_FLOOR_PORT}/page-only.html"),
-    ]))
+                &format!("console-sandbox-http1.1={upstream}/images"),
+                &format!("console-nginx-tls-h2-brotli=https://127.0.0.1:{START_NGINX_PORT}/images"),
+                &format!("bare-page-floor=http://127.0.0.1:{START_FLOOR_PORT}/"),
+                &format!(
+                    "bare-page-with-stylesheet=http://127.0.0.1:{START_FLOOR_PORT}/styled.html"
+                ),
+                &format!(
+                    "the-page-without-its-app=http://127.0.0.1:{START_FLOOR_PORT}/page-only.html"
+                ),
+            ]),
+    )?;
+    read_result(&result)
 }
 
 /// The name of the build's content-hashed file `<prefix><hash><ext>` in `dist`.

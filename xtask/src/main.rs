@@ -4,6 +4,7 @@
 mod bench;
 mod deploy_layer;
 mod dist;
+mod goals;
 mod nginx;
 mod package;
 mod proc;
@@ -50,12 +51,14 @@ enum Command {
         #[arg(long, value_enum)]
         only: Option<test::Layer>,
     },
-    /// Benchmarks: `share` (default) shares 10 images x 20 projects on real Glance through the
-    /// console beside the raw-HTTP floor; `start` times the cold start, direct and through nginx;
+    /// Benchmarks: `all` (default) runs the size, `start` and `share` measures and prints each
+    /// performance goal with its figure; `share` shares 10 images x 20 projects on real Glance
+    /// through the console beside the raw-HTTP floor; `start` times the cold start, direct and
+    /// through nginx;
     /// `plan` times reading and comparing a share plan of 10,000 rows; `scale` measures 20,000
     /// images, 1,000 projects x 10 images and a session of 500 jobs on the sandbox.
     Bench {
-        #[arg(value_enum, default_value = "share")]
+        #[arg(value_enum, default_value = "all")]
         what: bench::Which,
     },
     /// Serve a release build with the shipped nginx config (TLS, HTTP/2) in front of IAM and IMS.
@@ -77,13 +80,17 @@ fn main() {
             only,
         } => test::all(skip_openstack, only),
         Command::Bench {
+            what: bench::Which::All,
+        } => bench::all_benchmarks(),
+        Command::Bench {
             what: bench::Which::Share,
-        } => bench::share_benchmark(),
+        } => bench::share_benchmark().map(|_| ()),
         Command::Bench {
             what: bench::Which::Start,
         } => setup::all()
             .and_then(|_| build())
-            .and_then(|_| bench::start_benchmark()),
+            .and_then(|_| bench::start_benchmark())
+            .map(|_| ()),
         Command::Bench {
             what: bench::Which::Plan,
         } => bench::plan_benchmark(),
