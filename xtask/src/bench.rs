@@ -100,9 +100,8 @@ pub fn openstack_layer() -> Result<(), String> {
 /// openstacksdk in a loop, the console served directly and through the shipped nginx config,
 /// in the same run, once with Glance's token cache off (`token_cache_time` -1) and once at
 /// 300 s. Prints figures.
+/// Needs the set-up and the release build done.
 pub fn share_benchmark() -> Result<Vec<ShareMedians>, String> {
-    crate::setup::all()?;
-    crate::build()?;
     let _os = OpenStack::start()?;
     let python = os_python();
     if proc::output(cmd(python.to_str().unwrap_or("python3")).args(["-c", "import openstack"]))
@@ -249,8 +248,8 @@ pub fn all_benchmarks() -> Result<(), String> {
         crate::goals::cold_start(
             skyline,
             &[
-                ("direct", number(&start, "console-sandbox-http1.1")?),
-                ("nginx", number(&start, "console-nginx-tls-h2-brotli")?),
+                ("direct", number(&start, START_DIRECT)?),
+                ("nginx", number(&start, START_NGINX)?),
             ],
         )
     );
@@ -286,6 +285,9 @@ const START_NGINX_PORT: u16 = 18191;
 const START_SKYLINE_PORT: u16 = 18192;
 const START_FLOOR_PORT: u16 = 18196;
 const SKYLINE_VERSION: &str = "9.0.0";
+/// The cold-start bench's names for the console served directly and through nginx.
+const START_DIRECT: &str = "console-sandbox-http1.1";
+const START_NGINX: &str = "console-nginx-tls-h2-brotli";
 
 /// Skyline's static bundle from PyPI (`skyline-console`), unpacked once into the cache.
 fn skyline_static() -> Result<PathBuf, String> {
@@ -429,8 +431,8 @@ pub fn start_benchmark() -> Result<serde_json::Value, String> {
                 &format!(
             "skyline-{SKYLINE_VERSION}-nginx-gzip=http://127.0.0.1:{START_SKYLINE_PORT}/auth/login"
         ),
-                &format!("console-sandbox-http1.1={upstream}/images"),
-                &format!("console-nginx-tls-h2-brotli=https://127.0.0.1:{START_NGINX_PORT}/images"),
+                &format!("{START_DIRECT}={upstream}/images"),
+                &format!("{START_NGINX}=https://127.0.0.1:{START_NGINX_PORT}/images"),
                 &format!("bare-page-floor=http://127.0.0.1:{START_FLOOR_PORT}/"),
                 &format!(
                     "bare-page-with-stylesheet=http://127.0.0.1:{START_FLOOR_PORT}/styled.html"

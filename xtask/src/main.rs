@@ -84,7 +84,10 @@ fn main() {
         } => bench::all_benchmarks(),
         Command::Bench {
             what: bench::Which::Share,
-        } => bench::share_benchmark().map(|_| ()),
+        } => setup::all()
+            .and_then(|_| build())
+            .and_then(|_| bench::share_benchmark())
+            .map(|_| ()),
         Command::Bench {
             what: bench::Which::Start,
         } => setup::all()
