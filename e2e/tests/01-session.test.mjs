@@ -1,7 +1,7 @@
 // Issue: foundation. Sign-in, the header, reload, sign-out, IAM errors, expiry and return.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, USERS, launch, newPage, signIn, fillSignIn, reset, admin, seed } from '../lib/harness.mjs';
+import { BASE, USERS, launch, newPage, signIn, fillSignIn, reset, admin, seed, fault, countRequests } from '../lib/harness.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -64,6 +64,18 @@ test('a wrong password shows the IAM message next to the form and keeps what was
   assert.match(await alert.innerText(), /Sign-in refused: The username or password is wrong\./);
   assert.equal(await page.getByLabel('User name').inputValue(), 'owner');
   assert.equal(await page.getByLabel('Project (name or ID)').inputValue(), 'acme-images');
+});
+
+test('a double click on the app\'s Sign in sends one request', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${BASE}/images`);
+  await page.waitForFunction(() => !document.querySelector('main[data-shell]') && document.querySelector('form.sign-in'));
+  await fillSignIn(page, USERS.owner);
+  await fault({ method: 'POST', path: '/v3/auth/tokens', delay_ms: 400 });
+  const posts = countRequests(page, 'POST', '/v3/auth/tokens');
+  await page.getByRole('button', { name: 'Sign in' }).dblclick();
+  await page.getByTestId('current-project').filter({ hasText: USERS.owner.project }).waitFor();
+  assert.equal(posts.n, 1);
 });
 
 test('empty fields are named next to the field, and nothing is sent', async () => {

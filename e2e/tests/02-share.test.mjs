@@ -148,6 +148,26 @@ test('a double click on Share sends one request', async () => {
   assert.equal(posts.n, 1);
 });
 
+test('on the image page a double click adds a member once and removes it once', async () => {
+  const page = await newPage(browser);
+  await signIn(page, USERS.owner, `/images/${ids.images['shared-to-many'].id}`);
+  await page.getByRole('table', { name: 'Members' }).waitFor();
+  const newcomer = 'cd'.repeat(16);
+  await page.getByLabel('Project ID').fill(newcomer);
+  await fault({ method: 'POST', path: '/v2/images/*/members', delay_ms: 400 });
+  const posts = countRequests(page, 'POST', '/members');
+  await page.getByRole('button', { name: 'Add member' }).dblclick();
+  await page.getByRole('status', { name: 'Added member' }).waitFor();
+  assert.equal(posts.n, 1);
+  await page.getByLabel(`Select member ${newcomer}`).check();
+  await page.getByRole('button', { name: /Remove 1 selected/ }).click();
+  await fault({ method: 'DELETE', path: '/v2/images/*/members/*', delay_ms: 400 });
+  const deletes = countRequests(page, 'DELETE', '/members/');
+  await page.getByRole('dialog', { name: 'Remove members?' }).getByRole('button', { name: 'Remove' }).dblclick();
+  await page.waitForFunction((id) => !document.querySelector('table[aria-label=Members]').innerText.includes(id), newcomer);
+  assert.equal(deletes.n, 1);
+});
+
 test('the image page adds one member, shows the returned record, and removes members', async () => {
   const page = await newPage(browser);
   await signIn(page, USERS.owner, `/images/${ids.images['shared-to-many'].id}`);

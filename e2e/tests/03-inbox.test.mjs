@@ -168,3 +168,14 @@ test('the switcher falls back to the password when re-scoping is refused', async
   await page.getByTestId('current-project').filter({ hasText: 'acme-dev' }).waitFor();
   await inboxRow(page, 'shared-pending-dev').waitFor();
 });
+
+test('a double click on a row\'s Accept sends one answer', async () => {
+  const page = await newPage(browser);
+  await signIn(page, USERS.dev, '/shared');
+  await inboxRow(page, 'test-fixtures').waitFor();
+  await fault({ method: 'PUT', path: '/v2/images/*/members/*', delay_ms: 600 });
+  const puts = countRequests(page, 'PUT', '/members/');
+  await page.getByRole('button', { name: 'Accept test-fixtures' }).dblclick();
+  await page.getByRole('status').filter({ hasText: 'test-fixtures is now accepted.' }).waitFor();
+  assert.equal(puts.n, 1);
+});

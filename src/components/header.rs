@@ -7,7 +7,7 @@ use ims_api::time::describe_remaining;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::hooks::{use_api, use_now};
+use crate::hooks::{use_api, use_now, use_submission};
 use crate::session::context::{use_session, SignInHint};
 use crate::session::{sign_in, SessionAction};
 
@@ -18,8 +18,8 @@ pub fn Header() -> Html {
     let api = use_api();
     let now = use_now();
     let projects = use_state(|| None::<Vec<Named>>);
-    let switch_error = use_state(|| None::<String>);
-    let busy = use_state(|| false);
+    // Reading the projects, then switching: one switch at a time, its failure in words.
+    let switching = use_submission::<String>();
     let Some(current) = session.current.clone() else {
         return Html::default();
     };
@@ -48,30 +48,30 @@ pub fn Header() -> Html {
         })
     };
     let open_switcher = {
-        let (api, projects, switch_error) = (api.clone(), projects.clone(), switch_error.clone());
+        let (api, projects, switching) = (api.clone(), projects.clone(), switching.clone());
         Callback::from(move |_| {
-            let (api, projects, switch_error) =
-                (api.clone(), projects.clone(), switch_error.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match api.read::<ProjectList>(&auth::list_projects()).await {
-                    Ok(list) => projects.set(Some(list.projects)),
-                    Err(e) => switch_error.set(Some(e.user_message())),
-                }
+            let (api, projects) = (api.clone(), projects.clone());
+            switching.run(async move {
+                let list = api
+                    .read::<ProjectList>(&auth::list_projects())
+                    .await
+                    .map_err(|e| e.user_message())?;
+                projects.set(Some(list.projects));
+                Ok(())
             });
         })
     };
     let on_pick = {
-        let (session, api, projects, switch_error, busy, info) = (
+        let (session, api, projects, switching, info) = (
             session.clone(),
             api.clone(),
             projects.clone(),
-            switch_error.clone(),
-            busy.clone(),
+            switching.clone(),
             info.clone(),
         );
         Callback::from(move |e: Event| {
             let id = e.target_unchecked_into::<HtmlSelectElement>().value();
-            if id.is_empty() || id == info.project.id || *busy {
+            if id.is_empty() || id == info.project.id {
                 return;
             }
             let name = projects
@@ -79,32 +79,27 @@ pub fn Header() -> Html {
                 .and_then(|l| l.iter().find(|p| p.id == id))
                 .map(|p| p.name.clone())
                 .unwrap_or_else(|| id.clone());
-            let (session, api, switch_error, busy, info) = (
-                session.clone(),
-                api.clone(),
-                switch_error.clone(),
-                busy.clone(),
-                info.clone(),
-            );
-            busy.set(true);
-            wasm_bindgen_futures::spawn_local(async move {
+            let (session, api, info) = (session.clone(), api.clone(), info.clone());
+            switching.run(async move {
                 let token = api.token.clone().unwrap_or_default();
                 match sign_in::rescope(&api.config, &token, &id).await {
-                    Ok(s) => session.dispatch(SessionAction::SignedIn(s)),
+                    Ok(s) => {
+                        session.dispatch(SessionAction::SignedIn(s));
+                        Ok(())
+                    }
                     Err(e) => {
                         // IAM may refuse token re-scoping: ask for the password for that project.
-                        switch_error.set(Some(format!(
-                            "Switching needs your password again ({})",
-                            e.user_message()
-                        )));
                         session.dispatch(SessionAction::SignInAgain(SignInHint {
                             user: info.user.name.clone(),
                             domain: info.domain.clone(),
                             project: name,
                         }));
+                        Err(format!(
+                            "Switching needs your password again ({})",
+                            e.user_message()
+                        ))
                     }
                 }
-                busy.set(false);
             });
         })
     };
@@ -120,7 +115,7 @@ pub fn Header() -> Html {
             </dl>
             if let Some(list) = &*projects {
                 <label class="switcher">{"Switch project "}
-                    <select onchange={on_pick} disabled={*busy} aria-label="Switch project">
+                    <select onchange={on_pick} disabled={switching.busy()} aria-label="Switch project">
                         { for group_by_region(&list.iter().map(|p| (p.id.clone(), p.name.clone())).collect::<Vec<_>>(), &info.regions, &api.config.region).into_iter().map(|(region, projects)| html! {
                             <optgroup label={if region.is_empty() { "Other".to_string() } else { region }}>
                                 { for projects.into_iter().map(|(id, name)| html! { <option value={id.clone()} selected={*id == info.project.id}>{ name }</option> }) }
@@ -131,7 +126,7 @@ pub fn Header() -> Html {
             } else {
                 <button type="button" onclick={open_switcher}>{"Switch project…"}</button>
             }
-            if let Some(e) = &*switch_error { <span class="error" role="alert">{ e }</span> }
+            if let Some(e) = switching.error() { <span class="error" role="alert">{ e }</span> }
             // Embedded, the portal owns the session: it signs in and out.
             if !embedding.active { <button type="button" onclick={sign_out}>{"Sign out"}</button> }
         </header>

@@ -8,6 +8,7 @@ use ims_api::config::Config;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::hooks::use_submission;
 use crate::session::context::{SignInHint, StoredSession};
 use crate::session::sign_in;
 
@@ -67,27 +68,22 @@ pub fn SignInForm(props: &SignInFormProps) -> Html {
     let project = use_state(|| first(&shell.project, &hint.project));
     let password = use_state(|| shell.password.clone());
     let token = use_state(|| shell.token.clone());
-    let busy = use_state(|| false);
-    let error = use_state(|| None::<String>);
+    let submission = use_submission::<String>();
     let missing = use_state(Vec::<&'static str>::new);
 
     let submit = {
-        let (mode, user, domain, project, password, token, busy, error, missing) = (
+        let (mode, user, domain, project, password, token, submission, missing) = (
             mode.clone(),
             user.clone(),
             domain.clone(),
             project.clone(),
             password.clone(),
             token.clone(),
-            busy.clone(),
-            error.clone(),
+            submission.clone(),
             missing.clone(),
         );
         let (config, done) = (config.clone(), props.on_signed_in.clone());
         Callback::from(move |()| {
-            if *busy {
-                return;
-            }
             let mut gaps = Vec::new();
             if *mode == Mode::Password {
                 for (v, name) in [
@@ -107,15 +103,7 @@ pub fn SignInForm(props: &SignInFormProps) -> Html {
             if !gaps.is_empty() {
                 return;
             }
-            busy.set(true);
-            error.set(None);
-            let (config, done, busy, error, password) = (
-                config.clone(),
-                done.clone(),
-                busy.clone(),
-                error.clone(),
-                password.clone(),
-            );
+            let (config, done, password) = (config.clone(), done.clone(), password.clone());
             let (m, u, d, p, pw, t) = (
                 *mode,
                 (*user).clone(),
@@ -124,21 +112,17 @@ pub fn SignInForm(props: &SignInFormProps) -> Html {
                 (*password).clone(),
                 (*token).clone(),
             );
-            wasm_bindgen_futures::spawn_local(async move {
-                let result = match m {
+            submission.run(async move {
+                let signed_in = match m {
                     Mode::Password => {
                         sign_in::with_password(&config, u.trim(), &pw, d.trim(), p.trim()).await
                     }
                     Mode::Token => sign_in::with_token(&config, &t).await,
-                };
-                busy.set(false);
-                match result {
-                    Ok(s) => {
-                        password.set(String::new());
-                        done.emit(s);
-                    }
-                    Err(e) => error.set(Some(login_error_message(&e))),
                 }
+                .map_err(|e| login_error_message(&e))?;
+                password.set(String::new());
+                done.emit(signed_in);
+                Ok(())
             });
         })
     };
@@ -209,8 +193,8 @@ pub fn SignInForm(props: &SignInFormProps) -> Html {
                     <>{ for field_error("token") }</>
                 </div>
             }
-            if let Some(msg) = &*error { <p class="error" role="alert">{ msg }</p> }
-            <button type="submit" class="primary" disabled={*busy}>{ if *busy { "Signing in…" } else { "Sign in" } }</button>
+            if let Some(msg) = submission.error() { <p class="error" role="alert">{ msg }</p> }
+            <button type="submit" class="primary" disabled={submission.busy()}>{ if submission.busy() { "Signing in…" } else { "Sign in" } }</button>
         </form>
     }
 }

@@ -12,7 +12,7 @@ use yew::prelude::*;
 use yew_router::prelude::Link;
 
 use crate::components::{ConfirmDialog, ErrorView};
-use crate::hooks::use_api;
+use crate::hooks::{use_api, use_submission};
 use crate::jobs::use_jobs;
 use crate::names::ProjectLabel;
 use crate::routes::Route;
@@ -31,13 +31,12 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
     let reload = use_state(|| 0u32);
     let selected = use_state(HashSet::<String>::new);
     let new_member = use_state(String::new);
-    let add_error = use_state(|| None::<String>);
+    // Adding: a typed ID's problem or the request's failure, next to the field.
+    let adding = use_submission::<String>();
     let added = use_state(|| None::<Member>);
-    let adding = use_state(|| false);
-    let add_guard = use_mut_ref(|| false);
     let confirm_remove = use_state(|| false);
-    let removing = use_state(|| false);
-    let remove_error = use_state(|| None::<String>);
+    // Removing: the members that were not removed, and why.
+    let removing = use_submission::<String>();
     // Refresh when a job that touched this image ends.
     let job_tick = if jobs.last_ended_images.contains(&props.id) {
         jobs.ended
@@ -69,12 +68,11 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
         Callback::from(move |_| reload.set(*reload + 1))
     };
     let add = {
-        let (api, new_member, add_error, added, adding, reload, id) = (
+        let (api, new_member, adding, added, reload, id) = (
             api.clone(),
             new_member.clone(),
-            add_error.clone(),
-            added.clone(),
             adding.clone(),
+            added.clone(),
             reload.clone(),
             props.id.clone(),
         );
@@ -82,75 +80,56 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
             e.prevent_default();
             let pid = new_member.trim().to_ascii_lowercase();
             if !is_project_id(&pid) && api.is_ims() {
-                add_error.set(Some("Enter one project ID: 32 hex characters.".into()));
+                adding.fail("Enter one project ID: 32 hex characters.".into());
                 return;
             }
             if pid.is_empty() {
-                add_error.set(Some("Enter a project ID.".into()));
+                adding.fail("Enter a project ID.".into());
                 return;
             }
             if pid == api.project_id {
-                add_error.set(Some(
+                adding.fail(
                     "This is your own project: an image cannot be shared with its owner.".into(),
-                ));
+                );
                 return;
             }
-            if *add_guard.borrow() {
-                return;
-            }
-            *add_guard.borrow_mut() = true;
-            adding.set(true);
-            add_error.set(None);
-            let (api, new_member, add_error, added, adding, reload, id, guard) = (
+            let (api, new_member, added, reload, id) = (
                 api.clone(),
                 new_member.clone(),
-                add_error.clone(),
                 added.clone(),
-                adding.clone(),
                 reload.clone(),
                 id.clone(),
-                add_guard.clone(),
             );
-            wasm_bindgen_futures::spawn_local(async move {
-                let result = api.add_member(&id, &pid).await;
-                *guard.borrow_mut() = false;
-                adding.set(false);
-                match result {
-                    Ok(m) => {
-                        added.set(Some(m));
-                        new_member.set(String::new());
-                        reload.set(*reload + 1);
-                    }
-                    Err(e) => add_error.set(Some(e.user_message())),
-                }
+            adding.run(async move {
+                let m = api
+                    .add_member(&id, &pid)
+                    .await
+                    .map_err(|e| e.user_message())?;
+                added.set(Some(m));
+                new_member.set(String::new());
+                reload.set(*reload + 1);
+                Ok(())
             });
         })
     };
     let remove = {
-        let (api, selected, removing, remove_error, confirm_remove, reload, id) = (
+        let (api, selected, removing, confirm_remove, reload, id) = (
             api.clone(),
             selected.clone(),
             removing.clone(),
-            remove_error.clone(),
             confirm_remove.clone(),
             reload.clone(),
             props.id.clone(),
         );
         Callback::from(move |_| {
-            if *removing {
-                return;
-            }
-            removing.set(true);
-            let (api, selected, removing, remove_error, confirm_remove, reload, id) = (
+            let (api, selected, confirm_remove, reload, id) = (
                 api.clone(),
                 selected.clone(),
-                removing.clone(),
-                remove_error.clone(),
                 confirm_remove.clone(),
                 reload.clone(),
                 id.clone(),
             );
-            wasm_bindgen_futures::spawn_local(async move {
+            removing.run(async move {
                 let mut failures = Vec::new();
                 let mut left = (*selected).clone();
                 for pid in selected.iter() {
@@ -176,11 +155,14 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
                         }
                     }
                 }
-                removing.set(false);
                 confirm_remove.set(false);
                 selected.set(left);
-                remove_error.set((!failures.is_empty()).then(|| failures.join("; ")));
                 reload.set(*reload + 1);
+                if failures.is_empty() {
+                    Ok(())
+                } else {
+                    Err(failures.join("; "))
+                }
             });
         })
     };
@@ -245,19 +227,19 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
                 None => html! { <p>{"Loading members…"}</p> },
             } }
             <div class="toolbar">
-                <button type="button" class="danger" disabled={selected.is_empty() || *removing} onclick={{ let c = confirm_remove.clone(); move |_| c.set(true) }}>{ format!("Remove {} selected member(s)…", selected.len()) }</button>
+                <button type="button" class="danger" disabled={selected.is_empty() || removing.busy()} onclick={{ let c = confirm_remove.clone(); move |_| c.set(true) }}>{ format!("Remove {} selected member(s)…", selected.len()) }</button>
                 <button type="button" onclick={refresh.reform(|_| ())}>{"Refresh"}</button>
             </div>
-            if let Some(e) = &*remove_error { <p class="error" role="alert">{ format!("Some members were not removed: {e}") }</p> }
+            if let Some(e) = removing.error() { <p class="error" role="alert">{ format!("Some members were not removed: {e}") }</p> }
             <form class="panel" onsubmit={add} aria-labelledby="add-member-heading">
                 <h2 id="add-member-heading">{"Add a member"}</h2>
                 <div class="field">
                     <label for="add-member">{"Project ID"}</label>
-                    <input id="add-member" value={(*new_member).clone()} spellcheck="false" aria-invalid={add_error.is_some().to_string()} aria-describedby="add-member-error"
+                    <input id="add-member" value={(*new_member).clone()} spellcheck="false" aria-invalid={adding.error().is_some().to_string()} aria-describedby="add-member-error"
                         oninput={{ let n = new_member.clone(); move |e: InputEvent| n.set(e.target_unchecked_into::<HtmlInputElement>().value()) }} />
-                    if let Some(e) = &*add_error { <p class="field-error" id="add-member-error" role="alert">{ e }</p> }
+                    if let Some(e) = adding.error() { <p class="field-error" id="add-member-error" role="alert">{ e }</p> }
                 </div>
-                <button type="submit" class="primary" disabled={*adding}>{ if *adding { "Adding…" } else { "Add member" } }</button>
+                <button type="submit" class="primary" disabled={adding.busy()}>{ if adding.busy() { "Adding…" } else { "Add member" } }</button>
                 if let Some(m) = &*added {
                     <div class="success" role="status" aria-label="Added member">
                         { format!("Added {}: status {}, created {}", m.member_id, m.status, m.created_at.clone().unwrap_or_default()) }
@@ -265,7 +247,7 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
                 }
             </form>
             if *confirm_remove {
-                <ConfirmDialog title="Remove members?" confirm_label="Remove" busy={*removing} on_confirm={remove} on_cancel={{ let c = confirm_remove.clone(); Callback::from(move |_| c.set(false)) }}>
+                <ConfirmDialog title="Remove members?" confirm_label="Remove" busy={removing.busy()} on_confirm={remove} on_cancel={{ let c = confirm_remove.clone(); Callback::from(move |_| c.set(false)) }}>
                     <p>{ format!("These projects will lose access to {}:", props.id) }</p>
                     <ul>{ for selected.iter().map(|p| html! { <li><code>{ p }</code></li> }) }</ul>
                 </ConfirmDialog>

@@ -18,7 +18,7 @@ use yew::prelude::*;
 use crate::api::Api;
 use crate::components::{ConfirmDialog, ErrorView};
 use crate::download::{picked_file, read_bytes, save_text};
-use crate::hooks::{use_api, use_image_list, SameList};
+use crate::hooks::{use_api, use_image_list, use_submission, SameList};
 use crate::jobs::{calls_for, start_client_job, start_server_job, use_jobs, JobsHandle};
 use crate::names::{use_names, ProjectLabel};
 
@@ -70,14 +70,13 @@ pub fn SharePlan() -> Html {
     let stage = use_state(|| Stage::Empty);
     let confirming = use_state(|| false);
     let with_removals = use_state(|| false);
-    let busy = use_state(|| false);
-    let in_flight = use_mut_ref(|| false);
+    let apply = use_submission::<ApiError>();
+    let busy = apply.busy();
     let sent = use_mut_ref(|| 0usize);
     let job_ids = use_state(Vec::<String>::new);
     let applied = use_state(|| None::<(Rc<Prepared>, bool)>);
     // Final outcomes by (is a removal, index in its list), for the plan applied last.
     let settled = use_mut_ref(HashMap::<(bool, usize), Outcome>::new);
-    let apply_error = use_state(|| None::<ApiError>);
 
     // Keyed on the list itself (by address), so a reload that renames images is seen too.
     let image_names: Rc<HashMap<String, String>> =
@@ -196,7 +195,7 @@ pub fn SharePlan() -> Html {
     }
 
     let on_file = {
-        let (rows, generation, file_error, stage, applied, job_ids, sent, apply_error) = (
+        let (rows, generation, file_error, stage, applied, job_ids, sent, apply) = (
             rows.clone(),
             generation.clone(),
             file_error.clone(),
@@ -204,16 +203,15 @@ pub fn SharePlan() -> Html {
             applied.clone(),
             job_ids.clone(),
             sent.clone(),
-            apply_error.clone(),
+            apply.clone(),
         );
         let settled = settled.clone();
-        let busy = *busy;
         Callback::from(move |e: Event| {
             let Some(file) = picked_file(&e) else { return };
             if busy {
                 return;
             }
-            let (rows, generation, file_error, stage, applied, job_ids, sent, apply_error) = (
+            let (rows, generation, file_error, stage, applied, job_ids, sent, apply) = (
                 rows.clone(),
                 generation.clone(),
                 file_error.clone(),
@@ -221,7 +219,7 @@ pub fn SharePlan() -> Html {
                 applied.clone(),
                 job_ids.clone(),
                 sent.clone(),
-                apply_error.clone(),
+                apply.clone(),
             );
             let settled = settled.clone();
             wasm_bindgen_futures::spawn_local(async move {
@@ -232,7 +230,7 @@ pub fn SharePlan() -> Html {
                 settled.borrow_mut().clear();
                 applied.set(None);
                 job_ids.set(Vec::new());
-                apply_error.set(None);
+                apply.clear_error();
                 *sent.borrow_mut() = 0;
                 match read {
                     Err(e) => {
@@ -250,27 +248,13 @@ pub fn SharePlan() -> Html {
     };
 
     let confirm = {
-        let (
-            api,
-            jobs,
-            busy,
-            in_flight,
-            sent,
-            job_ids,
-            applied,
-            apply_error,
-            confirming,
-            stage,
-            with_removals,
-        ) = (
+        let (api, jobs, apply, sent, job_ids, applied, confirming, stage, with_removals) = (
             api.clone(),
             jobs.clone(),
-            busy.clone(),
-            in_flight.clone(),
+            apply.clone(),
             sent.clone(),
             job_ids.clone(),
             applied.clone(),
-            apply_error.clone(),
             confirming.clone(),
             stage.clone(),
             with_removals.clone(),
@@ -279,34 +263,23 @@ pub fn SharePlan() -> Html {
             let Stage::Ready(prepared) = &*stage else {
                 return;
             };
-            if *in_flight.borrow() {
-                return;
-            }
-            *in_flight.borrow_mut() = true;
-            busy.set(true);
-            apply_error.set(None);
             let removals = *with_removals && !prepared.diff.remove.is_empty();
-            applied.set(Some((prepared.clone(), removals)));
             let steps = steps(&api, prepared, removals);
-            let (api, jobs, busy, in_flight, sent, job_ids, apply_error, confirming) = (
+            let (api, jobs, sent, job_ids, confirming) = (
                 api.clone(),
                 jobs.clone(),
-                busy.clone(),
-                in_flight.clone(),
                 sent.clone(),
                 job_ids.clone(),
-                apply_error.clone(),
                 confirming.clone(),
             );
-            wasm_bindgen_futures::spawn_local(async move {
+            let started = apply.run(async move {
                 let result = run(&api, &jobs, &steps, &sent, &job_ids).await;
-                *in_flight.borrow_mut() = false;
-                busy.set(false);
                 confirming.set(false);
-                if let Err(e) = result {
-                    apply_error.set(Some(e));
-                }
+                result
             });
+            if started {
+                applied.set(Some((prepared.clone(), removals)));
+            }
         })
     };
 
@@ -394,7 +367,7 @@ pub fn SharePlan() -> Html {
             <p class="hint">{"A CSV or JSON file with the columns image (ID or exact name), project (ID or a name you know) and state (shared or not-shared). A header row is required; lines starting with # are comments. Nothing is sent until you confirm."}</p>
             <div class="field">
                 <label for="plan-file">{"Plan file (CSV or JSON, at most 10 MB)"}</label>
-                <input id="plan-file" type="file" accept=".csv,.json,text/csv,application/json" onchange={on_file} disabled={*busy}
+                <input id="plan-file" type="file" accept=".csv,.json,text/csv,application/json" onchange={on_file} disabled={busy}
                     aria-invalid={file_error.is_some().to_string()} aria-describedby="plan-file-error" />
                 <p id="plan-file-error" class="field-error" role="alert">{ (*file_error).clone().unwrap_or_default() }</p>
             </div>
@@ -408,11 +381,11 @@ pub fn SharePlan() -> Html {
             if let Stage::Ready(p) = &*stage {
                 <Preview prepared={p.clone()} image_names={image_names.clone()} />
                 <div class="actions">
-                    <button type="button" class="primary" disabled={*busy || applied.is_some() || (p.diff.add.is_empty() && p.diff.remove.is_empty())}
+                    <button type="button" class="primary" disabled={busy || applied.is_some() || (p.diff.add.is_empty() && p.diff.remove.is_empty())}
                         onclick={{ let c = confirming.clone(); move |_| c.set(true) }}>{"Apply plan…"}</button>
                 </div>
                 if *confirming {
-                    <ConfirmDialog title="Apply the share plan?" confirm_label="Apply" busy={*busy} on_confirm={confirm.clone()} on_cancel={{ let c = confirming.clone(); Callback::from(move |_| c.set(false)) }}>
+                    <ConfirmDialog title="Apply the share plan?" confirm_label="Apply" busy={busy} on_confirm={confirm.clone()} on_cancel={{ let c = confirming.clone(); Callback::from(move |_| c.set(false)) }}>
                         <p>{ format!("Share {} image–project pair(s) from {}.", p.diff.add.len(), p.file) }</p>
                         if !p.not_shared.is_empty() {
                             <p>{ format!("{} image(s) will be switched to visibility \"shared\" first (Glance adds members only to shared images).", p.not_shared.len()) }</p>
@@ -426,7 +399,7 @@ pub fn SharePlan() -> Html {
                     </ConfirmDialog>
                 }
             }
-            if let Some(e) = &*apply_error {
+            if let Some(e) = apply.error() {
                 <ErrorView error={e.clone()} context={Some(AttrValue::from("Applying the plan stopped"))} on_retry={Some(confirm.reform(|_| ()))} />
             }
             <>{ for applied_view }</>

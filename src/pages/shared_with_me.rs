@@ -14,7 +14,7 @@ use yew::prelude::*;
 
 use crate::api::Api;
 use crate::components::ErrorView;
-use crate::hooks::{use_api, use_image_list};
+use crate::hooks::{use_api, use_image_list, use_submission};
 use crate::jobs::{
     calls_for, start_client_job, start_server_job, use_jobs, JobsAction, JobsHandle,
 };
@@ -36,6 +36,41 @@ fn explain(e: &ApiError, project_name: &str) -> String {
         )
     } else {
         e.user_message()
+    }
+}
+
+const VAULT_NEEDED: &str = "A full-ECS image is accepted into a CBR vault: enter the vault ID.";
+
+/// Says plainly which typed images are not shared with this project, before answering.
+async fn shared_with_this_project(
+    api: &Api,
+    ids: &[String],
+    project_name: &str,
+) -> Result<(), String> {
+    let own = api.project_id.clone();
+    let mut missing = Vec::new();
+    for id in ids {
+        if let Err(e) = api
+            .send(&ims_api::request::ApiRequest::get(
+                ims_api::request::Service::Image,
+                format!("/v2/images/{id}/members/{own}"),
+            ))
+            .await
+        {
+            if e.status() == Some(404) || e.status() == Some(403) {
+                missing.push(id.clone());
+            } else {
+                return Err(e.user_message());
+            }
+        }
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "Not shared with {project_name}, the project you are signed in to: {}. If it was shared with another of your projects, switch to that project first.",
+            missing.join(", ")
+        ))
     }
 }
 
@@ -94,9 +129,9 @@ pub fn SharedWithMe() -> Html {
     let selected = use_state(HashSet::<String>::new);
     let vault = use_state(String::new);
     let vault_error = use_state(|| None::<String>);
-    let busy = use_state(|| false);
-    let guard = use_mut_ref(|| false);
-    let error = use_state(|| None::<String>);
+    // Every answer, batch or single: one at a time, its failure in words for this project.
+    let answering = use_submission::<String>();
+    let busy = answering.busy();
     let done = use_state(|| None::<String>);
     let by_id = use_state(String::new);
     let by_id_error = use_state(|| None::<String>);
@@ -119,74 +154,77 @@ pub fn SharedWithMe() -> Html {
 
     // The batch answer that failed last, so its error can offer to send it again.
     let last_failed = use_state(|| None::<(Vec<String>, MemberStatus)>);
-    // One entry point for every answer: the vault check, the double-click guard, errors.
+    // One entry point for every batch answer: the vault check, one at a time, errors. Answers
+    // by typed ID first check that the images are shared with this project.
     let run = {
-        let (api, jobs, busy, error, done, vault, vault_error, selected, project_name, last_failed) = (
+        let (api, jobs, answering, done, vault, vault_error, selected) = (
             api.clone(),
             jobs.clone(),
-            busy.clone(),
-            error.clone(),
+            answering.clone(),
             done.clone(),
             vault.clone(),
             vault_error.clone(),
             selected.clone(),
+        );
+        let (project_name, last_failed, by_id_error) = (
             project_name.clone(),
             last_failed.clone(),
+            by_id_error.clone(),
         );
         let all: Vec<Image> = images.clone();
-        Callback::from(move |(ids, status): (Vec<String>, MemberStatus)| {
-            let full_ecs =
-                api.is_ims() && all.iter().any(|i| ids.contains(&i.id) && i.is_full_ecs());
-            if status == MemberStatus::Accepted && full_ecs && vault.trim().is_empty() {
-                vault_error.set(Some(
-                    "A full-ECS image is accepted into a CBR vault: enter the vault ID.".into(),
-                ));
-                return;
-            }
-            vault_error.set(None);
-            if ids.is_empty() || *guard.borrow() {
-                return;
-            }
-            *guard.borrow_mut() = true;
-            busy.set(true);
-            error.set(None);
-            done.set(None);
-            let v =
-                (status == MemberStatus::Accepted && full_ecs).then(|| vault.trim().to_string());
-            let (api, jobs, busy, error, done, selected, guard, project_name, last_failed) = (
-                api.clone(),
-                jobs.clone(),
-                busy.clone(),
-                error.clone(),
-                done.clone(),
-                selected.clone(),
-                guard.clone(),
-                project_name.clone(),
-                last_failed.clone(),
-            );
-            last_failed.set(None);
-            wasm_bindgen_futures::spawn_local(async move {
-                let result = answer(&api, &jobs, ids.clone(), status, v).await;
-                *guard.borrow_mut() = false;
-                busy.set(false);
-                match result {
-                    Ok(m) => {
-                        done.set(Some(m));
-                        selected.set(HashSet::new());
-                    }
-                    Err(e) => {
-                        error.set(Some(explain(&e, &project_name)));
-                        last_failed.set(Some((ids, status)));
-                    }
+        Callback::from(
+            move |(ids, status, typed): (Vec<String>, MemberStatus, bool)| {
+                let full_ecs =
+                    api.is_ims() && all.iter().any(|i| ids.contains(&i.id) && i.is_full_ecs());
+                if status == MemberStatus::Accepted && full_ecs && vault.trim().is_empty() {
+                    vault_error.set(Some(VAULT_NEEDED.into()));
+                    return;
                 }
-            });
-        })
+                vault_error.set(None);
+                if ids.is_empty() {
+                    return;
+                }
+                let v = (status == MemberStatus::Accepted && full_ecs)
+                    .then(|| vault.trim().to_string());
+                let (api, jobs, answered, selected) =
+                    (api.clone(), jobs.clone(), done.clone(), selected.clone());
+                let (project_name, failed, by_id_error) = (
+                    project_name.clone(),
+                    last_failed.clone(),
+                    by_id_error.clone(),
+                );
+                let started = answering.run(async move {
+                    if typed {
+                        let checked = shared_with_this_project(&api, &ids, &project_name).await;
+                        by_id_error.set(checked.clone().err());
+                        if checked.is_err() {
+                            return Ok(());
+                        }
+                    }
+                    match answer(&api, &jobs, ids.clone(), status, v).await {
+                        Ok(m) => {
+                            answered.set(Some(m));
+                            selected.set(HashSet::new());
+                            Ok(())
+                        }
+                        Err(e) => {
+                            failed.set(Some((ids, status)));
+                            Err(explain(&e, &project_name))
+                        }
+                    }
+                });
+                if started {
+                    done.set(None);
+                    last_failed.set(None);
+                }
+            },
+        )
     };
     let retry_last = {
         let (run, last_failed) = (run.clone(), last_failed.clone());
         Callback::from(move |_| {
-            if let Some(last) = (*last_failed).clone() {
-                run.emit(last);
+            if let Some((ids, status)) = (*last_failed).clone() {
+                run.emit((ids, status, false));
             }
         })
     };
@@ -194,13 +232,13 @@ pub fn SharedWithMe() -> Html {
     let all_ids: Vec<String> = images.iter().map(|i| i.id.clone()).collect();
     let bulk = |ids: Vec<String>, status: MemberStatus| {
         let run = run.clone();
-        Callback::from(move |_| run.emit((ids.clone(), status)))
+        Callback::from(move |_| run.emit((ids.clone(), status, false)))
     };
     // One image, native call: accept, reject or back to pending.
     let single = {
-        let (api, error, done, reload, project_name, vault, vault_error, last_failed) = (
+        let (api, answering, done, reload, project_name, vault, vault_error, last_failed) = (
             api.clone(),
-            error.clone(),
+            answering.clone(),
             done.clone(),
             reload.clone(),
             project_name.clone(),
@@ -214,16 +252,11 @@ pub fn SharedWithMe() -> Html {
                 && api.is_ims()
                 && vault.trim().is_empty()
             {
-                vault_error.set(Some(
-                    "A full-ECS image is accepted into a CBR vault: enter the vault ID.".into(),
-                ));
+                vault_error.set(Some(VAULT_NEEDED.into()));
                 return;
             }
-            // The row's own button sends a one-image answer again; no batch retry applies.
-            last_failed.set(None);
-            let (api, error, done, reload, project_name, jobs) = (
+            let (api, done, reload, project_name, jobs) = (
                 api.clone(),
-                error.clone(),
                 done.clone(),
                 reload.clone(),
                 project_name.clone(),
@@ -231,34 +264,28 @@ pub fn SharedWithMe() -> Html {
             );
             let v = (img.is_full_ecs() && status == MemberStatus::Accepted)
                 .then(|| vault.trim().to_string());
-            wasm_bindgen_futures::spawn_local(async move {
+            let started = answering.run(async move {
                 let own = api.project_id.clone();
-                match api
-                    .send(&members::set_status(&img.id, &own, status, v.as_deref()))
+                api.send(&members::set_status(&img.id, &own, status, v.as_deref()))
                     .await
-                {
-                    Ok(_) => {
-                        done.set(Some(format!(
-                            "{} is now {}.",
-                            img.display_name(),
-                            status.as_str()
-                        )));
-                        reload.emit(());
-                        jobs.dispatch(JobsAction::InboxChanged);
-                    }
-                    Err(e) => error.set(Some(explain(&e, &project_name))),
-                }
+                    .map_err(|e| explain(&e, &project_name))?;
+                done.set(Some(format!(
+                    "{} is now {}.",
+                    img.display_name(),
+                    status.as_str()
+                )));
+                reload.emit(());
+                jobs.dispatch(JobsAction::InboxChanged);
+                Ok(())
             });
+            if started {
+                // The row's own button sends a one-image answer again; no batch retry applies.
+                last_failed.set(None);
+            }
         })
     };
     let answer_by_id = |status: MemberStatus| {
-        let (api, by_id, by_id_error, run, project_name) = (
-            api.clone(),
-            by_id.clone(),
-            by_id_error.clone(),
-            run.clone(),
-            project_name.clone(),
-        );
+        let (by_id, by_id_error, run) = (by_id.clone(), by_id_error.clone(), run.clone());
         Callback::from(move |_| {
             let ids: Vec<String> = by_id
                 .split(|c: char| c == ',' || c.is_whitespace())
@@ -273,42 +300,7 @@ pub fn SharedWithMe() -> Html {
                 by_id_error.set(Some(format!("{bad} is not an image ID (a UUID such as d164b5df-1bc3-4c3f-893e-3e471fd16e64).")));
                 return;
             }
-            let (api, by_id_error, run, project_name) = (
-                api.clone(),
-                by_id_error.clone(),
-                run.clone(),
-                project_name.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                // Say plainly which images are not shared with this project before asking.
-                let own = api.project_id.clone();
-                let mut missing = Vec::new();
-                for id in &ids {
-                    if let Err(e) = api
-                        .send(&ims_api::request::ApiRequest::get(
-                            ims_api::request::Service::Image,
-                            format!("/v2/images/{id}/members/{own}"),
-                        ))
-                        .await
-                    {
-                        if e.status() == Some(404) || e.status() == Some(403) {
-                            missing.push(id.clone());
-                        } else {
-                            by_id_error.set(Some(e.user_message()));
-                            return;
-                        }
-                    }
-                }
-                if !missing.is_empty() {
-                    by_id_error.set(Some(format!(
-                        "Not shared with {project_name}, the project you are signed in to: {}. If it was shared with another of your projects, switch to that project first.",
-                        missing.join(", ")
-                    )));
-                    return;
-                }
-                by_id_error.set(None);
-                run.emit((ids, status));
-            });
+            run.emit((ids, status, true));
         })
     };
     let toggle = |id: String| {
@@ -333,9 +325,9 @@ pub fn SharedWithMe() -> Html {
                 <td><ProjectLabel id={img.owner.clone().unwrap_or_default()} /></td>
                 <td>{ img.os() }</td>
                 <td class="row-actions">
-                    if *tab != "accepted" { <button type="button" onclick={move |_| s1.emit((i1.clone(), MemberStatus::Accepted))} aria-label={format!("Accept {name}")}>{"Accept"}</button> }
-                    if *tab != "rejected" { <button type="button" onclick={move |_| s2.emit((i2.clone(), MemberStatus::Rejected))} aria-label={format!("Reject {name}")}>{"Reject"}</button> }
-                    if *tab != "pending" { <button type="button" onclick={move |_| s3.emit((i3.clone(), MemberStatus::Pending))} aria-label={format!("Move {name} back to pending")}>{"Back to pending"}</button> }
+                    if *tab != "accepted" { <button type="button" onclick={move |_| s1.emit((i1.clone(), MemberStatus::Accepted))} disabled={busy} aria-label={format!("Accept {name}")}>{"Accept"}</button> }
+                    if *tab != "rejected" { <button type="button" onclick={move |_| s2.emit((i2.clone(), MemberStatus::Rejected))} disabled={busy} aria-label={format!("Reject {name}")}>{"Reject"}</button> }
+                    if *tab != "pending" { <button type="button" onclick={move |_| s3.emit((i3.clone(), MemberStatus::Pending))} disabled={busy} aria-label={format!("Move {name} back to pending")}>{"Back to pending"}</button> }
                 </td>
             </tr>
         }
@@ -353,10 +345,10 @@ pub fn SharedWithMe() -> Html {
             <div role="tabpanel" aria-label={format!("{} images", *tab)}>
                 if let Some(e) = &list.error { <ErrorView error={e.clone()} context={Some(AttrValue::from("Listing failed"))} on_retry={Some(reload.clone())} /> }
                 <div class="toolbar">
-                    <button type="button" class="primary" disabled={chosen.is_empty() || *busy || *tab == "accepted"} onclick={bulk(selected_ids.clone(), MemberStatus::Accepted)}>{ format!("Accept {} selected", chosen.len()) }</button>
-                    <button type="button" disabled={chosen.is_empty() || *busy || *tab == "rejected"} onclick={bulk(selected_ids.clone(), MemberStatus::Rejected)}>{ format!("Reject {} selected", chosen.len()) }</button>
+                    <button type="button" class="primary" disabled={chosen.is_empty() || busy || *tab == "accepted"} onclick={bulk(selected_ids.clone(), MemberStatus::Accepted)}>{ format!("Accept {} selected", chosen.len()) }</button>
+                    <button type="button" disabled={chosen.is_empty() || busy || *tab == "rejected"} onclick={bulk(selected_ids.clone(), MemberStatus::Rejected)}>{ format!("Reject {} selected", chosen.len()) }</button>
                     if *tab == "pending" {
-                        <button type="button" disabled={images.is_empty() || *busy} onclick={bulk(all_ids.clone(), MemberStatus::Accepted)}>{ format!("Accept all {} pending", images.len()) }</button>
+                        <button type="button" disabled={images.is_empty() || busy} onclick={bulk(all_ids.clone(), MemberStatus::Accepted)}>{ format!("Accept all {} pending", images.len()) }</button>
                     }
                     <span class="count" role="status">{ if list.loading { "Loading…".to_string() } else { format!("{} image(s)", images.len()) } }</span>
                 </div>
@@ -369,9 +361,9 @@ pub fn SharedWithMe() -> Html {
                         if let Some(e) = &*vault_error { <p class="field-error" role="alert">{ e }</p> }
                     </div>
                 }
-                if let Some(e) = &*error {
+                if let Some(e) = answering.error() {
                     <p class="error" role="alert">{ e }
-                        if last_failed.is_some() { {" "}<button type="button" onclick={retry_last.clone()} disabled={*busy}>{"Retry"}</button> }
+                        if last_failed.is_some() { {" "}<button type="button" onclick={retry_last.clone()} disabled={busy}>{"Retry"}</button> }
                     </p>
                 }
                 if let Some(m) = &*done { <p class="success" role="status">{ m }</p> }
@@ -392,8 +384,8 @@ pub fn SharedWithMe() -> Html {
                         oninput={{ let b = by_id.clone(); move |e: InputEvent| b.set(e.target_unchecked_into::<HtmlTextAreaElement>().value()) }} />
                     if let Some(e) = &*by_id_error { <p class="field-error" role="alert">{ e }</p> }
                 </div>
-                <button type="button" disabled={*busy} onclick={answer_by_id(MemberStatus::Accepted)}>{"Accept these"}</button>
-                <button type="button" disabled={*busy} onclick={answer_by_id(MemberStatus::Rejected)}>{"Reject these"}</button>
+                <button type="button" disabled={busy} onclick={answer_by_id(MemberStatus::Accepted)}>{"Accept these"}</button>
+                <button type="button" disabled={busy} onclick={answer_by_id(MemberStatus::Rejected)}>{"Reject these"}</button>
             </details>
         </section>
     }

@@ -128,9 +128,48 @@ pub fn valid_ids(tokens: &[IdToken]) -> Vec<String> {
         .collect()
 }
 
+/// What a form's list of target projects gives: the usable IDs, and whether anything typed
+/// stops the list from being sent. A malformed ID or the signed-in project does; a repeated ID
+/// is only dropped, so it does not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Targets {
+    pub projects: Vec<String>,
+    pub blocked: bool,
+}
+
+pub fn targets(input: &str, own_project: Option<&str>) -> Targets {
+    let tokens = parse_project_ids(input, own_project);
+    let blocked = tokens.iter().any(|t| {
+        matches!(
+            t.problem,
+            Some(IdProblem::Malformed { .. } | IdProblem::OwnProject)
+        )
+    });
+    Targets {
+        projects: valid_ids(&tokens),
+        blocked,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn targets_keep_each_usable_id_once_and_a_repeat_does_not_block() {
+        let t = targets(&format!("{A}, {B}\n{}", A.to_uppercase()), None);
+        assert_eq!(t.projects, vec![A.to_string(), B.to_string()]);
+        assert!(!t.blocked);
+    }
+
+    #[test]
+    fn targets_are_blocked_by_a_malformed_id_or_the_own_project() {
+        assert!(targets(&format!("{A} xyz"), None).blocked);
+        let own = targets(&format!("{A} {B}"), Some(B));
+        assert!(own.blocked);
+        assert_eq!(own.projects, vec![A.to_string()]);
+        assert!(!targets("", None).blocked);
+    }
     use proptest::prelude::*;
 
     const A: &str = "9c61004714024f9586705d090530f9fa";

@@ -17,7 +17,7 @@ use yew::prelude::*;
 
 use crate::api::Api;
 use crate::components::ErrorView;
-use crate::hooks::use_api;
+use crate::hooks::{use_api, use_submission};
 use crate::jobs::{
     calls_for, start_client_job, start_server_job, use_jobs, FollowUp, JobsAction, JobsHandle,
 };
@@ -59,13 +59,13 @@ pub fn CopyForm(props: &CopyFormProps) -> Html {
     let accepted_only = use_state(|| false);
     let stop_source = use_state(|| false);
     let preview = use_state(|| None::<Rc<CopyPreview>>);
-    let error = use_state(|| None::<ApiError>);
-    let busy = use_state(|| false);
-    let in_flight = use_mut_ref(|| false);
+    // The preview's reads and the copy: one at a time, failures shown in one place.
+    let submission = use_submission::<ApiError>();
     // Calls already sent and the jobs they started, so a retry after a failure sends the rest.
     let sent = use_mut_ref(|| (0usize, Vec::<String>::new()));
     let done = use_state(|| None::<String>);
     let source_error = use_state(|| None::<&'static str>);
+    let busy = submission.busy();
 
     let changed = {
         let (preview, done, sent) = (preview.clone(), done.clone(), sent.clone());
@@ -85,14 +85,13 @@ pub fn CopyForm(props: &CopyFormProps) -> Html {
         })
     };
     let on_preview = {
-        let (api, source, accepted_only, stop_source, preview, error, busy, source_error) = (
+        let (api, source, accepted_only, stop_source, preview, submission, source_error) = (
             api.clone(),
             source.clone(),
             accepted_only.clone(),
             stop_source.clone(),
             preview.clone(),
-            error.clone(),
-            busy.clone(),
+            submission.clone(),
             source_error.clone(),
         );
         let (all, images) = (props.all.clone(), props.images.clone());
@@ -102,70 +101,39 @@ pub fn CopyForm(props: &CopyFormProps) -> Html {
                 source_error.set(Some("Choose the image whose members are copied."));
                 return;
             };
-            if *busy {
-                return;
-            }
-            busy.set(true);
-            error.set(None);
-            let (api, preview, error, busy, images) = (
-                api.clone(),
-                preview.clone(),
-                error.clone(),
-                busy.clone(),
-                images.clone(),
-            );
+            let (api, preview, images) = (api.clone(), preview.clone(), images.clone());
             let (accepted_only, stop_source) = (*accepted_only, *stop_source);
-            wasm_bindgen_futures::spawn_local(async move {
-                let result = build_preview(&api, src, &images, accepted_only, stop_source).await;
-                busy.set(false);
-                match result {
-                    Ok(p) => preview.set(Some(Rc::new(p))),
-                    Err(e) => error.set(Some(e)),
-                }
+            submission.run(async move {
+                let p = build_preview(&api, src, &images, accepted_only, stop_source).await?;
+                preview.set(Some(Rc::new(p)));
+                Ok(())
             });
         })
     };
     let on_copy = {
-        let (api, jobs, preview, error, busy, done, in_flight, sent) = (
+        let (api, jobs, preview, submission, done, sent) = (
             api.clone(),
             jobs.clone(),
             preview.clone(),
-            error.clone(),
-            busy.clone(),
+            submission.clone(),
             done.clone(),
-            in_flight.clone(),
             sent.clone(),
         );
         Callback::from(move |_| {
             let Some(p) = (*preview).clone() else { return };
-            if *in_flight.borrow() {
-                return;
-            }
-            *in_flight.borrow_mut() = true;
-            busy.set(true);
-            error.set(None);
-            let (api, jobs, preview, error, busy, done, in_flight, sent) = (
+            let (api, jobs, preview, done, sent) = (
                 api.clone(),
                 jobs.clone(),
                 preview.clone(),
-                error.clone(),
-                busy.clone(),
                 done.clone(),
-                in_flight.clone(),
                 sent.clone(),
             );
-            wasm_bindgen_futures::spawn_local(async move {
-                let result = copy(&api, &jobs, &p, &sent).await;
-                *in_flight.borrow_mut() = false;
-                busy.set(false);
-                match result {
-                    Ok(m) => {
-                        *sent.borrow_mut() = (0, Vec::new());
-                        preview.set(None);
-                        done.set(Some(m));
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
+            submission.run(async move {
+                let message = copy(&api, &jobs, &p, &sent).await?;
+                *sent.borrow_mut() = (0, Vec::new());
+                preview.set(None);
+                done.set(Some(message));
+                Ok(())
             });
         })
     };
@@ -175,7 +143,7 @@ pub fn CopyForm(props: &CopyFormProps) -> Html {
             <h2 id="copy-heading">{ format!("Copy members to {} image(s)", props.images.len()) }</h2>
             <div class="field">
                 <label for="copy-source">{"Copy the members of"}</label>
-                <select id="copy-source" onchange={on_source} disabled={*busy} aria-invalid={source_error.is_some().to_string()} aria-describedby="copy-source-error">
+                <select id="copy-source" onchange={on_source} disabled={busy} aria-invalid={source_error.is_some().to_string()} aria-describedby="copy-source-error">
                     <option value="" selected={source.is_empty()}>{"Choose an image…"}</option>
                     { for sources.iter().map(|i| option(i)) }
                 </select>
@@ -193,10 +161,10 @@ pub fn CopyForm(props: &CopyFormProps) -> Html {
                 </label>
             </div>
             <div class="actions">
-                <button type="submit" disabled={*busy}>{"Preview"}</button>
+                <button type="submit" disabled={busy}>{"Preview"}</button>
                 <button type="button" onclick={props.on_close.reform(|_| ())}>{"Close"}</button>
             </div>
-            if let Some(e) = &*error {
+            if let Some(e) = submission.error() {
                 <ErrorView error={e.clone()} context={Some(AttrValue::from(if preview.is_some() { "Copying failed" } else { "Reading the members failed" }))} />
             }
             if let Some(p) = &*preview {
@@ -210,7 +178,7 @@ pub fn CopyForm(props: &CopyFormProps) -> Html {
                         <p class="warn">{ format!("Then {} stops being shared with these {} project(s), once every copy job has succeeded (keep this tab open until then).", p.source.display_name(), p.projects.len()) }</p>
                     }
                     <ul aria-label="Projects copied">{ for p.projects.iter().map(|id| html! { <li><ProjectLabel id={id.clone()} /></li> }) }</ul>
-                    <button type="button" class={if p.stop_source { "danger" } else { "primary" }} disabled={*busy || (p.new_pairs.is_empty() && !p.stop_source) || p.projects.is_empty()} onclick={on_copy}>
+                    <button type="button" class={if p.stop_source { "danger" } else { "primary" }} disabled={busy || (p.new_pairs.is_empty() && !p.stop_source) || p.projects.is_empty()} onclick={on_copy}>
                         { if p.stop_source { "Copy members, then stop sharing the source" } else { "Copy members" } }
                     </button>
                 </section>

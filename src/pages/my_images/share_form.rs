@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use ims_api::batch::{chunk_projects, pairs, preview, FULL_ECS_MEMBER_LIMIT};
-use ims_api::ids::{valid_ids, IdProblem};
+use ims_api::ids::{targets, Targets};
 use ims_api::images::{set_visibility, Image};
 use ims_api::jobs::JobKind;
 use ims_api::members::batch_share;
@@ -14,9 +14,8 @@ use ims_api::quota::{self, QuotaAnswer};
 use ims_api::ApiError;
 use yew::prelude::*;
 
-use crate::components::id_list_input::tokens;
 use crate::components::{ErrorView, IdListInput};
-use crate::hooks::use_api;
+use crate::hooks::{use_api, use_submission};
 use crate::jobs::{calls_for, start_chunk_jobs, start_client_job, use_jobs};
 
 #[derive(Properties, PartialEq)]
@@ -32,9 +31,7 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
     let api = use_api();
     let jobs = use_jobs();
     let text = props.text.clone();
-    let error = use_state(|| None::<ApiError>);
-    let busy = use_state(|| false);
-    let in_flight = use_mut_ref(|| false);
+    let submission = use_submission::<ApiError>();
     // Chunks already sent, so a retry after a failure sends only the rest.
     let sent_chunks = use_mut_ref(|| 0usize);
     let done = use_state(|| None::<String>);
@@ -51,14 +48,7 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
         });
     }
     let own = api.project_id.clone();
-    let toks = tokens(&text, Some(&own));
-    let projects = valid_ids(&toks);
-    let blocking = toks.iter().any(|t| {
-        matches!(
-            t.problem,
-            Some(IdProblem::Malformed { .. } | IdProblem::OwnProject)
-        )
-    });
+    let Targets { projects, blocked } = targets(&text, Some(&own));
     let not_shared: Vec<Image> = if api.is_ims() {
         Vec::new()
     } else {
@@ -72,61 +62,49 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
     let full_ecs_over =
         props.images.iter().any(|i| i.is_full_ecs()) && projects.len() > FULL_ECS_MEMBER_LIMIT;
     let chunks = chunk_projects(&projects, api.config.chunk_size);
+    let busy = submission.busy();
     let can_send =
-        !projects.is_empty() && !blocking && !*busy && (not_shared.is_empty() || *make_shared);
+        !projects.is_empty() && !blocked && !busy && (not_shared.is_empty() || *make_shared);
 
     let submit = {
-        let (api, jobs, error, busy, done, text) = (
+        let (api, jobs, submission, done, text, sent_chunks) = (
             api.clone(),
             jobs.clone(),
-            error.clone(),
-            busy.clone(),
+            submission.clone(),
             done.clone(),
             text.clone(),
+            sent_chunks.clone(),
         );
-        let (in_flight, sent_chunks) = (in_flight.clone(), sent_chunks.clone());
         let images: Vec<String> = props.images.iter().map(|i| i.id.clone()).collect();
         let (chunks, projects, not_shared) = (chunks.clone(), projects.clone(), not_shared.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if !can_send || *in_flight.borrow() {
+            if !can_send {
                 return;
             }
-            *in_flight.borrow_mut() = true;
-            busy.set(true);
-            error.set(None);
-            let (api, jobs, error, busy, done, text) = (
+            let (api, jobs, done, text, sent_chunks) = (
                 api.clone(),
                 jobs.clone(),
-                error.clone(),
-                busy.clone(),
                 done.clone(),
                 text.clone(),
-            );
-            let (in_flight, sent_chunks, images, chunks, projects, not_shared) = (
-                in_flight.clone(),
                 sent_chunks.clone(),
+            );
+            let (images, chunks, projects, not_shared) = (
                 images.clone(),
                 chunks.clone(),
                 projects.clone(),
                 not_shared.clone(),
             );
-            wasm_bindgen_futures::spawn_local(async move {
-                let result = if api.is_ims() {
-                    send_chunks(&api, &jobs, &images, &chunks, &sent_chunks).await
+            submission.run(async move {
+                let message = if api.is_ims() {
+                    send_chunks(&api, &jobs, &images, &chunks, &sent_chunks).await?
                 } else {
-                    share_natively(&api, &jobs, &images, &projects, &not_shared).await
+                    share_natively(&api, &jobs, &images, &projects, &not_shared).await?
                 };
-                *in_flight.borrow_mut() = false;
-                busy.set(false);
-                match result {
-                    Ok(message) => {
-                        *sent_chunks.borrow_mut() = 0;
-                        text.set(String::new());
-                        done.set(Some(message));
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
+                *sent_chunks.borrow_mut() = 0;
+                text.set(String::new());
+                done.set(Some(message));
+                Ok(())
             });
         })
     };
@@ -183,7 +161,7 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
                 </div>
             }
             <IdListInput id="share-projects" label="Project IDs to share with" value={(*text).clone()} on_input={{ let t = text.clone(); move |v| t.set(v) }}
-                own_project={Some(AttrValue::from(own.clone()))} disabled={*busy} />
+                own_project={Some(AttrValue::from(own.clone()))} disabled={busy} />
             if full_ecs_over {
                 <p class="field-error">{ format!("A full-ECS image takes at most {FULL_ECS_MEMBER_LIMIT} projects: the job will fail.") }</p>
             }
@@ -192,12 +170,12 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
             // typed. Inside a fragment it stays one node.
             <>{ for quota_view }</>
             <p class="preview" data-testid="share-preview">{ preview(props.images.len(), projects.len()) }{ ". " }{ calls_text }</p>
-            if let Some(e) = &*error {
+            if let Some(e) = submission.error() {
                 <ErrorView error={e.clone()} context={Some(AttrValue::from("Sharing failed"))} on_retry={Some(on_retry)} />
             }
             if let Some(m) = &*done { <p class="success" role="status">{ m }</p> }
             <div class="actions">
-                <button type="submit" class="primary" disabled={!can_send}>{ if *busy { "Sharing…" } else { "Share" } }</button>
+                <button type="submit" class="primary" disabled={!can_send}>{ if busy { "Sharing…" } else { "Share" } }</button>
                 <button type="button" onclick={props.on_close.reform(|_| ())}>{"Close"}</button>
             </div>
         </form>

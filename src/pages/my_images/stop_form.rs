@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use ims_api::batch::{chunk_projects, pairs, preview};
-use ims_api::ids::{valid_ids, IdProblem};
+use ims_api::ids::{targets, Targets};
 use ims_api::images::Image;
 use ims_api::jobs::JobKind;
 use ims_api::members::batch_stop;
@@ -13,9 +13,8 @@ use ims_api::ApiError;
 use yew::prelude::*;
 
 use crate::api::Api;
-use crate::components::id_list_input::tokens;
 use crate::components::{ConfirmDialog, ErrorView, IdListInput};
-use crate::hooks::use_api;
+use crate::hooks::{use_api, use_submission};
 use crate::jobs::{calls_for, start_chunk_jobs, start_client_job, use_jobs, JobsHandle};
 
 #[derive(Properties, PartialEq)]
@@ -32,21 +31,14 @@ pub fn StopForm(props: &StopFormProps) -> Html {
     let jobs = use_jobs();
     let text = props.text.clone();
     let confirming = use_state(|| false);
-    let busy = use_state(|| false);
-    let in_flight = use_mut_ref(|| false);
+    let submission = use_submission::<ApiError>();
+    // Chunks already sent, so a retry after a failure sends only the rest.
     let sent_chunks = use_mut_ref(|| 0usize);
-    let error = use_state(|| None::<ApiError>);
     let done = use_state(|| None::<String>);
     let own = api.project_id.clone();
-    let toks = tokens(&text, Some(&own));
-    let projects = valid_ids(&toks);
-    let blocking = toks.iter().any(|t| {
-        matches!(
-            t.problem,
-            Some(IdProblem::Malformed { .. } | IdProblem::OwnProject)
-        )
-    });
-    let ready = !projects.is_empty() && !blocking;
+    let Targets { projects, blocked } = targets(&text, Some(&own));
+    let ready = !projects.is_empty() && !blocked;
+    let busy = submission.busy();
     let ask = {
         let confirming = confirming.clone();
         Callback::from(move |e: SubmitEvent| {
@@ -57,11 +49,10 @@ pub fn StopForm(props: &StopFormProps) -> Html {
         })
     };
     let confirm = {
-        let (api, jobs, busy, error, done, confirming, text) = (
+        let (api, jobs, submission, done, confirming, text) = (
             api.clone(),
             jobs.clone(),
-            busy.clone(),
-            error.clone(),
+            submission.clone(),
             done.clone(),
             confirming.clone(),
             text.clone(),
@@ -69,40 +60,23 @@ pub fn StopForm(props: &StopFormProps) -> Html {
         let images: Vec<String> = props.images.iter().map(|i| i.id.clone()).collect();
         let projects = projects.clone();
         Callback::from(move |_| {
-            if *in_flight.borrow() {
-                return;
-            }
-            *in_flight.borrow_mut() = true;
-            busy.set(true);
-            error.set(None);
-            let (api, jobs, busy, error, done, confirming, text) = (
+            let (api, jobs, done, confirming, text) = (
                 api.clone(),
                 jobs.clone(),
-                busy.clone(),
-                error.clone(),
                 done.clone(),
                 confirming.clone(),
                 text.clone(),
             );
-            let (in_flight, sent_chunks, images, projects) = (
-                in_flight.clone(),
-                sent_chunks.clone(),
-                images.clone(),
-                projects.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
+            let (sent_chunks, images, projects) =
+                (sent_chunks.clone(), images.clone(), projects.clone());
+            submission.run(async move {
                 let result = stop(&api, &jobs, &images, &projects, &sent_chunks).await;
-                *in_flight.borrow_mut() = false;
-                busy.set(false);
                 confirming.set(false);
-                match result {
-                    Ok(m) => {
-                        *sent_chunks.borrow_mut() = 0;
-                        text.set(String::new());
-                        done.set(Some(m));
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
+                let message = result?;
+                *sent_chunks.borrow_mut() = 0;
+                text.set(String::new());
+                done.set(Some(message));
+                Ok(())
             });
         })
     };
@@ -115,18 +89,18 @@ pub fn StopForm(props: &StopFormProps) -> Html {
         <form class="panel" onsubmit={ask} aria-labelledby="stop-heading">
             <h2 id="stop-heading">{ format!("Stop sharing {} image(s)", props.images.len()) }</h2>
             <IdListInput id="stop-projects" label="Project IDs to stop sharing with" value={(*text).clone()} on_input={{ let t = text.clone(); move |v| t.set(v) }}
-                own_project={Some(AttrValue::from(own.clone()))} disabled={*busy} />
+                own_project={Some(AttrValue::from(own.clone()))} disabled={busy} />
             <p class="preview">{ preview(props.images.len(), projects.len()) }</p>
-            if let Some(e) = &*error {
+            if let Some(e) = submission.error() {
                 <ErrorView error={e.clone()} context={Some(AttrValue::from("Stopping failed"))} on_retry={Some({ let c = confirming.clone(); Callback::from(move |_| c.set(true)) })} />
             }
             if let Some(m) = &*done { <p class="success" role="status">{ m }</p> }
             <div class="actions">
-                <button type="submit" class="danger" disabled={!ready || *busy}>{"Stop sharing…"}</button>
+                <button type="submit" class="danger" disabled={!ready || busy}>{"Stop sharing…"}</button>
                 <button type="button" onclick={props.on_close.reform(|_| ())}>{"Close"}</button>
             </div>
             if *confirming {
-                <ConfirmDialog title="Stop sharing?" confirm_label="Stop sharing" busy={*busy} on_confirm={confirm} on_cancel={{ let c = confirming.clone(); Callback::from(move |_| c.set(false)) }}>
+                <ConfirmDialog title="Stop sharing?" confirm_label="Stop sharing" busy={busy} on_confirm={confirm} on_cancel={{ let c = confirming.clone(); Callback::from(move |_| c.set(false)) }}>
                     <p>{ format!("These {} project(s) will lose access to these {} image(s):", projects.len(), names.len()) }</p>
                     <p><strong>{"Images: "}</strong>{ names.join(", ") }</p>
                     <p><strong>{"Projects: "}</strong><code>{ projects.join(", ") }</code></p>
