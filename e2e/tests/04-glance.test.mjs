@@ -2,7 +2,7 @@
 // client jobs' "retry the failed ones", which needs the sandbox's faults.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, USERS, reset, seed, admin, fault, clearFaults, launch, newPage, signIn } from '../lib/harness.mjs';
+import { BASE, USERS, reset, seed, admin, fault, clearFaults, launch, newPage, signIn, countRequests } from '../lib/harness.mjs';
 import { defineGlanceJourneys } from '../lib/glance-journeys.mjs';
 
 const s = await seed();
@@ -52,8 +52,16 @@ test('[sandbox in Glance mode] failed native calls are listed and "retry the fai
     const failed = page.getByRole('table', { name: 'Jobs' }).getByRole('row').nth(1);
     await failed.getByText('3 result(s)').click();
     assert.equal(await failed.locator('.results li.bad').count(), 3);
-    await failed.getByRole('button', { name: 'Retry the failed ones' }).click();
+    const shares = countRequests(page, 'POST', '/members');
+    await failed.getByRole('button', { name: 'Retry the failed ones' }).dblclick();
     await page.getByRole('status', { name: 'Notices' }).getByText(/Share job for 1 image\(s\) succeeded/).waitFor({ timeout: 20000 });
+    // One retry, once: the failed job names it and offers no second one.
+    const table = page.getByRole('table', { name: 'Jobs' });
+    assert.equal(await table.getByRole('row').count(), 3, 'a header, the retry and the failed job');
+    const retried = table.getByRole('row').filter({ hasText: /Sent again as job local-/ });
+    assert.equal(await retried.count(), 1);
+    assert.equal(await retried.getByRole('button', { name: 'Retry the failed ones' }).count(), 0);
+    assert.equal(shares.n, 3, 'each failed call sent again once');
     const members = await (await fetch(`${BASE}/__admin/seed`)).json();
     assert.equal(Object.keys(members.images['shared-accepted-dev'].members).length, 5);
   } finally {

@@ -53,6 +53,11 @@ pub enum JobsAction {
     /// An answer to a share changed outside any job (one image at a time): views of the
     /// inbox, the pending badge among them, load again.
     InboxChanged,
+    /// A client job's failed and unsent calls went out again as the job `by`.
+    Retried {
+        id: String,
+        by: String,
+    },
     ClearFinished,
     FollowUp(FollowUp),
     /// The follow-up's jobs ended: it is carried out (or dropped) now.
@@ -92,6 +97,9 @@ impl Reducible for Jobs {
             }
             JobsAction::Note { id, text } => {
                 update(&mut next, &id, &|j| j.last_error = Some(text.clone()))
+            }
+            JobsAction::Retried { id, by } => {
+                update(&mut next, &id, &|j| j.retried_as = Some(by.clone()))
             }
             JobsAction::InboxChanged => next.inbox_changed += 1,
             JobsAction::ClearFinished => next.list.retain(|j| {

@@ -1,6 +1,8 @@
 //! Every job of this tab: server jobs with their live status and per-image results, and the
 //! Glance flavor's client jobs with progress and "retry the failed ones".
 
+use std::collections::HashSet;
+
 use ims_api::jobs::{JobState, TrackedJob};
 use ims_api::time::format_rfc3339;
 use yew::prelude::*;
@@ -14,27 +16,25 @@ pub fn JobsPage() -> Html {
     let jobs = use_jobs();
     let api = use_api();
     let now = use_now();
+    // Jobs retried since the last render: the row's button is gone only from the next one,
+    // and a double click comes before it.
+    let retried = use_mut_ref(HashSet::<String>::new);
     let retry = {
         let (api, jobs) = (api.clone(), jobs.clone());
         Callback::from(move |job: TrackedJob| {
-            let calls = calls_for(
-                job.kind,
-                job.failed_pairs()
-                    .into_iter()
-                    .chain(missing_pairs(&job))
-                    .collect(),
-                None,
-            );
-            if !calls.is_empty() {
-                start_client_job(
-                    &api,
-                    &jobs.dispatcher(),
-                    job.kind,
-                    job.images.clone(),
-                    job.projects.clone(),
-                    calls,
-                );
+            if !job.may_retry() || !retried.borrow_mut().insert(job.id.clone()) {
+                return;
             }
+            let calls = calls_for(job.kind, job.retry_pairs(), None);
+            let by = start_client_job(
+                &api,
+                &jobs.dispatcher(),
+                job.kind,
+                job.images.clone(),
+                job.projects.clone(),
+                calls,
+            );
+            jobs.dispatch(JobsAction::Retried { id: job.id, by });
         })
     };
     let clear = {
@@ -62,22 +62,6 @@ pub fn JobsPage() -> Html {
 }
 
 /// Pairs a client job never got to (interrupted by a reload).
-fn missing_pairs(job: &TrackedJob) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for i in &job.images {
-        for p in &job.projects {
-            if !job
-                .results
-                .iter()
-                .any(|r| &r.image_id == i && r.project_id.as_deref() == Some(p.as_str()))
-            {
-                out.push((i.clone(), p.clone()));
-            }
-        }
-    }
-    out
-}
-
 fn job_row(
     j: &TrackedJob,
     now: i64,
@@ -109,9 +93,6 @@ fn job_row(
             );
         })
     };
-    let can_retry = j.is_client()
-        && j.state.is_final()
-        && (!j.failed_pairs().is_empty() || !missing_pairs(j).is_empty());
     html! {
         <tr key={j.id.clone()} class={format!("job-state-{}", j.state.label().to_lowercase().replace([' ', '?'], ""))}>
             <td>{ j.kind.label() }{ if j.is_client() { " (native calls)" } else { "" } }</td>
@@ -146,7 +127,8 @@ fn job_row(
                     }
                 </details>
                 if j.state == JobState::GaveUp { <button type="button" onclick={check_again}>{"Check again"}</button> }
-                if can_retry { <button type="button" onclick={retry_this}>{"Retry the failed ones"}</button> }
+                if j.may_retry() { <button type="button" onclick={retry_this}>{"Retry the failed ones"}</button> }
+                if let Some(by) = &j.retried_as { <p class="hint">{ format!("Sent again as job {by}.") }</p> }
             </td>
         </tr>
     }

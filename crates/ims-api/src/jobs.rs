@@ -119,6 +119,10 @@ pub struct TrackedJob {
     pub total: usize,
     /// The last polling problem, shown while the poller retries.
     pub last_error: Option<String>,
+    /// The client job that sent this one's failed and unsent calls again: it is not retried
+    /// a second time. Absent in jobs stored before it existed.
+    #[serde(default)]
+    pub retried_as: Option<String>,
 }
 
 /// Polling stops after this long without a final status.
@@ -149,6 +153,7 @@ impl TrackedJob {
             attempts: 0,
             total: 0,
             last_error: None,
+            retried_as: None,
         }
     }
 
@@ -260,6 +265,36 @@ impl TrackedJob {
             .filter(|r| !r.ok)
             .filter_map(|r| Some((r.image_id.clone(), r.project_id.clone()?)))
             .collect()
+    }
+
+    /// The (image, project) pairs that have no answer at all: a reload ended the job first.
+    pub fn unsent_pairs(&self) -> Vec<(String, String)> {
+        let answered = |i: &str, p: &str| {
+            self.results
+                .iter()
+                .any(|r| r.image_id == i && r.project_id.as_deref() == Some(p))
+        };
+        self.images
+            .iter()
+            .flat_map(|i| self.projects.iter().map(move |p| (i, p)))
+            .filter(|(i, p)| !answered(i, p))
+            .map(|(i, p)| (i.clone(), p.clone()))
+            .collect()
+    }
+
+    /// What "retry the failed ones" sends: the failed pairs, then the unsent ones.
+    pub fn retry_pairs(&self) -> Vec<(String, String)> {
+        let mut pairs = self.failed_pairs();
+        pairs.extend(self.unsent_pairs());
+        pairs
+    }
+
+    /// A finished client job with calls to send again, not retried yet.
+    pub fn may_retry(&self) -> bool {
+        self.is_client()
+            && self.state.is_final()
+            && self.retried_as.is_none()
+            && !self.retry_pairs().is_empty()
     }
 }
 
@@ -385,6 +420,62 @@ mod prune_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn client_job(images: &[&str], projects: &[&str]) -> TrackedJob {
+        let strings = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect();
+        TrackedJob::new_client(
+            JobKind::Share,
+            "local-1".into(),
+            strings(images),
+            strings(projects),
+            images.len() * projects.len(),
+            0,
+        )
+    }
+
+    fn answer(image: &str, project: &str, ok: bool) -> PairResult {
+        PairResult {
+            image_id: image.into(),
+            project_id: Some(project.into()),
+            ok,
+            message: None,
+        }
+    }
+
+    #[test]
+    fn a_retry_sends_the_failed_pairs_then_the_unsent_ones_and_only_once() {
+        let mut job = client_job(&["i1", "i2"], &["p1", "p2"]);
+        job.record(answer("i1", "p1", true), 1);
+        job.record(answer("i1", "p2", false), 2);
+        assert!(!job.may_retry(), "not while it runs");
+        // A reload ends a client job where it stood.
+        job.state = JobState::Failed;
+        let pair = |i: &str, p: &str| (i.to_string(), p.to_string());
+        assert_eq!(
+            job.retry_pairs(),
+            vec![pair("i1", "p2"), pair("i2", "p1"), pair("i2", "p2")]
+        );
+        assert!(job.may_retry());
+        job.retried_as = Some("local-2".into());
+        assert!(!job.may_retry(), "a job is retried once");
+    }
+
+    #[test]
+    fn a_finished_job_with_every_call_answered_well_has_nothing_to_retry() {
+        let mut job = client_job(&["i1"], &["p1"]);
+        job.record(answer("i1", "p1", true), 1);
+        assert_eq!(job.state, JobState::Succeeded);
+        assert!(job.retry_pairs().is_empty());
+        assert!(!job.may_retry());
+    }
+
+    #[test]
+    fn jobs_stored_before_retried_as_existed_still_load() {
+        let mut stored = serde_json::to_value(client_job(&["i1"], &["p1"])).unwrap();
+        stored.as_object_mut().unwrap().remove("retried_as");
+        let job: TrackedJob = serde_json::from_value(stored).unwrap();
+        assert_eq!(job.retried_as, None);
+    }
 
     fn wire(json: &str) -> JobWire {
         serde_json::from_str(json).unwrap()
