@@ -16,7 +16,7 @@ use crate::embed::{use_embedding, EmbedBridge, Embedding};
 use crate::hooks::{use_api, use_image_list};
 use crate::jobs::{use_jobs, JobsProvider};
 use crate::names::NamesProvider;
-use crate::pages::sign_in::SignInPage;
+use crate::pages::sign_in::sign_in_page;
 use crate::routes::{switch, Route};
 use crate::session::context::{use_session, SessionProvider, StoredSession};
 use crate::session::SessionAction;
@@ -62,17 +62,13 @@ pub fn App(props: &AppProps) -> Html {
     }
 }
 
-/// Embedded without a sign-in of its own: the portal hands the session over.
-#[component]
-fn WaitingForPortal(props: &WaitingProps) -> Html {
+/// Embedded without a sign-in of its own: the portal hands the session over. A plain function,
+/// not a component: it has no state, and each component type costs the wasm its own copy of
+/// Yew's lifecycle code.
+fn waiting_for_portal(text: &'static str) -> Html {
     html! {
-        <p class="waiting" role="status">{ props.text.clone() }</p>
+        <p class="waiting" role="status">{ text }</p>
     }
-}
-
-#[derive(Properties, PartialEq)]
-struct WaitingProps {
-    text: AttrValue,
 }
 
 #[component]
@@ -85,9 +81,9 @@ fn Layout() -> Html {
     };
     if session.current.is_none() && session.expired.is_none() {
         if embedding.portal_signs_in() {
-            return html! { <main id="main"><WaitingForPortal text="Waiting for the portal to sign you in…" /></main> };
+            return html! { <main id="main">{ waiting_for_portal("Waiting for the portal to sign you in…") }</main> };
         }
-        return html! { <SignInPage on_signed_in={on_signed_in} /> };
+        return sign_in_page(on_signed_in);
     }
     html! {
         <>
@@ -102,7 +98,7 @@ fn Layout() -> Html {
             if session.expired.is_some() && embedding.portal_signs_in() {
                 <div class="modal-backdrop">
                     <div class="modal" role="dialog" aria-modal="true" aria-label="Session ended">
-                        <WaitingForPortal text="Your session has ended. Waiting for the portal to renew it: nothing you typed is lost." />
+                        { waiting_for_portal("Your session has ended. Waiting for the portal to renew it: nothing you typed is lost.") }
                     </div>
                 </div>
             } else if let Some(hint) = session.expired.clone() {
@@ -134,40 +130,36 @@ fn Nav() -> Html {
         .count();
     let badge = (!pending.loading && pending.error.is_none()).then_some(count);
     let running = jobs.list.iter().filter(|j| !j.state.is_final()).count();
+    let route = use_route::<Route>();
+    let current = route.as_ref();
     html! {
         <nav aria-label="Main">
             <ul>
-                <li><NavLink to={Route::Images} label="My images" /></li>
-                <li><NavLink to={Route::Shared} label="Shared with me" badge={badge} badge_label="pending" /></li>
-                <li><NavLink to={Route::Plan} label="Share plan" /></li>
-                <li><NavLink to={Route::Jobs} label="Jobs" badge={(running > 0).then_some(running)} badge_label="running" /></li>
-                <li><NavLink to={Route::Settings} label="Settings" /></li>
+                <li>{ nav_link(current, Route::Images, "My images", None) }</li>
+                <li>{ nav_link(current, Route::Shared, "Shared with me", badge.map(|n| (n, "pending"))) }</li>
+                <li>{ nav_link(current, Route::Plan, "Share plan", None) }</li>
+                <li>{ nav_link(current, Route::Jobs, "Jobs", (running > 0).then_some((running, "running"))) }</li>
+                <li>{ nav_link(current, Route::Settings, "Settings", None) }</li>
             </ul>
         </nav>
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct NavLinkProps {
+/// One link of the navigation, marked when its screen is shown (My images also for an image's
+/// page). A plain function, not a component, for the reason given at `waiting_for_portal`.
+fn nav_link(
+    current: Option<&Route>,
     to: Route,
     label: &'static str,
-    #[prop_or_default]
-    badge: Option<usize>,
-    #[prop_or_default]
-    badge_label: &'static str,
-}
-
-#[component]
-fn NavLink(props: &NavLinkProps) -> Html {
-    let current = use_route::<Route>();
-    let active = current.as_ref() == Some(&props.to)
-        || (props.to == Route::Images
-            && matches!(current, Some(Route::Home | Route::Image { .. })));
+    badge: Option<(usize, &'static str)>,
+) -> Html {
+    let active = current == Some(&to)
+        || (to == Route::Images && matches!(current, Some(Route::Home | Route::Image { .. })));
     html! {
-        <Link<Route> to={props.to.clone()} classes={classes!(active.then_some("active"))}>
-            { props.label }
-            if let Some(n) = props.badge {
-                <span class="badge" aria-label={format!("{n} {}", props.badge_label)}>{ n }</span>
+        <Link<Route> to={to} classes={classes!(active.then_some("active"))}>
+            { label }
+            if let Some((n, what)) = badge {
+                <span class="badge" aria-label={format!("{n} {what}")}>{ n }</span>
             }
         </Link<Route>>
     }

@@ -6,20 +6,12 @@ use yew_router::prelude::Link;
 
 use crate::routes::Route;
 
-#[derive(Properties, PartialEq)]
-pub struct ErrorViewProps {
-    pub error: ApiError,
-    #[prop_or_default]
-    pub on_retry: Option<Callback<()>>,
-    /// What failed, e.g. "Sharing failed".
-    #[prop_or_default]
-    pub context: Option<AttrValue>,
-}
-
-#[component]
-pub fn ErrorView(props: &ErrorViewProps) -> Html {
-    let retry = props.on_retry.clone().map(|cb| {
-        let label = if props.error.is_retryable() {
+/// `context` says what failed ("Sharing failed"); `on_retry` adds a Retry (or "Try again" when
+/// the same request would fail the same way). A plain function, not a component: it holds no
+/// state, and each component type costs the wasm its own copy of Yew's lifecycle code.
+pub fn error_view(error: &ApiError, context: &str, on_retry: Option<Callback<()>>) -> Html {
+    let retry = on_retry.map(|cb| {
+        let label = if error.is_retryable() {
             "Retry"
         } else {
             "Try again"
@@ -27,11 +19,11 @@ pub fn ErrorView(props: &ErrorViewProps) -> Html {
         html! { <button type="button" onclick={move |_| cb.emit(())}>{label}</button> }
     });
     // A write whose answer never came may have been done: point at where to look first.
-    let unknown_outcome = matches!(props.error, ApiError::Timeout { write: true, .. });
+    let unknown_outcome = matches!(error, ApiError::Timeout { write: true, .. });
     html! {
         <div class="error" role="alert">
-            if let Some(c) = &props.context { <strong>{format!("{c}: ")}</strong> }
-            <span>{ props.error.user_message() }</span>
+            <strong>{format!("{context}: ")}</strong>
+            <span>{ error.user_message() }</span>
             if unknown_outcome {
                 {" "}<Link<Route> to={Route::Jobs}>{"Check the Jobs page"}</Link<Route>>{" "}
             }

@@ -1,6 +1,7 @@
 //! "Export members": who has the chosen images (or all of them), as CSV or JSON, fetched
 //! image by image with progress, then saved as a file.
 
+use std::convert::Infallible;
 use std::rc::Rc;
 
 use ims_api::export::{member_rows, members_csv, members_json, MemberRow};
@@ -8,7 +9,7 @@ use ims_api::images::Image;
 use yew::prelude::*;
 
 use crate::download::save_text;
-use crate::hooks::use_api;
+use crate::hooks::{use_api, use_submission};
 use crate::names::use_names;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -29,16 +30,19 @@ pub fn MembersExport(props: &MembersExportProps) -> Html {
     let names = use_names();
     let progress = use_state(|| None::<(usize, usize)>);
     let outcome = use_state(|| None::<String>);
+    // One export at a time; what fails is said in the outcome, image by image.
+    let exporting = use_submission::<Infallible>();
     let start = |format: Format| {
-        let (api, progress, outcome, images, known) = (
+        let (api, progress, outcome, images, known, exporting) = (
             api.clone(),
             progress.clone(),
             outcome.clone(),
             props.images.clone(),
             names.known.clone(),
+            exporting.clone(),
         );
         Callback::from(move |_| {
-            if progress.is_some() || images.is_empty() {
+            if images.is_empty() {
                 return;
             }
             let (api, progress, outcome, images, names) = (
@@ -48,9 +52,9 @@ pub fn MembersExport(props: &MembersExportProps) -> Html {
                 images.clone(),
                 known.clone(),
             );
-            progress.set(Some((0, images.len())));
-            outcome.set(None);
-            wasm_bindgen_futures::spawn_local(async move {
+            exporting.run(async move {
+                progress.set(Some((0, images.len())));
+                outcome.set(None);
                 let mut rows: Vec<MemberRow> = Vec::new();
                 let mut failed = Vec::new();
                 for (n, img) in images.iter().enumerate() {
@@ -87,10 +91,11 @@ pub fn MembersExport(props: &MembersExportProps) -> Html {
                         failed.join("; ")
                     ),
                 }));
+                Ok(())
             });
         })
     };
-    let busy = progress.is_some();
+    let busy = exporting.busy();
     html! {
         <div class="toolbar export" role="group" aria-label="Export members">
             <button type="button" disabled={busy || props.images.is_empty()} onclick={start(Format::Csv)}>{ format!("Export members of {} image(s) as CSV", props.images.len()) }</button>

@@ -13,5 +13,5 @@ pub mod offline_banner;
 pub mod sign_in_form;
 
 pub use confirm_dialog::ConfirmDialog;
-pub use error_view::ErrorView;
+pub use error_view::error_view;
 pub use id_list_input::IdListInput;

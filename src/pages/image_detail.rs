@@ -11,7 +11,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::Link;
 
-use crate::components::{ConfirmDialog, ErrorView};
+use crate::components::{error_view, ConfirmDialog};
 use crate::hooks::{use_api, use_submission};
 use crate::jobs::use_jobs;
 use crate::names::ProjectLabel;
@@ -211,7 +211,7 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
                         if let Some(w) = i.share_warning() { <dt>{"Note"}</dt><dd>{ w }</dd> }
                     </dl>
                 },
-                Some(Err(e)) => html! { <ErrorView error={e.clone()} context={Some(AttrValue::from("Loading the image failed"))} on_retry={Some(refresh.clone())} /> },
+                Some(Err(e)) => error_view(e, "Loading the image failed", Some(refresh.clone())),
                 None => html! { <p>{"Loading…"}</p> },
             } }
             <h2>{"Members"}</h2>
@@ -223,7 +223,7 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
                         <tbody>{ member_rows(list) }</tbody>
                     </table>
                 },
-                Some(Err(e)) => html! { <ErrorView error={e.clone()} context={Some(AttrValue::from("Loading members failed"))} on_retry={Some(refresh.clone())} /> },
+                Some(Err(e)) => error_view(e, "Loading members failed", Some(refresh.clone())),
                 None => html! { <p>{"Loading members…"}</p> },
             } }
             <div class="toolbar">

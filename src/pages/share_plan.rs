@@ -16,7 +16,7 @@ use ims_api::ApiError;
 use yew::prelude::*;
 
 use crate::api::Api;
-use crate::components::{ConfirmDialog, ErrorView};
+use crate::components::{error_view, ConfirmDialog};
 use crate::download::{picked_file, read_bytes, save_text};
 use crate::hooks::{use_api, use_image_list, use_submission, SameList};
 use crate::jobs::{calls_for, start_client_job, start_server_job, use_jobs, JobsHandle};
@@ -372,11 +372,11 @@ pub fn SharePlan() -> Html {
                 <p id="plan-file-error" class="field-error" role="alert">{ (*file_error).clone().unwrap_or_default() }</p>
             </div>
             if let Some(e) = &list.error {
-                <ErrorView error={e.clone()} context={Some(AttrValue::from("Listing images failed"))} on_retry={Some(reload_list.clone())} />
+                { error_view(e, "Listing images failed", Some(reload_list.clone())) }
             }
             <>{ for checking }</>
             if let Stage::Failed(e) = &*stage {
-                <ErrorView error={e.clone()} context={Some(AttrValue::from("Reading the members failed"))} on_retry={Some(retry_check)} />
+                { error_view(e, "Reading the members failed", Some(retry_check)) }
             }
             if let Stage::Ready(p) = &*stage {
                 <Preview prepared={p.clone()} image_names={image_names.clone()} />
@@ -400,7 +400,7 @@ pub fn SharePlan() -> Html {
                 }
             }
             if let Some(e) = apply.error() {
-                <ErrorView error={e.clone()} context={Some(AttrValue::from("Applying the plan stopped"))} on_retry={Some(confirm.reform(|_| ()))} />
+                { error_view(e, "Applying the plan stopped", Some(confirm.reform(|_| ()))) }
             }
             <>{ for applied_view }</>
         </section>

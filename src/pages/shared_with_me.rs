@@ -13,7 +13,7 @@ use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::api::Api;
-use crate::components::ErrorView;
+use crate::components::error_view;
 use crate::hooks::{use_api, use_image_list, use_submission};
 use crate::jobs::{
     calls_for, start_client_job, start_server_job, use_jobs, JobsAction, JobsHandle,
@@ -343,7 +343,7 @@ pub fn SharedWithMe() -> Html {
                 }) }
             </div>
             <div role="tabpanel" aria-label={format!("{} images", *tab)}>
-                if let Some(e) = &list.error { <ErrorView error={e.clone()} context={Some(AttrValue::from("Listing failed"))} on_retry={Some(reload.clone())} /> }
+                if let Some(e) = &list.error { { error_view(e, "Listing failed", Some(reload.clone())) } }
                 <div class="toolbar">
                     <button type="button" class="primary" disabled={chosen.is_empty() || busy || *tab == "accepted"} onclick={bulk(selected_ids.clone(), MemberStatus::Accepted)}>{ format!("Accept {} selected", chosen.len()) }</button>
                     <button type="button" disabled={chosen.is_empty() || busy || *tab == "rejected"} onclick={bulk(selected_ids.clone(), MemberStatus::Rejected)}>{ format!("Reject {} selected", chosen.len()) }</button>

@@ -16,7 +16,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::api::Api;
-use crate::components::ErrorView;
+use crate::components::error_view;
 use crate::hooks::{use_api, use_submission};
 use crate::jobs::{
     calls_for, start_client_job, start_server_job, use_jobs, FollowUp, JobsAction, JobsHandle,
@@ -165,7 +165,7 @@ pub fn CopyForm(props: &CopyFormProps) -> Html {
                 <button type="button" onclick={props.on_close.reform(|_| ())}>{"Close"}</button>
             </div>
             if let Some(e) = submission.error() {
-                <ErrorView error={e.clone()} context={Some(AttrValue::from(if preview.is_some() { "Copying failed" } else { "Reading the members failed" }))} />
+                { error_view(e, if preview.is_some() { "Copying failed" } else { "Reading the members failed" }, None) }
             }
             if let Some(p) = &*preview {
                 <section class="preview" aria-label="Copy preview" data-testid="copy-preview">

@@ -12,9 +12,9 @@ use ims_api::images::{Image, ListScope};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::components::error_view;
 use crate::components::image_table::{sort_images, ImageTable, SortKey};
 use crate::components::members_export::MembersExport;
-use crate::components::ErrorView;
 use crate::hooks::{use_api, use_image_list, SameList};
 use copy_form::CopyForm;
 use share_form::ShareForm;
@@ -130,7 +130,7 @@ pub fn MyImages() -> Html {
                 <span class="count" role="status" aria-live="polite" data-testid="image-count">{ count_text }</span>
             </div>
             if let Some(e) = &list.error {
-                <ErrorView error={e.clone()} context={Some(AttrValue::from("Listing images failed"))} on_retry={Some(reload.clone())} />
+                { error_view(e, "Listing images failed", Some(reload.clone())) }
             }
             <div class="toolbar">
                 <button type="button" class="primary" disabled={chosen.is_empty()} onclick={open(Panel::Share)}>{ format!("Share {} selected…", chosen.len()) }</button>

@@ -14,7 +14,7 @@ use ims_api::quota::{self, QuotaAnswer};
 use ims_api::ApiError;
 use yew::prelude::*;
 
-use crate::components::{ErrorView, IdListInput};
+use crate::components::{error_view, IdListInput};
 use crate::hooks::{use_api, use_submission};
 use crate::jobs::{calls_for, start_chunk_jobs, start_client_job, use_jobs};
 
@@ -171,7 +171,7 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
             <>{ for quota_view }</>
             <p class="preview" data-testid="share-preview">{ preview(props.images.len(), projects.len()) }{ ". " }{ calls_text }</p>
             if let Some(e) = submission.error() {
-                <ErrorView error={e.clone()} context={Some(AttrValue::from("Sharing failed"))} on_retry={Some(on_retry)} />
+                { error_view(e, "Sharing failed", Some(on_retry)) }
             }
             if let Some(m) = &*done { <p class="success" role="status">{ m }</p> }
             <div class="actions">

@@ -13,7 +13,7 @@ use ims_api::ApiError;
 use yew::prelude::*;
 
 use crate::api::Api;
-use crate::components::{ConfirmDialog, ErrorView, IdListInput};
+use crate::components::{error_view, ConfirmDialog, IdListInput};
 use crate::hooks::{use_api, use_submission};
 use crate::jobs::{calls_for, start_chunk_jobs, start_client_job, use_jobs, JobsHandle};
 
@@ -92,7 +92,7 @@ pub fn StopForm(props: &StopFormProps) -> Html {
                 own_project={Some(AttrValue::from(own.clone()))} disabled={busy} />
             <p class="preview">{ preview(props.images.len(), projects.len()) }</p>
             if let Some(e) = submission.error() {
-                <ErrorView error={e.clone()} context={Some(AttrValue::from("Stopping failed"))} on_retry={Some({ let c = confirming.clone(); Callback::from(move |_| c.set(true)) })} />
+                { error_view(e, "Stopping failed", Some({ let c = confirming.clone(); Callback::from(move |_| c.set(true)) })) }
             }
             if let Some(m) = &*done { <p class="success" role="status">{ m }</p> }
             <div class="actions">
