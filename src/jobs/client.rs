@@ -95,18 +95,28 @@ pub fn start_client_job(
         &transport::protocol_to(&api.endpoints.image),
     );
     let pace = Rc::new(RefCell::new(Pace::new(width)));
+    let network = Network {
+        dispatch: dispatch.clone(),
+        job_id: id.clone(),
+        offline_said: Rc::default(),
+    };
     for _ in 0..width {
-        let (api, dispatch, queue, id, pace, answers) = (
+        let (api, dispatch, queue, id, pace, answers, network) = (
             api.clone(),
             dispatch.clone(),
             queue.clone(),
             id.clone(),
             pace.clone(),
             answers.clone(),
+            network.clone(),
         );
         wasm_bindgen_futures::spawn_local(async move {
             loop {
-                while !(transport::online() && pace.borrow().may_start()) {
+                loop {
+                    network.wait().await;
+                    if pace.borrow().may_start() {
+                        break;
+                    }
                     TimeoutFuture::new(50).await;
                 }
                 let next = queue.borrow_mut().next(js_sys::Date::now());
@@ -119,7 +129,7 @@ pub fn start_client_job(
                     Next::Empty => break,
                 };
                 pace.borrow_mut().in_flight += 1;
-                let sent = send_pair(&api, &dispatch, &id, kind, &call, &mut attempts, &pace).await;
+                let sent = send_pair(&api, &network, kind, &call, &mut attempts, &pace).await;
                 pace.borrow_mut().in_flight -= 1;
                 let result = match sent {
                     Sent::Again { wait_ms } => {
@@ -204,6 +214,41 @@ impl Answers {
     }
 }
 
+/// One job's notes on its own line in the jobs views, and its wait for the network: while
+/// the browser is offline no call starts, and the job says so once (and once that it goes on),
+/// however many of its workers are waiting.
+#[derive(Clone)]
+struct Network {
+    dispatch: UseReducerDispatcher<Jobs>,
+    job_id: String,
+    offline_said: Rc<std::cell::Cell<bool>>,
+}
+
+impl Network {
+    fn note(&self, text: String) {
+        self.dispatch.dispatch(JobsAction::Note {
+            id: self.job_id.clone(),
+            text,
+        });
+    }
+
+    async fn wait(&self) {
+        if !transport::online() {
+            if !self.offline_said.replace(true) {
+                self.note(OFFLINE_CALLS.into());
+            }
+            while !transport::online() {
+                TimeoutFuture::new(200).await;
+            }
+        }
+        if self.offline_said.replace(false) {
+            self.note("Back online: sending the remaining calls.".into());
+        }
+    }
+}
+
+const OFFLINE_CALLS: &str = "Offline: the remaining calls wait for the network.";
+
 /// How one try of a pair's call ended.
 enum Sent {
     Done(Result<(), ApiError>),
@@ -219,17 +264,14 @@ enum Sent {
 /// never came is looked up before it is sent again.
 async fn send_pair(
     api: &Api,
-    dispatch: &UseReducerDispatcher<Jobs>,
-    job_id: &str,
+    network: &Network,
     kind: JobKind,
     call: &ClientCall,
     attempts: &mut Attempts,
     pace: &RefCell<Pace>,
 ) -> Sent {
     loop {
-        while !transport::online() {
-            TimeoutFuture::new(200).await;
-        }
+        network.wait().await;
         let sent = js_sys::Date::now();
         let answered_before = pace.borrow().answered();
         let e = match api.send(&call.request).await {
@@ -249,10 +291,9 @@ async fn send_pair(
             Retry::Throttled { wait_ms } => {
                 pace.borrow_mut().on_throttled();
                 let limit = pace.borrow().limit();
-                dispatch.dispatch(JobsAction::Note {
-                    id: job_id.to_string(),
-                    text: format!("The service asked to slow down: {limit} call(s) in flight now."),
-                });
+                network.note(format!(
+                    "The service asked to slow down: {limit} call(s) in flight now."
+                ));
                 TimeoutFuture::new(wait_ms).await;
                 continue;
             }
@@ -264,10 +305,7 @@ async fn send_pair(
         // locked" at once when two writes meet; halving on it left 1 or 2 calls in flight, and
         // 200 shares took 4.9–5.4 s against 3.9 s when keeping the width and retrying.
         if let Some(status @ (500 | 502 | 503 | 504)) = e.status() {
-            dispatch.dispatch(JobsAction::Note {
-                id: job_id.to_string(),
-                text: format!("The service answered HTTP {status}; retrying."),
-            });
+            network.note(format!("The service answered HTTP {status}; retrying."));
         }
         if matches!(e, ApiError::Timeout { .. } | ApiError::Network { .. })
             && call.request.is_write()

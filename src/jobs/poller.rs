@@ -14,6 +14,8 @@ use crate::api::{now_ms, Api};
 use crate::components::notices::{use_notices, NoticeAction};
 use crate::hooks::use_api;
 
+const OFFLINE_POLL: &str = "Offline: checked again when the network is back.";
+
 #[derive(Default)]
 struct PollState {
     due: HashMap<String, i64>,
@@ -76,8 +78,19 @@ pub fn JobPoller() -> Html {
                 let Some(api) = api.filter(|a| a.token.is_some()) else {
                     return;
                 };
-                // Offline, a poll can only fail: wait, and go on when the network is back.
+                // Offline, a poll can only fail: wait, say so on each job once, and go on when
+                // the network is back (the next answer clears the note).
                 if !crate::transport::online() {
+                    for job in list.iter().filter(|j| {
+                        matches!(j.state, JobState::Queued | JobState::Running)
+                            && !j.is_client()
+                            && j.last_error.as_deref() != Some(OFFLINE_POLL)
+                    }) {
+                        dispatch.dispatch(JobsAction::Note {
+                            id: job.id.clone(),
+                            text: OFFLINE_POLL.into(),
+                        });
+                    }
                     return;
                 }
                 let now = now_ms();
