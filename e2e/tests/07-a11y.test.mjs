@@ -135,3 +135,29 @@ test('a share can be made from the keyboard alone', async () => {
   const s = await seed();
   assert.equal(s.images['debian-12-hardened'].members[ids.projects['acme-dev']], 'pending');
 });
+
+test('a confirmation starts on Cancel, keeps Tab inside, closes on Escape and gives the focus back', async () => {
+  const page = await newPage(browser);
+  await signIn(page, USERS.owner);
+  await page.getByLabel('Select shared-to-many', { exact: true }).check();
+  await page.getByRole('button', { name: /Stop sharing 1 selected/ }).click();
+  const form = page.getByRole('form', { name: /Stop sharing 1 image/ });
+  await form.getByLabel('Project IDs to stop sharing with').fill(ids.projects['acme-dev']);
+  const opener = form.getByRole('button', { name: 'Stop sharing…' });
+  await opener.click();
+  const dialog = page.getByRole('dialog', { name: 'Stop sharing?' });
+  const cancel = dialog.getByRole('button', { name: 'Cancel' });
+  const confirm = dialog.getByRole('button', { name: 'Stop sharing', exact: true });
+  const focused = (locator) => locator.evaluate((el) => el === document.activeElement);
+  await page.waitForFunction(() => document.activeElement?.textContent === 'Cancel');
+  assert.equal(await focused(cancel), true, 'the harmless choice first');
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(confirm), true, 'Tab from the last control wraps to the first');
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await focused(cancel), true, 'Shift+Tab from the first wraps to the last');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.activeElement?.textContent === 'Stop sharing…');
+  assert.equal(await focused(opener), true, 'the focus is back on what opened it');
+  assert.equal(await form.getByLabel('Project IDs to stop sharing with').inputValue(), ids.projects['acme-dev'], 'nothing typed is lost');
+});
