@@ -36,14 +36,16 @@ pub fn save_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
 /// # Errors
 /// Too large, or the browser could not read it; the message says which.
 pub async fn read_bytes(file: &web_sys::File, max: usize) -> Result<Vec<u8>, String> {
-    let size = file.size();
-    if size > max as f64 {
-        let mb = |b: f64| (b / 1_048_576.0).ceil();
+    // Whole bytes: a file's size is an integer, and formatting a float would add its own code
+    // to the wasm.
+    let size = file.size() as u64;
+    if size > max as u64 {
+        let mb = |b: u64| b.div_ceil(1_048_576);
         return Err(format!(
             "{} is {} MB; at most {} MB is read.",
             file.name(),
             mb(size),
-            mb(max as f64)
+            mb(max as u64)
         ));
     }
     let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())

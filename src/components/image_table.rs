@@ -11,9 +11,9 @@ use yew_router::prelude::Link;
 
 use crate::routes::Route;
 
-const ROW_HEIGHT: f64 = 37.0;
+const ROW_HEIGHT: u32 = 37;
 /// The height of `.table-scroll` in style.css.
-const VIEWPORT: f64 = 520.0;
+const VIEWPORT: u32 = 520;
 const OVERSCAN: usize = 8;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -60,11 +60,11 @@ pub struct ImageTableProps {
 
 #[component]
 pub fn ImageTable(props: &ImageTableProps) -> Html {
-    let scroll_top = use_state(|| 0.0f64);
+    let scroll_top = use_state(|| 0u32);
     let onscroll = {
         let scroll_top = scroll_top.clone();
         Callback::from(move |e: Event| {
-            scroll_top.set(e.target_unchecked_into::<Element>().scroll_top() as f64)
+            scroll_top.set(e.target_unchecked_into::<Element>().scroll_top().max(0) as u32)
         })
     };
     let total = props.images.len();
@@ -121,8 +121,9 @@ pub fn ImageTable(props: &ImageTableProps) -> Html {
             </tr>
         }
     });
-    let top = first as f64 * ROW_HEIGHT;
-    let bottom = (total - last) as f64 * ROW_HEIGHT;
+    // Pixels as integers: float formatting would add its own code to the wasm.
+    let top = first as u64 * u64::from(ROW_HEIGHT);
+    let bottom = (total - last) as u64 * u64::from(ROW_HEIGHT);
     const COLUMNS: u32 = 8;
     html! {
         <div class="table-scroll" {onscroll}>
@@ -152,7 +153,7 @@ pub fn ImageTable(props: &ImageTableProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct SpacerProps {
-    height: f64,
+    height: u64,
     columns: u32,
 }
 
@@ -169,7 +170,7 @@ fn Spacer(props: &SpacerProps) -> Html {
             }
         });
     }
-    if props.height <= 0.0 {
+    if props.height == 0 {
         return html! {};
     }
     html! { <tr ref={row} aria-hidden="true" class="spacer"><td colspan={props.columns.to_string()}></td></tr> }

@@ -106,20 +106,25 @@ impl Image {
     }
 }
 
-/// "1.5 GiB"-style sizes.
+/// "1.5 GiB"-style sizes, rounded to the nearest tenth. In integers: `{:.1}` on a float
+/// would add float formatting of its own to the wasm for this one label.
 pub fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = bytes as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
+    let mut unit = 0;
+    let mut scale: u64 = 1;
+    while bytes / scale >= 1024 && unit < UNITS.len() - 1 {
+        scale *= 1024;
+        unit += 1;
     }
-    if u == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
+    if unit == 0 {
+        return format!("{bytes} B");
     }
+    // The remainder is below 1024^4, so ten times it fits.
+    let (mut whole, mut tenths) = (bytes / scale, (bytes % scale * 10 + scale / 2) / scale);
+    if tenths == 10 {
+        (whole, tenths) = (whole + 1, 0);
+    }
+    format!("{whole}.{tenths} {}", UNITS[unit])
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -229,6 +234,11 @@ mod tests {
         assert!(i.is_encrypted() && i.is_full_ecs() && !i.is_public());
         assert_eq!(i.size_bytes(), Some(1 << 30));
         assert_eq!(human_size(1 << 30), "1.0 GiB");
+        assert_eq!(human_size(1023), "1023 B");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(1024 * 1024 - 1), "1024.0 KiB");
+        assert_eq!(human_size(3 * (1 << 30) + (1 << 29)), "3.5 GiB");
+        assert_eq!(human_size(u64::MAX), "16777216.0 TiB");
         let p = img(serde_json::json!({"id":"b","visibility":"public","size":12}));
         assert!(p.is_public());
         assert!(p.share_warning().unwrap().contains("IMG.0089"));
