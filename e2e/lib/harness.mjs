@@ -86,6 +86,15 @@ export async function rowFor(page, name) {
   return page.getByRole('row').filter({ has: page.getByRole('checkbox', { name: `Select ${name}`, exact: true }) });
 }
 
+/** Selects `names` on My images, opens the stop-sharing form and types `projects` into it. */
+export async function openStopForm(page, names, projects = []) {
+  for (const n of names) await page.getByLabel(`Select ${n}`, { exact: true }).check();
+  await page.getByRole('button', { name: new RegExp(`Stop sharing ${names.length} selected`) }).click();
+  const form = page.getByRole('form', { name: /Stop sharing \d+ image/ });
+  if (projects.length) await form.getByLabel('Project IDs to stop sharing with').fill(projects.join('\n'));
+  return form;
+}
+
 /** Selects `names` on My images, opens the share form and types `projects` into it. */
 export async function openShareForm(page, names, projects = []) {
   for (const n of names) await page.getByLabel(`Select ${n}`, { exact: true }).check();

@@ -2,7 +2,7 @@
 // and the failures: bad and duplicate IDs, own project, encrypted image, a 503 retried.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, USERS, launch, newPage, signIn, reset, seed, admin, fault, clearFaults, countRequests, rowFor } from '../lib/harness.mjs';
+import { BASE, USERS, launch, newPage, signIn, reset, seed, admin, fault, clearFaults, countRequests, rowFor, openStopForm } from '../lib/harness.mjs';
 
 let browser;
 let ids;
@@ -203,10 +203,7 @@ test('the image page adds one member, shows the returned record, and removes mem
 test('stop sharing names what will stop, then the job removes the members', async () => {
   const page = await newPage(browser);
   await signIn(page, USERS.owner);
-  await page.getByLabel('Select shared-to-many', { exact: true }).check();
-  await page.getByRole('button', { name: /Stop sharing 1 selected/ }).click();
-  const form = page.getByRole('form', { name: /Stop sharing 1 image/ });
-  await form.getByLabel('Project IDs to stop sharing with').fill(`${ids.projects['acme-dev']} ${ids.projects['acme-test']}`);
+  const form = await openStopForm(page, ['shared-to-many'], [ids.projects['acme-dev'], ids.projects['acme-test']]);
   await form.getByRole('button', { name: 'Stop sharing…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Stop sharing?' });
   const text = await dialog.innerText();

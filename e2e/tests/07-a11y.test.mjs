@@ -4,7 +4,7 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { BASE, USERS, launch, newPage, signIn, reset, seed } from '../lib/harness.mjs';
+import { BASE, USERS, launch, newPage, signIn, openStopForm, reset, seed } from '../lib/harness.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -139,10 +139,7 @@ test('a share can be made from the keyboard alone', async () => {
 test('a confirmation starts on Cancel, keeps Tab inside, closes on Escape and gives the focus back', async () => {
   const page = await newPage(browser);
   await signIn(page, USERS.owner);
-  await page.getByLabel('Select shared-to-many', { exact: true }).check();
-  await page.getByRole('button', { name: /Stop sharing 1 selected/ }).click();
-  const form = page.getByRole('form', { name: /Stop sharing 1 image/ });
-  await form.getByLabel('Project IDs to stop sharing with').fill(ids.projects['acme-dev']);
+  const form = await openStopForm(page, ['shared-to-many'], [ids.projects['acme-dev']]);
   const opener = form.getByRole('button', { name: 'Stop sharing…' });
   await opener.click();
   const dialog = page.getByRole('dialog', { name: 'Stop sharing?' });

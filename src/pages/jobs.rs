@@ -16,8 +16,8 @@ pub fn JobsPage() -> Html {
     let jobs = use_jobs();
     let api = use_api();
     let now = use_now();
-    // Jobs retried since the last render: the row's button is gone only from the next one,
-    // and a double click comes before it.
+    // The jobs retried from this page. The job itself records it (`retried_as`), but its row
+    // loses the button only at the next render, and a double click's second click comes first.
     let retried = use_mut_ref(HashSet::<String>::new);
     let retry = {
         let (api, jobs) = (api.clone(), jobs.clone());
