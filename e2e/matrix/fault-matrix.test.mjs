@@ -99,7 +99,12 @@ const FAMILIES = [
   },
   {
     name: 'list images', method: 'GET', path: '/v2/cloudimages', write: false, reloadsAfterSignIn: true,
-    async prepare(page) { await signIn(page, USERS.owner, '/jobs'); },
+    async prepare(page) {
+      await signIn(page, USERS.owner, '/jobs');
+      // The navigation's pending badge reads the same path: its answer is in before the fault
+      // goes in, or a 401 meant for My images would end the session before the click.
+      await page.getByRole('link', { name: /Shared with me/ }).locator('.badge').waitFor();
+    },
     act: (page) => page.getByRole('link', { name: 'My images' }).click(),
     near: (page) => page.getByRole('main').getByRole('alert'),
     retry: (page) => page.getByRole('main').getByRole('alert').getByRole('button', { name: /Retry|Try again/ }).click(),
