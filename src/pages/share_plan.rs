@@ -18,7 +18,7 @@ use yew::prelude::*;
 use crate::api::Api;
 use crate::components::{error_view, ConfirmDialog};
 use crate::download::{picked_file, read_bytes, save_text};
-use crate::hooks::{use_api, use_image_list, use_submission, SameList};
+use crate::hooks::{use_api, use_image_list, use_submission, SameList, Submission};
 use crate::jobs::{calls_for, start_client_job, start_server_job, use_jobs, JobsHandle};
 use crate::names::{use_names, ProjectLabel};
 
@@ -43,6 +43,48 @@ enum Stage {
     Ready(Rc<Prepared>),
 }
 
+/// The file's name and its rows.
+type ReadPlan = (String, Rc<Vec<PlanRow>>);
+
+/// What a newly picked file starts afresh: its rows, the check, and the last apply's results.
+#[derive(Clone)]
+struct NewFile {
+    rows: Rc<RefCell<Option<ReadPlan>>>,
+    generation: UseStateHandle<u32>,
+    file_error: UseStateHandle<Option<String>>,
+    stage: UseStateHandle<Stage>,
+    applied: UseStateHandle<Option<(Rc<Prepared>, bool)>>,
+    job_ids: UseStateHandle<Vec<String>>,
+    sent: Rc<RefCell<usize>>,
+    apply: Submission<ApiError>,
+    settled: Rc<RefCell<HashMap<(bool, usize), Outcome>>>,
+}
+
+impl NewFile {
+    async fn read(self, file: web_sys::File) {
+        let read = read_bytes(&file, MAX_PLAN_BYTES)
+            .await
+            .and_then(|b| plan::read(&b));
+        self.stage.set(Stage::Empty);
+        self.settled.borrow_mut().clear();
+        self.applied.set(None);
+        self.job_ids.set(Vec::new());
+        self.apply.clear_error();
+        *self.sent.borrow_mut() = 0;
+        match read {
+            Err(e) => {
+                *self.rows.borrow_mut() = None;
+                self.file_error.set(Some(e));
+            }
+            Ok(r) => {
+                self.file_error.set(None);
+                *self.rows.borrow_mut() = Some((file.name(), Rc::new(r)));
+                self.generation.set(*self.generation + 1);
+            }
+        }
+    }
+}
+
 /// One call of an apply, in order; a retry after a failure starts at the first not sent.
 enum Step {
     Visibility(String),
@@ -62,7 +104,7 @@ pub fn SharePlan() -> Html {
         }),
         0,
     );
-    let rows = use_mut_ref(|| None::<(String, Rc<Vec<PlanRow>>)>);
+    let rows = use_mut_ref(|| None::<ReadPlan>);
     // The check in progress: a newer file makes an older check's results stale.
     let latest = use_mut_ref(|| 0u32);
     let generation = use_state(|| 0u32);
@@ -195,55 +237,23 @@ pub fn SharePlan() -> Html {
     }
 
     let on_file = {
-        let (rows, generation, file_error, stage, applied, job_ids, sent, apply) = (
-            rows.clone(),
-            generation.clone(),
-            file_error.clone(),
-            stage.clone(),
-            applied.clone(),
-            job_ids.clone(),
-            sent.clone(),
-            apply.clone(),
-        );
-        let settled = settled.clone();
+        let reset = NewFile {
+            rows: rows.clone(),
+            generation: generation.clone(),
+            file_error: file_error.clone(),
+            stage: stage.clone(),
+            applied: applied.clone(),
+            job_ids: job_ids.clone(),
+            sent: sent.clone(),
+            apply: apply.clone(),
+            settled: settled.clone(),
+        };
         Callback::from(move |e: Event| {
             let Some(file) = picked_file(&e) else { return };
             if busy {
                 return;
             }
-            let (rows, generation, file_error, stage, applied, job_ids, sent, apply) = (
-                rows.clone(),
-                generation.clone(),
-                file_error.clone(),
-                stage.clone(),
-                applied.clone(),
-                job_ids.clone(),
-                sent.clone(),
-                apply.clone(),
-            );
-            let settled = settled.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let read = read_bytes(&file, MAX_PLAN_BYTES)
-                    .await
-                    .and_then(|b| plan::read(&b));
-                stage.set(Stage::Empty);
-                settled.borrow_mut().clear();
-                applied.set(None);
-                job_ids.set(Vec::new());
-                apply.clear_error();
-                *sent.borrow_mut() = 0;
-                match read {
-                    Err(e) => {
-                        *rows.borrow_mut() = None;
-                        file_error.set(Some(e));
-                    }
-                    Ok(r) => {
-                        file_error.set(None);
-                        *rows.borrow_mut() = Some((file.name(), Rc::new(r)));
-                        generation.set(*generation + 1);
-                    }
-                }
-            });
+            wasm_bindgen_futures::spawn_local(reset.clone().read(file));
         })
     };
 
