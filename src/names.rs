@@ -93,19 +93,14 @@ pub fn NamesProvider(props: &NamesProviderProps) -> Html {
     html! { <ContextProvider<NamesHandle> context={names}>{ props.children.clone() }</ContextProvider<NamesHandle>> }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ProjectLabelProps {
-    pub id: AttrValue,
-}
-
-/// A project ID with its name beside it when the console knows one.
-#[component]
-pub fn ProjectLabel(props: &ProjectLabelProps) -> Html {
-    let names = use_names();
+/// A project ID with its name beside it when the console knows one. A plain function, not a
+/// component: tables put one in every row, and the page that draws them already follows the
+/// names (`use_names`), so a component per row would only add its own state and code.
+pub fn project_label(known: &HashMap<String, String>, id: &str) -> Html {
     html! {
         <span class="project">
-            if let Some(n) = names.name(&props.id) { <span class="project-name">{ n }</span>{" "} }
-            <code class="id">{ &props.id }</code>
+            if let Some(n) = known.get(id) { <span class="project-name">{ n }</span>{" "} }
+            <code class="id">{ id }</code>
         </span>
     }
 }

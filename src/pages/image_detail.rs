@@ -14,7 +14,7 @@ use yew_router::prelude::Link;
 use crate::components::{error_view, ConfirmDialog};
 use crate::hooks::{use_api, use_submission};
 use crate::jobs::use_jobs;
-use crate::names::ProjectLabel;
+use crate::names::{project_label, use_names};
 use crate::routes::Route;
 
 #[derive(Properties, PartialEq)]
@@ -25,6 +25,7 @@ pub struct ImageDetailProps {
 #[component]
 pub fn ImageDetail(props: &ImageDetailProps) -> Html {
     let api = use_api();
+    let names = use_names();
     let jobs = use_jobs();
     let image = use_state(|| None::<Result<Image, ApiError>>);
     let members = use_state(|| None::<Result<Vec<Member>, ApiError>>);
@@ -188,7 +189,7 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
             html! {
                 <tr key={pid.clone()}>
                     <td><input type="checkbox" checked={checked} onchange={toggle} aria-label={format!("Select member {pid}")} /></td>
-                    <td><ProjectLabel id={pid.clone()} /></td>
+                    <td>{ project_label(&names.known, &pid) }</td>
                     <td><span class={format!("status status-{}", m.status)}>{ &m.status }</span></td>
                     <td>{ m.created_at.clone().unwrap_or_default() }</td>
                     <td>{ m.updated_at.clone().unwrap_or_default() }</td>

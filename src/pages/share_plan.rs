@@ -20,7 +20,7 @@ use crate::components::{error_view, ConfirmDialog};
 use crate::download::{picked_file, read_bytes, save_text};
 use crate::hooks::{use_api, use_image_list, use_submission, SameList, Submission};
 use crate::jobs::{calls_for, start_client_job, start_server_job, use_jobs, JobsHandle};
-use crate::names::{use_names, ProjectLabel};
+use crate::names::{project_label, use_names};
 
 /// Rows shown per table; the rest are counted, and applied and exported all the same.
 const SHOWN: usize = 200;
@@ -360,7 +360,7 @@ pub fn SharePlan() -> Html {
                             <tr>
                                 <td>{ c.line }</td><td>{ *action }</td>
                                 <td>{ image_names.get(&c.image).cloned().unwrap_or_else(|| c.image.clone()) }</td>
-                                <td><ProjectLabel id={c.project.clone()} /></td>
+                                <td>{ project_label(&names.known, &c.project) }</td>
                                 <td class={format!("result-{}", o.label())}>{ o.label() }</td><td>{ o.message().to_string() }</td>
                             </tr>
                         }) }
@@ -389,7 +389,7 @@ pub fn SharePlan() -> Html {
                 { error_view(e, "Reading the members failed", Some(retry_check)) }
             }
             if let Stage::Ready(p) = &*stage {
-                <Preview prepared={p.clone()} image_names={image_names.clone()} />
+                <Preview prepared={p.clone()} image_names={image_names.clone()} known={names.known.clone()} />
                 <div class="actions">
                     <button type="button" class="primary" disabled={busy || applied.is_some() || (p.diff.add.is_empty() && p.diff.remove.is_empty())}
                         onclick={{ let c = confirming.clone(); move |_| c.set(true) }}>{"Apply plan…"}</button>
@@ -421,6 +421,8 @@ pub fn SharePlan() -> Html {
 struct PreviewProps {
     prepared: Rc<Prepared>,
     image_names: Rc<HashMap<String, String>>,
+    /// Project names, so that the preview is drawn again when they change.
+    known: Rc<HashMap<String, String>>,
 }
 
 #[component]
@@ -441,7 +443,7 @@ fn Preview(props: &PreviewProps) -> Html {
                     <thead><tr><th scope="col">{"Line"}</th><th scope="col">{"Image"}</th><th scope="col">{"Project"}</th></tr></thead>
                     <tbody>
                         { for changes.iter().take(SHOWN).map(|c| html! {
-                            <tr><td>{ c.line }</td><td>{ image(&c.image) }</td><td><ProjectLabel id={c.project.clone()} /></td></tr>
+                            <tr><td>{ c.line }</td><td>{ image(&c.image) }</td><td>{ project_label(&props.known, &c.project) }</td></tr>
                         }) }
                     </tbody>
                 </table>

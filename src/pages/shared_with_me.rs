@@ -18,7 +18,7 @@ use crate::hooks::{use_api, use_image_list, use_submission};
 use crate::jobs::{
     calls_for, start_client_job, start_server_job, use_jobs, JobsAction, JobsHandle,
 };
-use crate::names::ProjectLabel;
+use crate::names::{project_label, use_names};
 
 const TABS: [(&str, &str); 3] = [
     ("pending", "Pending"),
@@ -120,6 +120,7 @@ async fn answer(
 #[component]
 pub fn SharedWithMe() -> Html {
     let api = use_api();
+    let names = use_names();
     let jobs = use_jobs();
     let tab = use_state(|| "pending");
     let scope = api.token.as_ref().map(|_| ListScope::SharedWithMe {
@@ -322,7 +323,7 @@ pub fn SharedWithMe() -> Html {
                 <td><input type="checkbox" checked={selected.contains(&img.id)} onchange={toggle(img.id.clone())} aria-label={format!("Select {name}")} /></td>
                 <td>{ &name }{ for img.is_full_ecs().then(|| html! { <span class="mark mark-ecs">{"Full-ECS"}</span> }) }</td>
                 <td><code class="id">{ &img.id }</code></td>
-                <td><ProjectLabel id={img.owner.clone().unwrap_or_default()} /></td>
+                <td>{ project_label(&names.known, img.owner.as_deref().unwrap_or_default()) }</td>
                 <td>{ img.os() }</td>
                 <td class="row-actions">
                     if *tab != "accepted" { <button type="button" onclick={move |_| s1.emit((i1.clone(), MemberStatus::Accepted))} disabled={busy} aria-label={format!("Accept {name}")}>{"Accept"}</button> }

@@ -21,7 +21,7 @@ use crate::hooks::{use_api, use_submission};
 use crate::jobs::{
     calls_for, start_client_job, start_server_job, use_jobs, FollowUp, JobsAction, JobsHandle,
 };
-use crate::names::ProjectLabel;
+use crate::names::{project_label, use_names};
 
 #[derive(Properties, PartialEq)]
 pub struct CopyFormProps {
@@ -48,6 +48,7 @@ struct CopyPreview {
 #[component]
 pub fn CopyForm(props: &CopyFormProps) -> Html {
     let api = use_api();
+    let names = use_names();
     let jobs = use_jobs();
     let targets: HashSet<String> = props.images.iter().map(|i| i.id.clone()).collect();
     let sources: Vec<&Image> = props
@@ -177,7 +178,7 @@ pub fn CopyForm(props: &CopyFormProps) -> Html {
                     if p.stop_source && !p.projects.is_empty() {
                         <p class="warn">{ format!("Then {} stops being shared with these {} project(s), once every copy job has succeeded (keep this tab open until then).", p.source.display_name(), p.projects.len()) }</p>
                     }
-                    <ul aria-label="Projects copied">{ for p.projects.iter().map(|id| html! { <li><ProjectLabel id={id.clone()} /></li> }) }</ul>
+                    <ul aria-label="Projects copied">{ for p.projects.iter().map(|id| html! { <li>{ project_label(&names.known, id) }</li> }) }</ul>
                     <button type="button" class={if p.stop_source { "danger" } else { "primary" }} disabled={busy || (p.new_pairs.is_empty() && !p.stop_source) || p.projects.is_empty()} onclick={on_copy}>
                         { if p.stop_source { "Copy members, then stop sharing the source" } else { "Copy members" } }
                     </button>
