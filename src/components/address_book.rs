@@ -1,7 +1,7 @@
 //! The address book in Settings: names for projects the user shares with but cannot sign in
 //! to. Add, edit, remove, import and export as CSV.
 
-use ims_api::names::{book_csv, check_contact, read_book, upsert, Contact, MAX_BOOK_BYTES};
+use ims_api::names::{book_csv, check_contact, merge, read_book, upsert, Contact, MAX_BOOK_BYTES};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -98,9 +98,7 @@ pub fn AddressBook() -> Html {
                     Ok((good, bad)) => {
                         let mut book = (*names.book).clone();
                         let n = good.len();
-                        for c in good {
-                            upsert(&mut book, c);
-                        }
+                        merge(&mut book, good);
                         names.dispatch(NamesAction::Book(book));
                         let skipped: Vec<String> = bad
                             .iter()

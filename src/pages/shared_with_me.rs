@@ -51,10 +51,7 @@ async fn shared_with_this_project(
     let mut missing = Vec::new();
     for id in ids {
         if let Err(e) = api
-            .send(&ims_api::request::ApiRequest::get(
-                ims_api::request::Service::Image,
-                format!("/v2/images/{id}/members/{own}"),
-            ))
+            .send(&ims_api::members::get(id, &own))
             .await
         {
             if e.status() == Some(404) || e.status() == Some(403) {

@@ -57,14 +57,38 @@ pub fn parse_inbound(data: &Value) -> Option<Inbound> {
     }
 }
 
-/// A route inside the app: absolute, no scheme, no host, nothing that leaves the app.
+/// A route inside the app: absolute, no scheme, no host, nothing that leaves the app. Checked
+/// as written and again after percent-decoding (the router decodes `%2F` and `%2e` before a
+/// page sees its parameters), so `/images/..%2F..%2Fv3` is refused like `/images/../../v3`.
 pub fn safe_path(path: &str) -> Option<String> {
-    let ok = path.starts_with('/')
-        && !path.starts_with("//")
-        && path.len() <= 512
-        && !path.contains(['\\', ':', '<', '>', '"', '\''])
-        && !path.split('/').any(|seg| seg == "..");
-    ok.then(|| path.to_string())
+    let plain = |p: &str| {
+        p.starts_with('/')
+            && !p.starts_with("//")
+            && p.len() <= 512
+            && !p.contains(['\\', ':', '<', '>', '"', '\'', '\0', '?', '#'])
+            && !p.split('/').any(|seg| seg == ".." || seg == ".")
+    };
+    let decoded = percent_decode(path)?;
+    (plain(path) && plain(&decoded)).then(|| path.to_string())
+}
+
+/// `%XX` decoded; `None` when the result is not UTF-8 or a `%` is not followed by two hex
+/// digits (nothing a route of this app contains).
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// Only the console's own documented properties.
@@ -163,6 +187,19 @@ mod tests {
             parse_inbound(&json!({"type": "ims-console:navigate", "path": "javascript:alert(1)"})),
             None
         );
+        for crafted in [
+            "/images/..%2F..%2Fv3%2Fdomains%3F",
+            "/images/%2e%2e/x",
+            "/images/x%3Fy",
+            "/%2F%2Fevil.example",
+            "/images/%ZZ",
+        ] {
+            assert_eq!(
+                parse_inbound(&json!({"type": "ims-console:navigate", "path": crafted})),
+                None,
+                "{crafted}"
+            );
+        }
         assert_eq!(parse_inbound(&json!({"type": "other"})), None);
         assert_eq!(parse_inbound(&json!("ims-console:session")), None);
     }

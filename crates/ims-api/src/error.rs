@@ -4,6 +4,9 @@
 //! (nested IMS codes, flattened codes, Keystone bodies, Glance JSON with HTML inside, whole
 //! HTML pages, plain text). They all land here as one `ApiError` the UI can show as it is.
 
+/// The one wording of "you named your own project", wherever a project ID is checked.
+pub const OWN_PROJECT: &str = "this is your own project: an image cannot be shared with its owner";
+
 use crate::request::ApiResponse;
 
 #[derive(Clone, Debug, PartialEq, Eq)]

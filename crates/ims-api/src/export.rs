@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::jobs::TrackedJob;
 use crate::members::Member;
-use crate::plan::csv;
+use crate::csv::write as csv;
 
 /// One member of one image, with the names the console knows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

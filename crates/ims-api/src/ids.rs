@@ -35,9 +35,7 @@ impl IdProblem {
         match self {
             IdProblem::Malformed { hint } => format!("not a project ID: {hint}"),
             IdProblem::Duplicate { first } => format!("duplicate of ID #{}", first + 1),
-            IdProblem::OwnProject => {
-                "this is your own project: an image cannot be shared with its owner".into()
-            }
+            IdProblem::OwnProject => crate::error::OWN_PROJECT.into(),
         }
     }
 }
@@ -78,7 +76,9 @@ fn malformed_hint(t: &str) -> &'static str {
 /// Splits the box's text into tokens and checks each one. IDs compare case-insensitively.
 pub fn parse_project_ids(input: &str, own_project: Option<&str>) -> Vec<IdToken> {
     let mut tokens: Vec<IdToken> = Vec::new();
-    let mut seen: Vec<(String, usize)> = Vec::new();
+    // ID → index of its first token: one hash look-up per token, so 10,000 pasted IDs check
+    // in linear time.
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut start: Option<usize> = None;
     let mut push = |s: usize, e: usize, tokens: &mut Vec<IdToken>| {
         let text = &input[s..e];
@@ -87,15 +87,15 @@ pub fn parse_project_ids(input: &str, own_project: Option<&str>) -> Vec<IdToken>
             Some(IdProblem::Malformed {
                 hint: malformed_hint(text),
             })
-        } else if let Some((_, first)) = seen.iter().find(|(id, _)| *id == norm) {
+        } else if let Some(first) = seen.get(&norm) {
             Some(IdProblem::Duplicate { first: *first })
         } else if own_project.is_some_and(|own| own.eq_ignore_ascii_case(text)) {
             Some(IdProblem::OwnProject)
         } else {
             None
         };
-        if is_project_id(text) && !seen.iter().any(|(id, _)| *id == norm) {
-            seen.push((norm, tokens.len()));
+        if is_project_id(text) {
+            seen.entry(norm).or_insert(tokens.len());
         }
         tokens.push(IdToken {
             text: text.to_string(),

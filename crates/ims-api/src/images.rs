@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::config::Flavor;
-use crate::request::{query, ApiRequest, Service};
+use crate::request::{query, segment, ApiRequest, Service};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct Image {
@@ -188,7 +188,8 @@ pub fn next_page(
         }
         _ => {
             let next = page.next.as_deref().filter(|n| !n.is_empty())?;
-            // Glance's link is a path; some proxies make it absolute: keep only the path.
+            // Glance's link is a path; some proxies make it absolute: keep only the path, which
+            // goes to the configured endpoint like every other call.
             let path = match next.find("://") {
                 Some(i) => next[i + 3..]
                     .find('/')
@@ -196,14 +197,25 @@ pub fn next_page(
                     .unwrap_or("/"),
                 None => next,
             };
-            Some(ApiRequest::get(Service::Image, path.to_string()))
+            // Exactly one leading `/`: `//host/x` is a link to another host wherever the
+            // endpoint is a path (a same-origin proxy), and a relative or `\`-path is nothing
+            // Glance sends.
+            let followable = path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains(['\\', '#'])
+                && path.split('?').next().is_some_and(|p| {
+                    p.starts_with("/v2/images")
+                        && !p.contains("..")
+                        && !p.to_ascii_lowercase().contains("%2e")
+                });
+            followable.then(|| ApiRequest::get(Service::Image, path.to_string()))
         }
     }
 }
 
 /// `GET /v2/images/{id}`.
 pub fn get_image(id: &str) -> ApiRequest {
-    ApiRequest::get(Service::Image, format!("/v2/images/{id}"))
+    ApiRequest::get(Service::Image, format!("/v2/images/{}", segment(id)))
 }
 
 /// `PATCH /v2/images/{id}` setting `visibility` (Glance members need `shared`).
@@ -211,7 +223,7 @@ pub fn set_visibility(id: &str, visibility: &str) -> ApiRequest {
     let mut r = ApiRequest::new(
         crate::Method::Patch,
         Service::Image,
-        format!("/v2/images/{id}"),
+        format!("/v2/images/{}", segment(id)),
     )
     .json(serde_json::json!([{"op": "replace", "path": "/visibility", "value": visibility}]));
     r.content_type = Some("application/openstack-images-v2.1-json-patch");
@@ -324,5 +336,32 @@ mod tests {
             25
         )
         .is_none());
+    }
+
+    #[test]
+    fn a_next_link_to_another_host_or_api_is_not_followed() {
+        let first = first_page(
+            Flavor::Glance,
+            &ListScope::Owned {
+                project_id: "p".into(),
+            },
+            25,
+        );
+        for next in [
+            "//evil.example/v2/images",
+            "http://gl:9292//evil.example/x",
+            "/v3/auth/tokens",
+            "v2/images?marker=x",
+            "/\\evil.example/v2/images",
+        ] {
+            let page = ImagePage {
+                images: vec![],
+                next: Some(next.into()),
+            };
+            assert!(
+                next_page(Flavor::Glance, &first, &page, 25).is_none(),
+                "{next} must not be followed"
+            );
+        }
     }
 }

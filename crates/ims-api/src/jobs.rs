@@ -9,7 +9,14 @@ use crate::request::{ApiRequest, Service};
 
 /// `GET /v1/{project_id}/jobs/{job_id}`.
 pub fn get(project_id: &str, job_id: &str) -> ApiRequest {
-    ApiRequest::get(Service::Image, format!("/v1/{project_id}/jobs/{job_id}"))
+    ApiRequest::get(
+        Service::Image,
+        format!(
+            "/v1/{}/jobs/{}",
+            crate::request::segment(project_id),
+            crate::request::segment(job_id)
+        ),
+    )
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]

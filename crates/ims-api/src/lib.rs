@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod batch;
 pub mod config;
+pub mod csv;
 pub mod csp;
 pub mod embed;
 pub mod error;

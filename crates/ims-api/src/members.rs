@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::request::{ApiRequest, Method, Service};
+use crate::request::{segment, ApiRequest, Method, Service};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
@@ -41,8 +41,12 @@ impl MemberStatus {
     }
 }
 
+fn members_path(image_id: &str) -> String {
+    format!("/v2/images/{}/members", segment(image_id))
+}
+
 fn member_path(image_id: &str, member_id: &str) -> String {
-    format!("/v2/images/{image_id}/members/{member_id}")
+    format!("{}/{}", members_path(image_id), segment(member_id))
 }
 
 /// `POST /v2/images/{image_id}/members` `{member}`.
@@ -50,7 +54,7 @@ pub fn add(image_id: &str, project_id: &str) -> ApiRequest {
     ApiRequest::new(
         Method::Post,
         Service::Image,
-        format!("/v2/images/{image_id}/members"),
+        members_path(image_id),
     )
     .json(json!({"member": project_id}))
 }
@@ -63,7 +67,7 @@ pub fn get(image_id: &str, project_id: &str) -> ApiRequest {
 
 /// `GET /v2/images/{image_id}/members`.
 pub fn list(image_id: &str) -> ApiRequest {
-    ApiRequest::get(Service::Image, format!("/v2/images/{image_id}/members"))
+    ApiRequest::get(Service::Image, members_path(image_id))
 }
 
 /// `PUT /v2/images/{image_id}/members/{project_id}` `{status, vault_id?}`: the member's own answer.

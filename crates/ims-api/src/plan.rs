@@ -124,101 +124,41 @@ fn read_json(text: &str) -> Result<Vec<PlanRow>, String> {
 }
 
 fn read_csv(text: &str) -> Result<Vec<PlanRow>, String> {
-    let mut header: Option<(usize, usize, usize)> = None;
-    let mut rows = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = i + 1;
-        let trimmed = raw.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let cells = split_csv_line(raw);
-        match header {
-            None => {
-                let find = |name: &str| {
-                    cells
-                        .iter()
-                        .position(|c| c.trim().eq_ignore_ascii_case(name))
-                };
-                match (find("image"), find("project"), find("state")) {
-                    (Some(a), Some(b), Some(c)) => header = Some((a, b, c)),
-                    _ => {
-                        return Err(format!(
-                            "Line {line} should be the header with the columns image, project and state; it has: {}.",
-                            cells.iter().map(|c| c.trim()).collect::<Vec<_>>().join(", ")
-                        ))
-                    }
-                }
-            }
-            Some((a, b, c)) => {
-                let cell = |n: usize| {
-                    cells
-                        .get(n)
-                        .map(|s| s.trim().to_string())
-                        .unwrap_or_default()
-                };
-                rows.push(PlanRow {
-                    line,
-                    image: cell(a),
-                    project: cell(b),
-                    state: cell(c),
-                });
-            }
-        }
-    }
-    if header.is_none() {
+    let mut records = crate::csv::read(text).into_iter();
+    let Some(head) = records.next() else {
         return Err("The file has no header row (image, project, state).".into());
-    }
-    Ok(rows)
-}
-
-/// One CSV line: commas, double quotes around fields that hold them, `""` for a quote.
-pub fn split_csv_line(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            ('"', true) => quoted = false,
-            ('"', false) if cur.trim().is_empty() => {
-                cur.clear();
-                quoted = true;
-            }
-            (',', false) | (';', false) => out.push(std::mem::take(&mut cur)),
-            _ => cur.push(c),
+    };
+    let find = |name: &str| {
+        head.fields
+            .iter()
+            .position(|c| c.trim().eq_ignore_ascii_case(name))
+    };
+    let (a, b, c) = match (find("image"), find("project"), find("state")) {
+        (Some(a), Some(b), Some(c)) => (a, b, c),
+        _ => {
+            return Err(format!(
+                "Line {} should be the header with the columns image, project and state; it has: {}.",
+                head.line,
+                head.fields.iter().map(|c| c.trim()).collect::<Vec<_>>().join(", ")
+            ))
         }
-    }
-    out.push(cur);
-    out
-}
-
-/// A field for a CSV file, quoted when it has to be.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', ';', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// A CSV document: the header, then the rows, CRLF-terminated as spreadsheets expect.
-pub fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut out = header
-        .iter()
-        .map(|h| csv_field(h))
-        .collect::<Vec<_>>()
-        .join(",");
-    out.push_str("\r\n");
-    for r in rows {
-        out.push_str(&r.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
-    }
-    out
+    };
+    Ok(records
+        .map(|r| {
+            let cell = |n: usize| {
+                r.fields
+                    .get(n)
+                    .map(|s| s.trim().to_string())
+                    .unwrap_or_default()
+            };
+            PlanRow {
+                line: r.line,
+                image: cell(a),
+                project: cell(b),
+                state: cell(c),
+            }
+        })
+        .collect())
 }
 
 fn resolve_image(
@@ -247,11 +187,15 @@ fn resolve_image(
     }
 }
 
-fn resolve_project(text: &str, names: &Names) -> Result<String, String> {
+fn resolve_project(
+    text: &str,
+    names: &Names,
+    by_name: &HashMap<&str, Vec<&str>>,
+) -> Result<String, String> {
     let lower = text.to_ascii_lowercase();
     if is_project_id(&lower) {
         return if lower == names.own_project {
-            Err("this is your own project: an image cannot be shared with its owner".into())
+            Err(crate::error::OWN_PROJECT.into())
         } else {
             Ok(lower)
         };
@@ -259,17 +203,9 @@ fn resolve_project(text: &str, names: &Names) -> Result<String, String> {
     if text.is_empty() {
         return Err("the project is missing".into());
     }
-    let found: Vec<&String> = names
-        .projects
-        .iter()
-        .filter(|(_, n)| n == text)
-        .map(|(id, _)| id)
-        .collect();
-    match found.as_slice() {
-        [one] if **one == names.own_project => {
-            Err("this is your own project: an image cannot be shared with its owner".into())
-        }
-        [one] => Ok((*one).clone()),
+    match by_name.get(text).map(Vec::as_slice).unwrap_or_default() {
+        [one] if *one == names.own_project => Err(crate::error::OWN_PROJECT.into()),
+        [one] => Ok((*one).to_string()),
         [] => Err(format!(
             "{text} is neither a project ID (32 hex characters) nor a project name you know"
         )),
@@ -278,6 +214,15 @@ fn resolve_project(text: &str, names: &Names) -> Result<String, String> {
             many.len()
         )),
     }
+}
+
+/// Project name → IDs, built once per plan: a look-up per row, not a scan of every name.
+fn project_index(names: &Names) -> HashMap<&str, Vec<&str>> {
+    let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (id, name) in &names.projects {
+        by_name.entry(name.as_str()).or_default().push(id.as_str());
+    }
+    by_name
 }
 
 fn wanted(state: &str) -> Result<Wanted, String> {
@@ -295,10 +240,11 @@ fn wanted(state: &str) -> Result<Wanted, String> {
 /// members must be read before the diff.
 pub fn images_named(rows: &[PlanRow], names: &Names) -> Vec<String> {
     let (by_name, ids) = image_index(names);
+    let mut seen = HashSet::new();
     let mut out: Vec<String> = Vec::new();
     for r in rows {
         if let Ok(id) = resolve_image(&r.image, &by_name, &ids) {
-            if !out.contains(&id) {
+            if seen.insert(id.clone()) {
                 out.push(id);
             }
         }
@@ -333,11 +279,12 @@ pub fn diff(
     members: &HashMap<String, HashSet<String>>,
 ) -> PlanDiff {
     let (by_name, ids) = image_index(names);
+    let projects = project_index(names);
     let mut seen: HashMap<(String, String), (Wanted, usize)> = HashMap::new();
     let mut out = PlanDiff::default();
     for row in rows {
         let checked = resolve_image(&row.image, &by_name, &ids)
-            .and_then(|i| resolve_project(&row.project, names).map(|p| (i, p)))
+            .and_then(|i| resolve_project(&row.project, names, &projects).map(|p| (i, p)))
             .and_then(|(i, p)| wanted(&row.state).map(|w| (i, p, w)));
         let (image, project, want) = match checked {
             Ok(x) => x,
@@ -383,20 +330,29 @@ pub fn diff(
 /// Groups pairs for IMS batch calls: images that go to exactly the same projects travel in
 /// one call (then cut into chunks of projects by the caller).
 pub fn group_for_batch(pairs: &[(String, String)]) -> Vec<(Vec<String>, Vec<String>)> {
+    // Hash look-ups keep it linear in the pairs; the order of first appearance is kept.
+    let mut at: HashMap<&str, usize> = HashMap::new();
     let mut by_image: Vec<(String, Vec<String>)> = Vec::new();
     for (img, proj) in pairs {
-        match by_image.iter_mut().find(|(i, _)| i == img) {
-            Some((_, ps)) => ps.push(proj.clone()),
-            None => by_image.push((img.clone(), vec![proj.clone()])),
+        match at.get(img.as_str()) {
+            Some(&i) => by_image[i].1.push(proj.clone()),
+            None => {
+                at.insert(img, by_image.len());
+                by_image.push((img.clone(), vec![proj.clone()]));
+            }
         }
     }
+    let mut group_of: HashMap<Vec<String>, usize> = HashMap::new();
     let mut groups: Vec<(Vec<String>, Vec<String>)> = Vec::new();
     for (img, mut projects) in by_image {
         projects.sort();
         projects.dedup();
-        match groups.iter_mut().find(|(_, ps)| *ps == projects) {
-            Some((imgs, _)) => imgs.push(img),
-            None => groups.push((vec![img], projects)),
+        match group_of.get(&projects) {
+            Some(&g) => groups[g].0.push(img),
+            None => {
+                group_of.insert(projects.clone(), groups.len());
+                groups.push((vec![img], projects));
+            }
         }
     }
     groups
@@ -476,7 +432,7 @@ pub fn results_csv(
             ]
         })
         .collect();
-    csv(
+    crate::csv::write(
         &[
             "line",
             "image_id",
@@ -639,16 +595,6 @@ mod tests {
                 (vec!["c".to_string()], vec!["p".to_string()])
             ]
         );
-    }
-
-    #[test]
-    fn csv_fields_are_quoted_only_when_needed() {
-        assert_eq!(
-            csv(&["image", "name"], &[vec!["x".into(), "a, \"b\"".into()]]),
-            "image,name\r\nx,\"a, \"\"b\"\"\"\r\n"
-        );
-        let back = split_csv_line("x,\"a, \"\"b\"\"\"");
-        assert_eq!(back, vec!["x".to_string(), "a, \"b\"".to_string()]);
     }
 
     #[test]

@@ -178,6 +178,17 @@ pub fn query(pairs: &[(&str, &str)]) -> String {
     }
 }
 
+/// One path segment: percent-encoded, so an ID with `/`, `?`, `#` or `%` in it stays inside
+/// its segment. A segment that is empty or only dots would still be read as "this folder" or
+/// "up one" (browsers resolve `.`, `..` and `%2e%2e` alike), so it becomes `%00`, which no
+/// service takes for an ID: the request fails where it is sent and climbs nowhere.
+pub fn segment(s: &str) -> String {
+    if s.bytes().all(|b| b == b'.') {
+        return "%00".into();
+    }
+    encode(s)
+}
+
 pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
