@@ -18,8 +18,12 @@ pub struct Api {
     pub endpoints: Endpoints,
     pub token: Option<String>,
     pub flavor: Flavor,
+    /// The signed-in user's ID: with `project_id`, whom the jobs started here belong to.
+    pub user_id: String,
     pub project_id: String,
-    pub on_unauthorized: Callback<()>,
+    /// Told the token that met a 401: the session ends only if that is still its token, so a
+    /// late answer to an older session's call never ends the current one.
+    pub on_unauthorized: Callback<String>,
 }
 
 impl PartialEq for Api {
@@ -27,6 +31,7 @@ impl PartialEq for Api {
         self.token == other.token
             && self.endpoints == other.endpoints
             && self.flavor == other.flavor
+            && self.user_id == other.user_id
             && Rc::ptr_eq(&self.config, &other.config)
     }
 }
@@ -43,7 +48,8 @@ impl Api {
             .and_then(ApiResponse::ok);
         if let Err(e) = &result {
             if e.is_unauthorized() && req.authenticated {
-                self.on_unauthorized.emit(());
+                self.on_unauthorized
+                    .emit(self.token.clone().unwrap_or_default());
             }
         }
         result
@@ -120,6 +126,16 @@ impl Api {
                 }
             }
             other => other,
+        }
+    }
+}
+
+impl Api {
+    /// Whom a job started with this handle belongs to.
+    pub fn owner(&self) -> ims_api::jobs::JobOwner {
+        ims_api::jobs::JobOwner {
+            user_id: self.user_id.clone(),
+            project_id: self.project_id.clone(),
         }
     }
 }

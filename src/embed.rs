@@ -18,7 +18,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::jobs::use_jobs;
+use crate::jobs::{use_jobs, JobsAction, JobsHandle};
 use crate::routes::Route;
 use crate::session::context::{use_session, SessionHandle};
 use crate::session::SessionAction;
@@ -128,8 +128,10 @@ pub fn apply_theme(vars: &[(String, String)]) {
 }
 
 /// What the message listener needs, kept current on every render.
+#[derive(Clone)]
 struct Latest {
     session: SessionHandle,
+    jobs: JobsHandle,
     navigator: Option<Navigator>,
     config: Rc<Config>,
 }
@@ -147,6 +149,7 @@ pub fn EmbedBridge() -> Html {
     let latest = use_mut_ref(|| None::<Latest>);
     *latest.borrow_mut() = Some(Latest {
         session: session.clone(),
+        jobs: jobs.clone(),
         navigator: navigator.clone(),
         config: config.clone(),
     });
@@ -176,11 +179,7 @@ pub fn EmbedBridge() -> Html {
                     else {
                         return;
                     };
-                    let Some(l) = latest
-                        .borrow()
-                        .as_ref()
-                        .map(|l| (l.session.clone(), l.navigator.clone(), l.config.clone()))
-                    else {
+                    let Some(l) = latest.borrow().clone() else {
                         return;
                     };
                     handle(&embedding, msg, l);
@@ -196,6 +195,28 @@ pub fn EmbedBridge() -> Html {
                         listener.as_ref().unchecked_ref(),
                     );
                 }
+            }
+        });
+    }
+
+    // Outbound, once per load: a session kept from before this load (the console's own
+    // sign-in, embedded) is checked with IAM first, and the portal hears `signed-in` only for
+    // a token IAM still takes; otherwise the session ends and the portal hears `ready`.
+    {
+        let (embedding, session, config) = (embedding.clone(), session.clone(), config.clone());
+        use_effect_with((), move |_| {
+            if let Some(kept) = session.current.clone() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    match crate::session::sign_in::with_token(&config, &kept.info.token).await {
+                        Ok(s) => {
+                            let answer =
+                                embed::signed_in(&s.info.user.name, &s.info.project.name);
+                            session.dispatch(SessionAction::SignedIn(s));
+                            embedding.post(&answer);
+                        }
+                        Err(_) => session.dispatch(SessionAction::SignedOut),
+                    }
+                });
             }
         });
     }
@@ -306,27 +327,48 @@ fn from_parent(e: &web_sys::MessageEvent) -> bool {
     }
 }
 
-fn handle(
-    embedding: &Embedding,
-    msg: Inbound,
-    (session, navigator, config): (SessionHandle, Option<Navigator>, Rc<Config>),
-) {
+/// Ends the current session as a sign-out does: its token revoked (within 5 s, whatever IAM
+/// answers), its jobs and follow-ups forgotten, the session cleared (which closes every form
+/// and, embedded, tells the portal `ready`).
+async fn end_session(l: &Latest) {
+    if let Some(current) = l.session.current.clone() {
+        let endpoints = crate::session::sign_in::endpoints(&l.config, None);
+        let revoke = ims_api::auth::revoke_token(&current.info.token).deadline(5);
+        let _ = crate::transport::send(&endpoints, None, &revoke).await;
+    }
+    l.jobs.dispatch(JobsAction::ForgetAll);
+    l.session.dispatch(SessionAction::SignedOut);
+}
+
+fn handle(embedding: &Embedding, msg: Inbound, l: Latest) {
     match msg {
         Inbound::Session { token } => {
             let embedding = embedding.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                match crate::session::sign_in::with_token(&config, &token).await {
+                match crate::session::sign_in::with_token(&l.config, &token).await {
                     Ok(s) => {
+                        // Another user or project: the current one's session ends first, so
+                        // nothing of it (token, jobs, open forms) reaches the new one.
+                        let same = l.session.current.as_ref().is_some_and(|c| {
+                            c.info.user.id == s.info.user.id
+                                && c.info.project.id == s.info.project.id
+                        });
+                        if l.session.current.is_some() && !same {
+                            end_session(&l).await;
+                        }
                         let answer = embed::signed_in(&s.info.user.name, &s.info.project.name);
-                        session.dispatch(SessionAction::SignedIn(s));
+                        l.session.dispatch(SessionAction::SignedIn(s));
                         embedding.post(&answer);
                     }
                     Err(e) => embedding.post(&embed::session_rejected(&e.user_message())),
                 }
             });
         }
+        Inbound::SignOut => {
+            wasm_bindgen_futures::spawn_local(async move { end_session(&l).await });
+        }
         Inbound::Navigate { path } => {
-            if let (Some(nav), Some(route)) = (navigator, Route::recognize(&path)) {
+            if let (Some(nav), Some(route)) = (l.navigator, Route::recognize(&path)) {
                 nav.push(&route);
             }
         }

@@ -118,8 +118,11 @@ pub async fn send(
     };
     let url = req.url(endpoints.base(req.service));
     let signal = controller.signal();
+    // no-store: an authenticated answer (an image list, a token check) is neither taken from
+    // nor kept in the browser's HTTP cache, which outlives the tab on a shared machine.
     let mut b = RequestBuilder::new(&url)
         .method(method(req.method))
+        .cache(web_sys::RequestCache::NoStore)
         .header("Accept", "application/json")
         .abort_signal(Some(&signal));
     if req.authenticated {

@@ -156,6 +156,7 @@ async fn a_401_reaches_the_one_unauthorized_handler() {
         endpoints: endpoints(),
         token: Some("not-a-token".into()),
         flavor: Flavor::Ims,
+        user_id: String::new(),
         project_id: String::new(),
         on_unauthorized: yew::Callback::from(move |_| h.set(h.get() + 1)),
     };
@@ -185,6 +186,7 @@ async fn reads_retry_an_outage_once_it_clears() {
         endpoints: endpoints(),
         token: Some(s.token),
         flavor: Flavor::Ims,
+        user_id: s.user.id,
         project_id: s.project.id,
         on_unauthorized: yew::Callback::noop(),
     };

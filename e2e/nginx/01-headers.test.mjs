@@ -75,6 +75,7 @@ for (const [name, base] of [['root', ROOT], ['sub-path /console/', SUB]]) {
       assert.match(r.headers.vary ?? '', /Accept-Encoding/i);
       assert.equal(r.headers['cache-control'], 'no-store', `${path} never cached`);
       assertStrictCsp(r.headers['content-security-policy'], `${name} ${path}`);
+      assert.equal(r.headers['x-frame-options'], 'DENY', `${name} ${path}: no portal allowed, so X-Frame-Options DENY beside frame-ancestors 'none'`);
       assertSecurityHeaders(r.headers, `${name} ${path}`);
     }
     const plain = await get(base, '/');
@@ -130,14 +131,17 @@ test('the first load on the wire, through nginx with brotli', async () => {
   assert.ok(total < raw / 2, 'compressed on the wire');
 });
 
-test('the API goes through: IAM over TLS with the right SNI name, answers untouched, no CSP on JSON', async () => {
+test('the API goes through: IAM over TLS with the right SNI name, no CSP on JSON, and no answer is stored', async () => {
   const r = await get(ROOT, '/v3/auth/tokens', { accept: 'application/json' });
   assert.equal(r.status, 401, 'IAM answers for itself (no token)');
   assert.match(r.headers['x-upstream-tls'] ?? '', /^TLSv1\.[23] localhost$/, 'the IAM leg ran TLS with SNI localhost');
   assert.equal(r.headers['content-security-policy'], undefined);
-  assert.equal(r.headers['cache-control'], undefined, 'the service\'s own caching is kept');
-  const ims = await get(ROOT, '/v2/images', { accept: 'application/json' });
-  assert.equal(ims.status, 401, 'IMS answers for itself (no token)');
+  assert.equal(r.headers['x-frame-options'], undefined, 'framing headers are for documents');
+  for (const path of ['/v3/auth/tokens', '/v2/images', '/v2/cloudimages', '/v1/cloudimages/quota']) {
+    const a = await get(ROOT, path, { accept: 'application/json' });
+    assert.equal(a.status, 401, `${path}: the service answers for itself (no token)`);
+    assert.equal(a.headers['cache-control'], 'no-store', `${path}: an API answer is never stored by the browser`);
+  }
 });
 
 test('the TLS stand-in for IAM refuses another SNI name and another Host, so the leg above proves both', async () => {

@@ -45,3 +45,15 @@ test('each project\'s calls go through its region\'s location, over HTTP/2', asy
   const protocols = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.nextHopProtocol));
   assert.deepEqual([...new Set(protocols)], ['h2']);
 });
+
+test('a region\'s API answers are never stored by the browser', async () => {
+  const page = await newPage(browser);
+  const answers = [];
+  page.on('response', (r) => {
+    if (new URL(r.url()).pathname.startsWith('/ims/sandbox-2/')) answers.push([r.url(), r.headers()['cache-control']]);
+  });
+  await signIn(page, { user: 'owner', password: 'Owner-Pass-1', project: 'sandbox-2_acme' }, '/images', BASE);
+  await page.getByRole('link', { name: 'rocky-9-region2', exact: true }).waitFor();
+  assert.ok(answers.length > 0, 'the image list came through the region\'s location');
+  for (const [url, cache] of answers) assert.equal(cache, 'no-store', url);
+});

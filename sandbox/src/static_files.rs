@@ -65,9 +65,13 @@ pub async fn headers(State(state): State<AppState>, req: Request, next: Next) ->
         .is_some_and(|v| v.starts_with("text/html"));
     let h = resp.headers_mut();
     if html {
-        let policy = ims_api::csp::policy_for_config_json(config_text(&state).as_deref());
+        let config = config_text(&state);
+        let policy = ims_api::csp::policy_for_config_json(config.as_deref());
         if let Ok(v) = HeaderValue::from_str(&policy) {
             h.insert("content-security-policy", v);
+        }
+        if let Some(v) = ims_api::csp::frame_options_for_config_json(config.as_deref()) {
+            h.insert("x-frame-options", HeaderValue::from_static(v));
         }
     }
     let cache = if is_hashed_asset(&path) {

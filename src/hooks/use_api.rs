@@ -15,7 +15,7 @@ pub fn use_api() -> Api {
     let session = use_session();
     let on_unauthorized = {
         let session = session.clone();
-        Callback::from(move |_| session.dispatch(SessionAction::Expired))
+        Callback::from(move |token: String| session.dispatch(SessionAction::Unauthorized(token)))
     };
     let current = session.current.as_ref();
     let flavor = current.map(|s| s.flavor).unwrap_or(config.flavor);
@@ -27,6 +27,9 @@ pub fn use_api() -> Api {
         endpoints,
         token: current.map(|s| s.info.token.clone()),
         flavor,
+        user_id: current
+            .map(|s| s.info.user.id.clone())
+            .unwrap_or_default(),
         project_id: current
             .map(|s| s.info.project.id.clone())
             .unwrap_or_default(),

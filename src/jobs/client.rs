@@ -82,7 +82,9 @@ pub fn start_client_job(
     calls: Vec<ClientCall>,
 ) -> String {
     let id = format!("local-{}", js_sys::Math::random().to_bits() % 1_000_000_007);
-    let job = TrackedJob::new_client(kind, id.clone(), images, projects, calls.len(), now_ms());
+    let owner = api.owner();
+    let job = TrackedJob::new_client(kind, id.clone(), images, projects, calls.len(), now_ms())
+        .owned_by(owner.clone());
     dispatch.dispatch(JobsAction::Add(job));
     let answers = Answers::expecting(calls.len());
     let queue = Rc::new(RefCell::new(CallQueue::new(
@@ -100,9 +102,13 @@ pub fn start_client_job(
         job_id: id.clone(),
         offline_said: Rc::default(),
     };
+    // The token that met a 401, shared by the workers: once one call meets it, none sends
+    // again until the job's own user and project have a new session.
+    let dead: Rc<RefCell<Option<String>>> = Rc::default();
     for _ in 0..width {
-        let (api, dispatch, queue, id, pace, answers, network) = (
-            api.clone(),
+        let (owner, dead, dispatch, queue, id, pace, answers, network) = (
+            owner.clone(),
+            dead.clone(),
             dispatch.clone(),
             queue.clone(),
             id.clone(),
@@ -128,10 +134,23 @@ pub fn start_client_job(
                     }
                     Next::Empty => break,
                 };
+                let dead_token = dead.borrow().clone();
+                let Some(api) = super::api_for(&id, &owner, dead_token.as_deref()).await else {
+                    break;
+                };
                 pace.borrow_mut().in_flight += 1;
                 let sent = send_pair(&api, &network, kind, &call, &mut attempts, &pace).await;
                 pace.borrow_mut().in_flight -= 1;
                 let result = match sent {
+                    Sent::Unauthorized => {
+                        if dead.replace(api.token.clone()) != api.token {
+                            network.note(SIGNED_OUT_CALLS.into());
+                        }
+                        queue
+                            .borrow_mut()
+                            .put_back((call, attempts), js_sys::Date::now());
+                        continue;
+                    }
                     Sent::Again { wait_ms } => {
                         let due = js_sys::Date::now() + f64::from(wait_ms);
                         queue.borrow_mut().put_back((call, attempts), due);
@@ -248,10 +267,14 @@ impl Network {
 }
 
 const OFFLINE_CALLS: &str = "Offline: the remaining calls wait for the network.";
+const SIGNED_OUT_CALLS: &str =
+    "The session ended: the remaining calls wait for the same user to sign in again.";
 
 /// How one try of a pair's call ended.
 enum Sent {
     Done(Result<(), ApiError>),
+    /// The token met a 401: the call waits, unsent, for the owner's next session.
+    Unauthorized,
     /// A passing failure: the call goes back in the queue, due in this long.
     Again {
         wait_ms: u32,
@@ -279,6 +302,7 @@ async fn send_pair(
                 pace.borrow_mut().on_success(js_sys::Date::now() - sent);
                 return Sent::Done(Ok(()));
             }
+            Err(e) if e.is_unauthorized() => return Sent::Unauthorized,
             Err(e) => e,
         };
         if !e.is_timeout() && !e.is_throttled() {

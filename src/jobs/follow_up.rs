@@ -18,6 +18,8 @@ pub struct FollowUp {
     pub source: String,
     pub source_name: String,
     pub projects: Vec<String>,
+    /// The session that asked for it: it runs only under the same user and project.
+    pub owner: ims_api::jobs::JobOwner,
 }
 
 #[component]
@@ -26,15 +28,17 @@ pub fn FollowUpRunner() -> Html {
     let api = use_api();
     let notices = use_notices();
     use_effect_with(
-        (jobs.follow_ups.clone(), jobs.ended),
-        move |(follow_ups, _)| {
+        (jobs.follow_ups.clone(), jobs.ended, api.owner()),
+        move |(follow_ups, _, _)| {
             for f in follow_ups {
                 let states: Vec<Option<JobState>> = f
                     .after
                     .iter()
                     .map(|id| jobs.list.iter().find(|j| &j.id == id).map(|j| j.state))
                     .collect();
-                if states.iter().any(|s| !s.is_some_and(JobState::is_final)) {
+                if states.iter().any(|s| !s.is_some_and(JobState::is_final))
+                    || !f.owner.matches(&api.user_id, &api.project_id)
+                {
                     continue;
                 }
                 jobs.dispatch(JobsAction::FollowUpTaken(f.clone()));

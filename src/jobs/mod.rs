@@ -17,7 +17,48 @@ use follow_up::FollowUpRunner;
 pub use poller::JobPoller;
 pub use server::{start_chunk_jobs, start_server_job};
 
+use crate::api::Api;
+use crate::session::context::use_session;
 use crate::session::store;
+
+thread_local! {
+    /// The API handle of the tab's current session, for work that outlives the component
+    /// that started it (client-job workers): they act only when it belongs to their job's
+    /// owner.
+    static CURRENT_API: std::cell::RefCell<Option<Api>> = const { std::cell::RefCell::new(None) };
+    /// Jobs that were forgotten (sign-out, another user) while their workers still ran: the
+    /// workers stop instead of waiting for a session that may come back.
+    static FORGOTTEN: std::cell::RefCell<std::collections::HashSet<String>> =
+        std::cell::RefCell::new(std::collections::HashSet::new());
+}
+
+pub(crate) fn set_current_api(api: &Api) {
+    CURRENT_API.with(|c| *c.borrow_mut() = Some(api.clone()));
+}
+
+/// The current session's API handle once it belongs to `owner` and its token is not `dead`
+/// (the token that met a 401): until then the caller waits, sending nothing. `None` once the
+/// job `job_id` has been forgotten.
+pub(crate) async fn api_for(
+    job_id: &str,
+    owner: &ims_api::jobs::JobOwner,
+    dead: Option<&str>,
+) -> Option<Api> {
+    loop {
+        if FORGOTTEN.with(|f| f.borrow().contains(job_id)) {
+            return None;
+        }
+        let api = CURRENT_API.with(|c| c.borrow().clone());
+        if let Some(api) = api.filter(|a| {
+            a.token.is_some()
+                && a.token.as_deref() != dead
+                && owner.matches(&a.user_id, &a.project_id)
+        }) {
+            return Some(api);
+        }
+        gloo_timers::future::TimeoutFuture::new(200).await;
+    }
+}
 
 #[derive(Clone, PartialEq, Default)]
 pub struct Jobs {
@@ -59,6 +100,10 @@ pub enum JobsAction {
         by: String,
     },
     ClearFinished,
+    /// Sign-out: every job and follow-up of this tab is forgotten.
+    ForgetAll,
+    /// A user signed in: the jobs and follow-ups of any other user are forgotten.
+    KeepUser(String),
     FollowUp(FollowUp),
     /// The follow-up's jobs ended: it is carried out (or dropped) now.
     FollowUpTaken(FollowUp),
@@ -105,6 +150,20 @@ impl Reducible for Jobs {
             JobsAction::ClearFinished => next.list.retain(|j| {
                 !j.state.is_final() || next.follow_ups.iter().any(|f| f.after.contains(&j.id))
             }),
+            JobsAction::ForgetAll => {
+                next.list.clear();
+                next.follow_ups.clear();
+                next.last_ended_images.clear();
+            }
+            JobsAction::KeepUser(user) => {
+                if next.list.iter().all(|j| j.owner.user_id == user)
+                    && next.follow_ups.iter().all(|f| f.owner.user_id == user)
+                {
+                    return self;
+                }
+                next.list.retain(|j| j.owner.user_id == user);
+                next.follow_ups.retain(|f| f.owner.user_id == user);
+            }
             JobsAction::FollowUp(f) => next.follow_ups.push(f),
             JobsAction::FollowUpTaken(f) => next.follow_ups.retain(|x| *x != f),
         }
@@ -156,7 +215,33 @@ pub struct JobsProviderProps {
 #[component]
 pub fn JobsProvider(props: &JobsProviderProps) -> Html {
     let jobs = use_reducer(|| Jobs::restore(crate::api::now_ms()));
-    use_effect_with(jobs.list.clone(), |list| store::save(store::JOBS_KEY, list));
+    let session = use_session();
+    // Jobs belong to the user who started them: a sign-out forgets them all, a sign-in keeps
+    // only the new user's (an expiry keeps them: the same user signs in again).
+    {
+        let jobs = jobs.clone();
+        let user = session.current.as_ref().map(|s| s.info.user.id.clone());
+        let signed_out = user.is_none() && session.expired.is_none();
+        use_effect_with((user, signed_out), move |(user, signed_out)| match user {
+            Some(u) => jobs.dispatch(JobsAction::KeepUser(u.clone())),
+            None if *signed_out => jobs.dispatch(JobsAction::ForgetAll),
+            None => {}
+        });
+    }
+    let listed = use_mut_ref(std::collections::HashSet::<String>::new);
+    use_effect_with(jobs.list.clone(), move |list| {
+        let now: std::collections::HashSet<String> = list.iter().map(|j| j.id.clone()).collect();
+        FORGOTTEN.with(|f| {
+            f.borrow_mut()
+                .extend(listed.borrow().difference(&now).cloned())
+        });
+        *listed.borrow_mut() = now;
+        if list.is_empty() {
+            store::remove(store::JOBS_KEY)
+        } else {
+            store::save(store::JOBS_KEY, list)
+        }
+    });
     html! {
         <ContextProvider<JobsHandle> context={jobs}>
             <JobPoller />

@@ -29,6 +29,7 @@ pub fn JobPoller() -> Html {
     let jobs = use_jobs();
     let api = use_api();
     let notices = use_notices();
+    super::set_current_api(&api);
     let latest: Rc<RefCell<(Vec<TrackedJob>, Option<Api>)>> = use_mut_ref(|| (Vec::new(), None));
     *latest.borrow_mut() = (jobs.list.clone(), Some(api.clone()));
     let poll = use_mut_ref(PollState::default);
@@ -106,8 +107,9 @@ pub fn JobPoller() -> Html {
                     {
                         continue;
                     }
-                    if project_id != api.project_id {
-                        // Polling needs a token of the job's project; say so once, keep waiting.
+                    if !job.runs_under(&api.user_id, &api.project_id) {
+                        // Polling needs a token of the job's own user and project; say so
+                        // once, keep waiting.
                         if job.last_error.is_none() {
                             let mut j = job.clone();
                             j.last_error = Some(

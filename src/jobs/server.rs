@@ -28,7 +28,8 @@ pub async fn start_server_job(
         images,
         projects,
         now_ms(),
-    )));
+    )
+    .owned_by(api.owner())));
     Ok(accepted.job_id)
 }
 

@@ -22,7 +22,10 @@ pub fn JobsPage() -> Html {
     let retry = {
         let (api, jobs) = (api.clone(), jobs.clone());
         Callback::from(move |job: TrackedJob| {
-            if !job.may_retry() || !retried.borrow_mut().insert(job.id.clone()) {
+            if !job.may_retry()
+                || !job.runs_under(&api.user_id, &api.project_id)
+                || !retried.borrow_mut().insert(job.id.clone())
+            {
                 return;
             }
             let calls = calls_for(job.kind, job.retry_pairs(), None);
@@ -54,20 +57,35 @@ pub fn JobsPage() -> Html {
                     <th scope="col">{"Status"}</th><th scope="col">{"Started"}</th><th scope="col">{"Time"}</th><th scope="col">{"Details"}</th>
                 </tr></thead>
                 <tbody>
-                    { for jobs.list.iter().map(|j| job_row(j, now, &jobs, &retry)) }
+                    { for jobs.list.iter().map(|j| job_row(j, now, &jobs, retry_offer(j, &api, &retry))) }
                 </tbody>
             </table>
         </section>
     }
 }
 
-/// Pairs a client job never got to (interrupted by a reload).
-fn job_row(
+/// How a row offers "retry the failed ones": only to the session that started the job.
+enum RetryOffer<'a> {
+    Offer(&'a Callback<TrackedJob>),
+    OtherProject,
+    None,
+}
+
+fn retry_offer<'a>(
     j: &TrackedJob,
-    now: i64,
-    jobs: &crate::jobs::JobsHandle,
-    retry: &Callback<TrackedJob>,
-) -> Html {
+    api: &crate::api::Api,
+    retry: &'a Callback<TrackedJob>,
+) -> RetryOffer<'a> {
+    if !j.may_retry() {
+        RetryOffer::None
+    } else if j.runs_under(&api.user_id, &api.project_id) {
+        RetryOffer::Offer(retry)
+    } else {
+        RetryOffer::OtherProject
+    }
+}
+
+fn job_row(j: &TrackedJob, now: i64, jobs: &crate::jobs::JobsHandle, retry: RetryOffer) -> Html {
     let elapsed = (j.finished_ms.unwrap_or(now) - j.started_ms).max(0) / 1000;
     let check_again = {
         let (jobs, id) = (jobs.clone(), j.id.clone());
@@ -78,9 +96,16 @@ fn job_row(
             })
         })
     };
-    let retry_this = {
-        let (retry, job) = (retry.clone(), j.clone());
-        Callback::from(move |_| retry.emit(job.clone()))
+    let retry_button = match retry {
+        RetryOffer::Offer(retry) => {
+            let (retry, job) = (retry.clone(), j.clone());
+            let onclick = Callback::from(move |_| retry.emit(job.clone()));
+            html! { <button type="button" {onclick}>{"Retry the failed ones"}</button> }
+        }
+        RetryOffer::OtherProject => html! {
+            <p class="hint">{"Started in another project: switch back to it to retry the failed ones."}</p>
+        },
+        RetryOffer::None => Html::default(),
     };
     let export_results = {
         let job = j.clone();
@@ -127,7 +152,7 @@ fn job_row(
                     }
                 </details>
                 if j.state == JobState::GaveUp { <button type="button" onclick={check_again}>{"Check again"}</button> }
-                if j.may_retry() { <button type="button" onclick={retry_this}>{"Retry the failed ones"}</button> }
+                { retry_button }
                 if let Some(by) = &j.retried_as { <p class="hint">{ format!("Sent again as job {by}.") }</p> }
             </td>
         </tr>

@@ -35,6 +35,8 @@ pub struct Session {
 pub enum SessionAction {
     SignedIn(StoredSession),
     Expired,
+    /// A call with this token met a 401: the session ends if the token is still its own.
+    Unauthorized(String),
     /// Ask for the password again, e.g. for another project when re-scoping is refused.
     SignInAgain(SignInHint),
     SignedOut,
@@ -59,6 +61,17 @@ impl Reducible for Session {
                 }),
                 None => self,
             },
+            SessionAction::Unauthorized(token) => {
+                if self
+                    .current
+                    .as_ref()
+                    .is_some_and(|s| s.info.token == token)
+                {
+                    self.reduce(SessionAction::Expired)
+                } else {
+                    self
+                }
+            }
             SessionAction::SignInAgain(hint) => Rc::new(Session {
                 current: None,
                 expired: Some(hint),
@@ -94,10 +107,19 @@ pub struct SessionProviderProps {
 
 #[component]
 pub fn SessionProvider(props: &SessionProviderProps) -> Html {
-    let session = use_reducer(Session::restore);
-    use_effect_with(session.current.clone(), |current| match current {
-        Some(s) => store::save(store::SESSION_KEY, s),
-        None => store::remove(store::SESSION_KEY),
+    // When a portal signs users in, the token lives in this page's memory only: every load
+    // asks the portal again, so a portal's next user never inherits a stored session.
+    let memory_only = crate::embed::use_embedding().portal_signs_in();
+    let session = use_reducer(move || {
+        if memory_only {
+            Session::default()
+        } else {
+            Session::restore()
+        }
+    });
+    use_effect_with(session.current.clone(), move |current| match current {
+        Some(s) if !memory_only => store::save(store::SESSION_KEY, s),
+        _ => store::remove(store::SESSION_KEY),
     });
     html! {
         <ContextProvider<SessionHandle> context={session}>{props.children.clone()}</ContextProvider<SessionHandle>>

@@ -178,6 +178,8 @@ pub struct Site<'a> {
     pub root: &'a Path,
     pub public_url: &'a str,
     pub csp: &'a str,
+    /// `DENY`, or empty when portals may frame the console.
+    pub frame_options: &'a str,
     pub iam: &'a Upstream,
     pub ims: &'a Upstream,
     pub upstream_ca: &'a Path,
@@ -194,7 +196,8 @@ pub fn render(template: &str, s: &Site) -> String {
         )
     };
     let (region_upstreams, region_locations) = render_regions(s.regions);
-    let pairs: [(&str, String); 19] = [
+    let pairs: [(&str, String); 20] = [
+        ("FRAME_OPTIONS", s.frame_options.to_string()),
         ("REGION_UPSTREAMS", region_upstreams),
         ("REGION_LOCATIONS", region_locations),
         ("LISTEN", s.listen.clone()),
@@ -308,8 +311,15 @@ pub fn prepare(args: &Args) -> Result<PathBuf, String> {
             (leaf.cert, leaf.key)
         }
     };
+    // Read at every start: the CSP's frame-ancestors and X-Frame-Options follow the
+    // config.json served, so an edit of embed.allowed_origins takes effect on a restart.
     let config_json = std::fs::read_to_string(dist.join("config.json")).ok();
+    if let Some(text) = &config_json {
+        ims_api::config::Config::from_json(text)?;
+    }
     let csp = ims_api::csp::policy_for_config_json(config_json.as_deref());
+    let frame_options =
+        ims_api::csp::frame_options_for_config_json(config_json.as_deref()).unwrap_or("");
     let (iam, ims) = (parse_upstream(&args.iam)?, parse_upstream(&args.ims)?);
     let regions = args
         .regions
@@ -328,6 +338,7 @@ pub fn prepare(args: &Args) -> Result<PathBuf, String> {
             root: &doc_root,
             public_url: &public_url,
             csp: &csp,
+            frame_options,
             iam: &iam,
             ims: &ims,
             upstream_ca: &args.upstream_ca,
@@ -473,6 +484,7 @@ mod tests {
                 root: Path::new("/srv"),
                 public_url: "/console/",
                 csp: "default-src 'self'",
+                frame_options: "DENY",
                 iam: &iam,
                 ims: &ims,
                 upstream_ca: Path::new(SYSTEM_CA),

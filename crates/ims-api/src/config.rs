@@ -104,8 +104,40 @@ impl Config {
         c.concurrency = c.concurrency.clamp(1, 64);
         c.page_size = c.page_size.clamp(1, 1000);
         c.request_timeout_s = c.request_timeout_s.clamp(1, 600);
+        for origin in &c.embed.allowed_origins {
+            check_portal_origin(origin)?;
+        }
         Ok(c)
     }
+}
+
+/// A portal origin a token may be handed to and the console framed by: one named host, over
+/// https, or over http on this machine only (a portal in development). A wildcard would let
+/// any page under a domain frame the console and send it sessions; plain http lets anyone on
+/// the path read them.
+///
+/// # Errors
+/// The entry is a wildcard or a remote http origin; the message names it.
+pub fn check_portal_origin(origin: &str) -> Result<(), String> {
+    let o = origin.trim().to_ascii_lowercase();
+    if o.contains('*') {
+        return Err(format!(
+            "config.json: embed.allowed_origins may not hold a wildcard ({origin}): name each portal's origin."
+        ));
+    }
+    if let Some(rest) = o.strip_prefix("http://") {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host = match host.rsplit_once(':') {
+            Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+            _ => host,
+        };
+        if !matches!(host, "localhost" | "127.0.0.1" | "[::1]") {
+            return Err(format!(
+                "config.json: embed.allowed_origins may not hold a plain http origin ({origin}): use https (http only for localhost and 127.0.0.1)."
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Reads the answer to `GET /v1/cloudimages/quota`, the probe of [`Flavor::Auto`]: IMS
@@ -184,6 +216,28 @@ mod tests {
         assert_eq!(c.flavor, Flavor::Glance);
         assert_eq!(c.chunk_size, 100);
         assert_eq!(c.concurrency, 8);
+    }
+
+    #[test]
+    fn wildcard_and_remote_http_portals_are_refused_by_name() {
+        for bad in [
+            "https://*.portal.example",
+            "*",
+            "http://portal.example",
+            "http://10.0.0.5:8080",
+        ] {
+            let text = format!(r#"{{"embed":{{"allowed_origins":["https://ok.example","{bad}"]}}}}"#);
+            let e = Config::from_json(&text).unwrap_err();
+            assert!(e.contains(bad), "{e}");
+        }
+        for good in [
+            "https://portal.example",
+            "http://localhost:8081",
+            "http://127.0.0.1:8081",
+        ] {
+            let text = format!(r#"{{"embed":{{"allowed_origins":["{good}"]}}}}"#);
+            assert!(Config::from_json(&text).is_ok(), "{good}");
+        }
     }
 
     #[test]

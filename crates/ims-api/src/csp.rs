@@ -83,6 +83,21 @@ pub fn policy(config: &Config, script_hashes: &[String]) -> String {
     .join("; ")
 }
 
+/// `X-Frame-Options` beside the policy: `DENY` when no portal may frame the console, for
+/// browsers and proxies that act on the older header only; none when portals may (the header
+/// cannot name several origins, and `frame-ancestors` does).
+pub fn frame_options(config: &Config) -> Option<&'static str> {
+    frame_ancestors(config).is_empty().then_some("DENY")
+}
+
+/// [`frame_options`] for `config.json` text, read as [`policy_for_config_json`] reads it.
+pub fn frame_options_for_config_json(text: Option<&str>) -> Option<&'static str> {
+    let config = text
+        .and_then(|t| Config::from_json(t).ok())
+        .unwrap_or_default();
+    frame_options(&config)
+}
+
 /// Reads `config.json` text as the policy needs it; a text that does not parse yields the
 /// policy of the defaults (same origin only, framed by nobody), the strictest there is.
 pub fn policy_for_config_json(text: Option<&str>) -> String {
@@ -151,6 +166,15 @@ mod tests {
             directive(&policy(&c, &[]), "frame-ancestors"),
             "frame-ancestors https://portal.example"
         );
+    }
+
+    #[test]
+    fn frames_are_denied_by_both_headers_without_a_portal() {
+        assert_eq!(frame_options(&Config::default()), Some("DENY"));
+        assert_eq!(frame_options_for_config_json(Some("{not json")), Some("DENY"));
+        let c = Config::from_json(r#"{"embed":{"allowed_origins":["https://portal.example"]}}"#)
+            .unwrap();
+        assert_eq!(frame_options(&c), None);
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub enum Inbound {
     Navigate { path: String },
     /// CSS custom properties to apply.
     Theme { vars: Vec<(String, String)> },
+    /// The portal's user signed out: revoke the token, forget the session and its jobs.
+    SignOut,
 }
 
 /// Whether `origin` (as the browser reports it for a message) is one of `allowed`.
@@ -41,6 +43,7 @@ pub fn parse_inbound(data: &Value) -> Option<Inbound> {
                 token: token.to_string(),
             })
         }
+        "ims-console:sign-out" => Some(Inbound::SignOut),
         "ims-console:navigate" => {
             safe_path(data.get("path")?.as_str()?).map(|path| Inbound::Navigate { path })
         }
@@ -200,6 +203,10 @@ mod tests {
                 "{crafted}"
             );
         }
+        assert_eq!(
+            parse_inbound(&json!({"type": "ims-console:sign-out"})),
+            Some(Inbound::SignOut)
+        );
         assert_eq!(parse_inbound(&json!({"type": "other"})), None);
         assert_eq!(parse_inbound(&json!("ims-console:session")), None);
     }

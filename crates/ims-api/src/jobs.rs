@@ -105,6 +105,22 @@ pub struct PairResult {
     pub message: Option<String>,
 }
 
+/// Who started a job: its polls, calls, retries and follow-ups go out only under a session of
+/// the same user and project, so the next user of a tab never carries out (or ends the
+/// session with) another's work.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct JobOwner {
+    pub user_id: String,
+    pub project_id: String,
+}
+
+impl JobOwner {
+    /// Whether a session of `user_id` in `project_id` may act for this job.
+    pub fn matches(&self, user_id: &str, project_id: &str) -> bool {
+        !self.user_id.is_empty() && self.user_id == user_id && self.project_id == project_id
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrackedJob {
     /// Local id: the server's job id, or a generated one for client jobs.
@@ -130,6 +146,9 @@ pub struct TrackedJob {
     /// a second time. Absent in jobs stored before it existed.
     #[serde(default)]
     pub retried_as: Option<String>,
+    /// Who started it. Jobs stored before it existed have none, and belong to nobody.
+    #[serde(default)]
+    pub owner: JobOwner,
 }
 
 /// Polling stops after this long without a final status.
@@ -161,7 +180,20 @@ impl TrackedJob {
             total: 0,
             last_error: None,
             retried_as: None,
+            owner: JobOwner::default(),
         }
+    }
+
+    /// The same job, started by `owner`.
+    pub fn owned_by(mut self, owner: JobOwner) -> Self {
+        self.owner = owner;
+        self
+    }
+
+    /// Whether a session of `user_id` in `project_id` may poll, send, retry or follow up
+    /// this job.
+    pub fn runs_under(&self, user_id: &str, project_id: &str) -> bool {
+        self.owner.matches(user_id, project_id)
     }
 
     pub fn new_client(
@@ -569,4 +601,25 @@ mod tests {
         assert_eq!(j.failed_pairs(), vec![("i".to_string(), "b".to_string())]);
         assert!(j.failure_words().unwrap().contains("1 of 2"));
     }
+
+    #[test]
+    fn a_job_runs_only_under_its_owners_user_and_project() {
+        let owner = JobOwner {
+            user_id: "u1".into(),
+            project_id: "p1".into(),
+        };
+        let job = TrackedJob::new_client(JobKind::Share, "local-1".into(), vec![], vec![], 1, 0)
+            .owned_by(owner);
+        assert!(job.runs_under("u1", "p1"));
+        assert!(!job.runs_under("u2", "p1"), "another user of the tab");
+        assert!(!job.runs_under("u1", "p2"), "the same user in another project");
+        let stored: TrackedJob = serde_json::from_value({
+            let mut v = serde_json::to_value(&job).unwrap();
+            v.as_object_mut().unwrap().remove("owner");
+            v
+        })
+        .unwrap();
+        assert!(!stored.runs_under("", ""), "a job stored without an owner belongs to nobody");
+    }
+
 }

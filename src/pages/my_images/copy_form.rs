@@ -306,6 +306,7 @@ async fn copy(
             source: p.source.id.clone(),
             source_name: p.source.display_name().to_string(),
             projects: p.projects.clone(),
+            owner: api.owner(),
         }));
     }
     Ok(format!(
