@@ -42,6 +42,9 @@ pub fn App(props: &AppProps) -> Html {
             }
         }
     });
+    if embedding.refused {
+        return crate::embed::refused_view();
+    }
     html! {
         <ContextProvider<Rc<Config>> context={props.config.clone()}>
             <ContextProvider<Embedding> context={(*embedding).clone()}>

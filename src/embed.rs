@@ -30,15 +30,25 @@ pub struct Embedding {
     pub allowed: Rc<Vec<String>>,
     /// Keep the console's own sign-in as a fallback.
     pub sign_in: bool,
+    /// Framed, but not by an allowed portal (none configured, or the parent's origin is not
+    /// one of them): the console shows nothing of itself, in case the server sent no
+    /// frame-ancestors to stop the frame.
+    pub refused: bool,
 }
 
 impl Embedding {
     pub fn detect(config: &Config) -> Self {
         let allowed = config.embed.allowed_origins.clone();
+        let framed = framed();
+        let parent_refused = web_sys::window()
+            .and_then(|w| parent_origin(&w))
+            .is_some_and(|o| !embed::origin_allowed(&o, &allowed));
+        let refused = framed && (allowed.is_empty() || parent_refused);
         Embedding {
-            active: framed() && !allowed.is_empty(),
+            active: framed && !refused,
             allowed: Rc::new(allowed),
             sign_in: config.embed.sign_in,
+            refused,
         }
     }
 
@@ -108,6 +118,21 @@ fn job_kind(kind: JobKind) -> &'static str {
         JobKind::StopSharing => "stop",
         JobKind::Accept => "accept",
         JobKind::Reject => "reject",
+    }
+}
+
+/// What a frame that no allowed portal opened shows instead of the console: no sign-in form
+/// to phish with, no session to act on, and the way to the console in a tab of its own.
+pub fn refused_view() -> Html {
+    let href = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    html! {
+        <main id="main" class="framed-refused">
+            <h1>{"This console cannot be shown inside another page here"}</h1>
+            <p>{"It is not set up to be embedded in this page. Open it in a tab of its own."}</p>
+            <p><a href={href} target="_blank" rel="noopener noreferrer">{"Open IMS Share Console in a new tab"}</a></p>
+        </main>
     }
 }
 

@@ -48,6 +48,26 @@
     report('It has not started after 60 s.');
   }, 60000);
 
+  // Framed: only a portal named in config.json's embed.allowed_origins may show the console.
+  // Any other page gets no sign-in form (src/embed.rs shows the same once the app starts),
+  // whatever headers the server sent.
+  function refuseUnlessAPortalMayFrame() {
+    var originOf = function (u) { try { return new URL(u).origin; } catch (e) { return null; } };
+    var ancestors = window.location.ancestorOrigins;
+    var parent = ancestors && ancestors.length ? ancestors[0] : null;
+    fetch('config.json', { cache: 'no-store', headers: { Accept: 'application/json' } })
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .catch(function () { return {}; })
+      .then(function (c) {
+        var allowed = ((c && c.embed && c.embed.allowed_origins) || []).map(originOf);
+        var ok = allowed.length > 0 && (parent === null || allowed.indexOf(parent) >= 0);
+        var booting = document.getElementById('booting');
+        if (ok || !booting) return;
+        booting.textContent = 'This console cannot be shown inside another page here.';
+        booting.setAttribute('role', 'alert');
+      });
+  }
+
   var main = document.querySelector('main[data-shell]');
   if (!main) return;
   var signedIn = false;
@@ -56,7 +76,11 @@
   } catch (e) {
     // Storage blocked: the app keeps its session in memory, so there is none yet.
   }
-  if (signedIn || window.top !== window.self) return;
+  if (window.top !== window.self) {
+    refuseUnlessAPortalMayFrame();
+    return;
+  }
+  if (signedIn) return;
   var form = main.querySelector('form');
   main.hidden = false;
   var booting = document.getElementById('booting');

@@ -135,3 +135,103 @@ test('with sign_in kept as a fallback, the framed console offers its own sign-in
   const msgs = await received(page);
   assert.deepEqual(msgs[0], { type: 'ims-console:ready' }, 'it still asks the portal first');
 });
+
+/** The console frame's window (for its own storage). */
+const consoleFrame = (page, base = BASE) => page.frames().find((f) => f.url().startsWith(base));
+const tokenValid = async (token) => (await fetch(`${BASE}/v3/auth/tokens`, { headers: { 'X-Auth-Token': token, 'X-Subject-Token': token, accept: 'application/json' } })).status === 200;
+
+test('the portal\'s sign-out revokes the token, forgets the jobs and closes the forms, then the console answers ready', async () => {
+  const { page, frame } = await openPortal();
+  await frame.getByTestId('image-count').filter({ hasText: /24 images/ }).waitFor();
+  await frame.getByLabel('Select debian-12-hardened', { exact: true }).check();
+  await frame.getByRole('button', { name: /Share 1 selected/ }).click();
+  const form = frame.getByRole('form', { name: /Share \d+ image/ });
+  await form.getByLabel('Project IDs to share with').fill(ids.projects['acme-dev']);
+  await form.getByRole('button', { name: 'Share', exact: true }).click();
+  await waitForMessage(page, 'ims-console:job-finished', "m.kind === 'share'");
+  assert.ok(await consoleFrame(page).evaluate(() => sessionStorage.getItem('ims-share-console.jobs')));
+  // A form left open when the portal's user signs out.
+  await frame.getByRole('button', { name: /Share 1 selected/ }).click();
+  await form.waitFor();
+  const token = await page.evaluate(() => window.issued.at(-1));
+  assert.ok(await tokenValid(token));
+  await page.getByRole('button', { name: 'Sign out of the portal' }).click();
+  await page.waitForFunction(() => window.received.filter((m) => m.type === 'ims-console:ready').length === 2);
+  assert.equal(await tokenValid(token), false, 'revoked before ready');
+  await frame.getByText('Waiting for the portal to sign you in…').waitFor();
+  assert.equal(await form.count(), 0, 'the form is closed');
+  assert.equal(await consoleFrame(page).evaluate(() => sessionStorage.getItem('ims-share-console.jobs')), null);
+  await page.getByRole('button', { name: 'Hand over a new session' }).click();
+  await frame.getByTestId('image-count').filter({ hasText: /24 images/ }).waitFor();
+  await page.getByRole('button', { name: 'Open Jobs in the console' }).click();
+  await frame.getByText('No jobs in this tab yet.').waitFor();
+});
+
+test('a session for another user ends the first one\'s: its token revoked, its jobs gone', async () => {
+  const { page, frame } = await openPortal();
+  await frame.getByTestId('image-count').filter({ hasText: /24 images/ }).waitFor();
+  await frame.getByLabel('Select debian-12-hardened', { exact: true }).check();
+  await frame.getByRole('button', { name: /Share 1 selected/ }).click();
+  const form = frame.getByRole('form', { name: /Share \d+ image/ });
+  await form.getByLabel('Project IDs to share with').fill(ids.projects['acme-test']);
+  await form.getByRole('button', { name: 'Share', exact: true }).click();
+  await waitForMessage(page, 'ims-console:job-finished', "m.kind === 'share'");
+  const ownerToken = await page.evaluate(() => window.issued.at(-1));
+  await page.getByRole('button', { name: 'Sign in as dev instead' }).click();
+  await waitForMessage(page, 'ims-console:signed-in', "m.user === 'dev'");
+  await frame.getByTestId('current-project').filter({ hasText: 'acme-dev' }).waitFor();
+  assert.equal(await tokenValid(ownerToken), false, 'the first user\'s token was revoked');
+  await page.getByRole('button', { name: 'Open Jobs in the console' }).click();
+  await frame.getByText('No jobs in this tab yet.').waitFor();
+});
+
+test('the token a portal hands over is never in sessionStorage: a reload asks the portal again', async () => {
+  const { page, frame } = await openPortal();
+  await frame.getByTestId('image-count').filter({ hasText: /24 images/ }).waitFor();
+  const stored = await consoleFrame(page).evaluate(() => Object.keys(sessionStorage).map((k) => [k, sessionStorage.getItem(k)]));
+  const token = await page.evaluate(() => window.issued.at(-1));
+  assert.ok(!stored.some(([, v]) => v.includes(token)), 'no stored value holds the token');
+  await consoleFrame(page).evaluate(() => location.reload());
+  await page.waitForFunction(() => window.received.filter((m) => m.type === 'ims-console:ready').length === 2);
+  await frame.getByTestId('image-count').filter({ hasText: /24 images/ }).waitFor();
+});
+
+test('a session kept from an earlier load is checked with IAM: signed-in while valid, ready once it is not', async () => {
+  const page = await newPage(browser);
+  const fallback = process.env.FALLBACK_BASE;
+  await page.goto(`${PORTAL}/?console=${encodeURIComponent(`${fallback}/images`)}&iam=${encodeURIComponent(fallback)}&handover=off`);
+  const frame = page.frameLocator('#console');
+  await frame.getByLabel('User name').fill('dev');
+  await frame.getByLabel('Password', { exact: true }).fill('Dev-Pass-1');
+  await frame.getByLabel('Domain (account)').fill('Default');
+  await frame.getByLabel('Project (name or ID)').fill('acme-dev');
+  await frame.getByRole('button', { name: 'Sign in' }).click();
+  await frame.getByTestId('current-project').filter({ hasText: 'acme-dev' }).waitFor();
+  const checks = { n: 0 };
+  page.on('request', (r) => { if (r.method() === 'GET' && r.url().includes('/v3/auth/tokens')) checks.n += 1; });
+  let seen = (await received(page)).length;
+  await consoleFrame(page, fallback).evaluate(() => location.reload());
+  await page.waitForFunction((n) => window.received.slice(n).some((m) => m.type === 'ims-console:signed-in' || m.type === 'ims-console:ready'), seen);
+  const first = (await received(page)).slice(seen).find((m) => m.type === 'ims-console:signed-in' || m.type === 'ims-console:ready');
+  assert.deepEqual(first, { type: 'ims-console:signed-in', user: 'dev', project: 'acme-dev' });
+  assert.ok(checks.n >= 1, 'the kept token was checked with IAM');
+  await admin(fallback, 'tokens/expire');
+  seen = (await received(page)).length;
+  await consoleFrame(page, fallback).evaluate(() => location.reload());
+  await page.waitForFunction((n) => window.received.slice(n).some((m) => m.type === 'ims-console:signed-in' || m.type === 'ims-console:ready'), seen);
+  const next = (await received(page)).slice(seen).find((m) => m.type === 'ims-console:signed-in' || m.type === 'ims-console:ready');
+  assert.deepEqual(next, { type: 'ims-console:ready' });
+  await frame.getByRole('heading', { name: 'Sign in' }).waitFor();
+});
+
+test('a navigate message with a crafted path is ignored', async () => {
+  const { page, frame } = await openPortal();
+  await frame.getByTestId('image-count').filter({ hasText: /24 images/ }).waitFor();
+  const paths = [];
+  page.on('request', (r) => paths.push(new URL(r.url()).pathname));
+  await page.evaluate(() => document.getElementById('console').contentWindow.postMessage({ type: 'ims-console:navigate', path: '/images/..%2F..%2Fv3%2Fdomains%3F' }, new URL(document.getElementById('console').src).origin));
+  await page.getByRole('button', { name: 'Open Jobs in the console' }).click();
+  await waitForMessage(page, 'ims-console:navigated', "m.path === '/jobs'");
+  assert.ok(!(await received(page)).some((m) => m.type === 'ims-console:navigated' && m.path.includes('..')));
+  assert.ok(!paths.some((p) => /^\/v[123]\/.*domains/i.test(p)));
+});

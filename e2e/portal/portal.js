@@ -17,7 +17,7 @@
   const log = document.getElementById('log');
   window.received = [];
   window.issued = [];
-  const autoHandOver = q.get('handover') !== 'off';
+  let autoHandOver = q.get('handover') !== 'off';
 
   // The portal's single sign-on, here a password sign-in with IAM.
   async function issueToken() {
@@ -45,6 +45,18 @@
   });
 
   document.getElementById('renew').addEventListener('click', handOver);
+  // Another user of the portal, in the same tab: the console ends the first one's session
+  // (its token revoked, its jobs forgotten) before it takes the new one.
+  document.getElementById('switch-user').addEventListener('click', () => {
+    Object.assign(account, { user: 'dev', password: 'Dev-Pass-1', project: 'acme-dev' });
+    handOver();
+  });
+  // The portal's user signs out: the console revokes the token and answers "ready"; the
+  // portal has nobody to hand over until someone signs in again.
+  document.getElementById('sign-out').addEventListener('click', () => {
+    autoHandOver = false;
+    send({ type: 'ims-console:sign-out' });
+  });
   document.getElementById('go-jobs').addEventListener('click', () => send({ type: 'ims-console:navigate', path: '/jobs' }));
   document.getElementById('theme').addEventListener('click', () => send({ type: 'ims-console:theme', vars: { '--ims-accent': '#7a1fa2', '--ims-header-bg': '#3a2a5c' } }));
   frame.src = consoleUrl.href;

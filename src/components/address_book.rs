@@ -8,6 +8,10 @@ use yew::prelude::*;
 use crate::download::{picked_file, read_bytes, save_text};
 use crate::names::{use_names, NamesAction};
 
+/// Rows drawn at once: a book of 25,000 entries draws the first of those that match the
+/// filter, so an import or a keystroke never waits on 25,000 table rows.
+const SHOWN_MAX: usize = 200;
+
 #[component]
 pub fn AddressBook() -> Html {
     let names = use_names();
@@ -17,6 +21,7 @@ pub fn AddressBook() -> Html {
     let editing = use_state(|| None::<String>);
     let tried = use_state(|| false);
     let outcome = use_state(|| None::<String>);
+    let filter = use_state(String::new);
     let (id_problem, name_problem) = check_contact(&id, &name);
     let show = *tried;
     let save = {
@@ -141,6 +146,21 @@ pub fn AddressBook() -> Html {
             </div>
         }
     };
+    let wanted = filter.trim().to_lowercase();
+    let matching: Vec<&Contact> = names
+        .book
+        .iter()
+        .filter(|c| wanted.is_empty() || c.id.contains(&wanted) || c.name.to_lowercase().contains(&wanted))
+        .collect();
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: InputEvent| filter.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let shown_text = if matching.len() > SHOWN_MAX {
+        format!("Showing the first {SHOWN_MAX} of {} entries: filter to find the others.", matching.len())
+    } else {
+        format!("{} of {} entries.", matching.len(), names.book.len())
+    };
     html! {
         <section aria-labelledby="book-heading" class="address-book">
             <h2 id="book-heading">{"Address book"}</h2>
@@ -159,10 +179,15 @@ pub fn AddressBook() -> Html {
                 <button type="button" onclick={export} disabled={names.book.is_empty()}>{"Export address book as CSV"}</button>
                 if let Some(o) = &*outcome { <span role="status" data-testid="book-outcome">{ o }</span> }
             </div>
+            <div class="field">
+                <label for="book-filter">{"Filter the address book"}</label>
+                <input id="book-filter" type="search" value={(*filter).clone()} oninput={on_filter} />
+                <p class="hint" data-testid="book-shown">{ shown_text }</p>
+            </div>
             <table aria-label="Address book">
                 <thead><tr><th scope="col">{"Name"}</th><th scope="col">{"Project ID"}</th><th scope="col">{"Actions"}</th></tr></thead>
                 <tbody>
-                    { for names.book.iter().map(|c| html! {
+                    { for matching.iter().take(SHOWN_MAX).map(|c| html! {
                         <tr key={c.id.clone()}>
                             <td>{ &c.name }</td>
                             <td><code class="id">{ &c.id }</code></td>

@@ -217,15 +217,22 @@ pub fn JobsProvider(props: &JobsProviderProps) -> Html {
     let jobs = use_reducer(|| Jobs::restore(crate::api::now_ms()));
     let session = use_session();
     // Jobs belong to the user who started them: a sign-out forgets them all, a sign-in keeps
-    // only the new user's (an expiry keeps them: the same user signs in again).
+    // only the new user's (an expiry keeps them: the same user signs in again, and so does a
+    // reload that waits for a portal to hand the session over).
     {
         let jobs = jobs.clone();
         let user = session.current.as_ref().map(|s| s.info.user.id.clone());
         let signed_out = user.is_none() && session.expired.is_none();
-        use_effect_with((user, signed_out), move |(user, signed_out)| match user {
-            Some(u) => jobs.dispatch(JobsAction::KeepUser(u.clone())),
-            None if *signed_out => jobs.dispatch(JobsAction::ForgetAll),
-            None => {}
+        let had_user = use_mut_ref(|| false);
+        use_effect_with((user, signed_out), move |(user, signed_out)| {
+            match user {
+                Some(u) => jobs.dispatch(JobsAction::KeepUser(u.clone())),
+                None if *signed_out && *had_user.borrow() => {
+                    jobs.dispatch(JobsAction::ForgetAll)
+                }
+                None => {}
+            }
+            *had_user.borrow_mut() = !*signed_out;
         });
     }
     let listed = use_mut_ref(std::collections::HashSet::<String>::new);

@@ -98,6 +98,11 @@ fn main() {
             what: bench::Which::Plan,
         } => bench::plan_benchmark(),
         Command::Bench {
+            what: bench::Which::Inputs,
+        } => setup::all()
+            .and_then(|_| build())
+            .and_then(|_| bench::inputs_benchmark()),
+        Command::Bench {
             what: bench::Which::Scale,
         } => setup::all()
             .and_then(|_| build())
