@@ -10,6 +10,7 @@ use ims_api::{ApiError, ApiRequest, ApiResponse};
 use serde::de::DeserializeOwned;
 use yew::Callback;
 
+use crate::hooks::Wait;
 use crate::transport::{self, Endpoints};
 
 #[derive(Clone)]
@@ -24,6 +25,8 @@ pub struct Api {
     /// Told the token that met a 401: the session ends only if that is still its token, so a
     /// late answer to an older session's call never ends the current one.
     pub on_unauthorized: Callback<String>,
+    /// Where this handle's waits show (see [`Api::watched`]); none for background calls.
+    pub wait: Option<Wait>,
 }
 
 impl PartialEq for Api {
@@ -41,11 +44,32 @@ impl Api {
         self.flavor == Flavor::Ims
     }
 
+    /// The same handle, its waits shown by `wait` (`hooks::wait_view`) and cancellable there.
+    pub fn watched(&self, wait: &Wait) -> Api {
+        Api {
+            wait: Some(wait.clone()),
+            ..self.clone()
+        }
+    }
+
     /// Sends once; a non-2xx answer is an error.
     pub async fn send(&self, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
-        let result = transport::send(&self.endpoints, self.token.as_deref(), req)
-            .await
-            .and_then(ApiResponse::ok);
+        let result = self.send_once(req).await;
+        if let Some(w) = &self.wait {
+            w.finished();
+        }
+        result
+    }
+
+    async fn send_once(&self, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
+        let result = send_watched(
+            &self.endpoints,
+            self.token.as_deref(),
+            req,
+            self.wait.as_ref(),
+        )
+        .await
+        .and_then(ApiResponse::ok);
         if let Err(e) = &result {
             if e.is_unauthorized() && req.authenticated {
                 self.on_unauthorized
@@ -67,19 +91,35 @@ impl Api {
         self.send_retrying(req).await?.json()
     }
 
+    /// A deadline that passes is said at once, with the try that follows
+    /// ("No answer from Glance in 30 s — trying again (2 of 3)"), where the handle is
+    /// watched; a Cancel ends the tries.
     async fn send_retrying(&self, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
         let mut delay = 500;
-        for _ in 0..2 {
-            match self.send(req).await {
-                Err(e) if e.is_retryable() => {
-                    let asked = e.retry_after_s().map_or(0, |s| s * 1000);
-                    TimeoutFuture::new(delay.max(asked)).await;
-                    delay *= 3;
-                }
-                other => return other,
+        let mut result = self.send_once(req).await;
+        for next_try in 2..=ims_api::wait::READ_TRIES {
+            let e = match &result {
+                Err(e) if e.is_retryable() => e,
+                _ => break,
+            };
+            if let (
+                Some(w),
+                ApiError::Timeout {
+                    service, seconds, ..
+                },
+            ) = (&self.wait, e)
+            {
+                w.note(ims_api::wait::retrying_text(service, *seconds, next_try));
             }
+            let asked = e.retry_after_s().map_or(0, |s| s * 1000);
+            TimeoutFuture::new(delay.max(asked)).await;
+            delay *= 3;
+            result = self.send_once(req).await;
         }
-        self.send(req).await
+        if let Some(w) = &self.wait {
+            w.finished();
+        }
+        result
     }
 }
 
@@ -138,6 +178,31 @@ impl Api {
             project_id: self.project_id.clone(),
         }
     }
+}
+
+/// Sends once, its wait shown and cancellable through `wait` when there is one: the request
+/// in flight is aborted by a Cancel, and nothing is sent after it.
+pub async fn send_watched(
+    endpoints: &Endpoints,
+    token: Option<&str>,
+    req: &ApiRequest,
+    wait: Option<&Wait>,
+) -> Result<ApiResponse, ApiError> {
+    let Some(w) = wait else {
+        return transport::send(endpoints, token, req).await;
+    };
+    let cancelled = || ApiError::Cancelled {
+        write: req.is_write(),
+    };
+    if w.cancelled() {
+        return Err(cancelled());
+    }
+    w.sending(endpoints.name(req.service), req.is_write());
+    let sent = transport::send_with(endpoints, token, req, |c| w.set_controller(c)).await;
+    if w.cancelled() {
+        return Err(cancelled());
+    }
+    sent
 }
 
 pub fn now_ms() -> i64 {

@@ -125,7 +125,7 @@ fn Nav() -> Html {
     });
     // Reloads when a job ends and when one image's answer changes, so the badge agrees with
     // the inbox after every kind of answer.
-    let (pending, _) = use_image_list(&api, scope, jobs.ended + jobs.inbox_changed);
+    let (pending, _, _) = use_image_list(&api, scope, jobs.ended + jobs.inbox_changed);
     let count = pending
         .images
         .iter()

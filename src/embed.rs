@@ -232,10 +232,10 @@ pub fn EmbedBridge() -> Html {
         use_effect_with((), move |_| {
             if let Some(kept) = session.current.clone() {
                 wasm_bindgen_futures::spawn_local(async move {
-                    match crate::session::sign_in::with_token(&config, &kept.info.token).await {
+                    match crate::session::sign_in::with_token(&config, &kept.info.token, None).await
+                    {
                         Ok(s) => {
-                            let answer =
-                                embed::signed_in(&s.info.user.name, &s.info.project.name);
+                            let answer = embed::signed_in(&s.info.user.name, &s.info.project.name);
                             session.dispatch(SessionAction::SignedIn(s));
                             embedding.post(&answer);
                         }
@@ -370,7 +370,7 @@ fn handle(embedding: &Embedding, msg: Inbound, l: Latest) {
         Inbound::Session { token } => {
             let embedding = embedding.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                match crate::session::sign_in::with_token(&l.config, &token).await {
+                match crate::session::sign_in::with_token(&l.config, &token, None).await {
                     Ok(s) => {
                         // Another user or project: the current one's session ends first, so
                         // nothing of it (token, jobs, open forms) reaches the new one.

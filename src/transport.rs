@@ -28,7 +28,7 @@ impl Endpoints {
         }
     }
 
-    fn name(&self, service: Service) -> &'static str {
+    pub fn name(&self, service: Service) -> &'static str {
         match service {
             Service::Iam => "IAM",
             Service::Image => self.image_name,
@@ -94,6 +94,17 @@ pub async fn send(
     token: Option<&str>,
     req: &ApiRequest,
 ) -> Result<ApiResponse, ApiError> {
+    send_with(endpoints, token, req, |_| {}).await
+}
+
+/// [`send`], handing the request's abort handle to `on_start` first, so that a Cancel can
+/// end it (a user abort is then [`ApiError::Network`]; the caller knows it cancelled).
+pub async fn send_with(
+    endpoints: &Endpoints,
+    token: Option<&str>,
+    req: &ApiRequest,
+    on_start: impl FnOnce(web_sys::AbortController),
+) -> Result<ApiResponse, ApiError> {
     let seconds = req
         .deadline_s
         .unwrap_or(endpoints.timeout_s)
@@ -118,6 +129,7 @@ pub async fn send(
     };
     let url = req.url(endpoints.base(req.service));
     let signal = controller.signal();
+    on_start(controller.clone());
     // no-store: an authenticated answer (an image list, a token check) is neither taken from
     // nor kept in the browser's HTTP cache, which outlives the tab on a shared machine.
     let mut b = RequestBuilder::new(&url)

@@ -159,6 +159,7 @@ async fn a_401_reaches_the_one_unauthorized_handler() {
         user_id: String::new(),
         project_id: String::new(),
         on_unauthorized: yew::Callback::from(move |_| h.set(h.get() + 1)),
+        wait: None,
     };
     let e = api
         .send(&ApiRequest::get(Service::Image, "/v1/cloudimages/quota"))
@@ -189,6 +190,7 @@ async fn reads_retry_an_outage_once_it_clears() {
         user_id: s.user.id,
         project_id: s.project.id,
         on_unauthorized: yew::Callback::noop(),
+        wait: None,
     };
     let q: ims_api::quota::QuotaAnswer = api
         .read(&ims_api::quota::get())

@@ -1,5 +1,5 @@
 // The fault matrix: every call family the console makes meets every failure a cloud API
-// shows, in the browser, against the sandbox (its deadline set to 2 s in config.json).
+// shows, in the browser, against the sandbox (its deadline set to 3 s in config.json).
 // For every pair: a plain message next to the cause (with the request ID when the answer
 // had one), or the sign-in dialog for a 401, or — where the service answered 200 — the
 // action done; the form keeps what was typed; no write is sent twice; and once the fault
@@ -40,11 +40,13 @@ const WORDS = {
   '502 HTML': /HTTP 502/,
   '503 HTML': /HTTP 503/,
   '504 HTML': /HTTP 504/,
-  'hang past the deadline': /No answer from (IAM|IMS) in 2 s/,
+  'hang past the deadline': /No answer from (IAM|IMS) in 3 s|IMS does not answer: checked again in \d+ s/,
   'connection reset': /could not be reached|cut off/,
   'malformed JSON': /HTTP 200 but unexpected answer|answered as if removed, but it is still a member/,
   'empty body': /HTTP 200 but unexpected answer|answered as if removed, but it is still a member/,
 };
+/** A hung read's first message: at its first deadline, beside what waits, with a Cancel. */
+const FIRST_WORDS = /No answer from (IAM|IMS) in 3 s — trying again \(2 of 3\)/;
 const ANSWERED = (f) => !['hang past the deadline', 'connection reset'].includes(f);
 
 let browser;
@@ -184,7 +186,7 @@ const FAMILIES = [
       await ctx.form.getByLabel('Project IDs to share with').fill(ids.projects['acme-dev']);
     },
     act: (page, ctx) => ctx.form.getByRole('button', { name: 'Share', exact: true }).click(),
-    near: (page) => page.getByRole('complementary', { name: 'Job activity' }).getByText(/checking failed, retrying/),
+    near: (page) => page.getByRole('complementary', { name: 'Job activity' }).getByText(/checking failed, retrying|does not answer: checked again/),
     retry: async () => {},
     done: (page) => notices(page).getByText(/Share job for 1 image\(s\) succeeded/),
   },
@@ -264,17 +266,34 @@ for (const family of FAMILIES) {
           if (r.method() === family.method && re.test(path)) writes.n += 1;
         });
         await fault({ method: family.method, path: family.path, count: 1000, ...spec });
+        const hang = faultName === 'hang past the deadline';
+        const acted = Date.now();
         await family.act(page, ctx);
         const doneLoc = family.done(page, ctx);
+        const firstWait = page.getByTestId('waiting').filter({ hasText: FIRST_WORDS });
         const kind = await firstOf([
+          ...(hang ? [['first', firstWait]] : []),
           ['message', family.near(page, ctx).filter({ hasText: WORDS[faultName] })],
           ['sign-in', signInDialog(page)],
           ['done', doneLoc],
         ], 20000);
         // A 401 may word the failure next to the action too; the dialog is what matters then.
-        const kindSeen = kind !== 'nothing' && (await signInDialog(page).isVisible()) ? 'sign-in' : kind;
+        let kindSeen = kind !== 'nothing' && (await signInDialog(page).isVisible()) ? 'sign-in' : kind;
         let outcome = kindSeen;
-        if (kindSeen === 'message') {
+        if (hang && kind !== 'nothing') {
+          // The deadline (3 s) speaks at once: a message within it plus 2 s, not after the retries.
+          const firstAfter = Date.now() - acted;
+          assert.ok(firstAfter <= 5000, `the first message came ${firstAfter} ms after the action`);
+        }
+        if (kindSeen === 'first') {
+          // Cancel aborts the retries and sends nothing more; the page stays, with a Retry.
+          const sentBefore = writes.n;
+          await firstWait.first().getByRole('button', { name: 'Cancel' }).click();
+          await family.near(page, ctx).filter({ hasText: /Cancelled/ }).first().waitFor();
+          assert.equal(writes.n, sentBefore, 'nothing sent after Cancel');
+          kindSeen = 'message';
+          outcome = 'first message, cancelled';
+        } else if (kindSeen === 'message') {
           const text = await family.near(page, ctx).filter({ hasText: WORDS[faultName] }).first().innerText();
           const answeredWithId = ANSWERED(faultName) && !['malformed JSON', 'empty body'].includes(faultName);
           if (answeredWithId) assert.match(text, /Request ID: req-/, `the request ID is shown: ${text}`);
@@ -330,8 +349,10 @@ after(() => {
     '# Fault matrix',
     '',
     'Written by `e2e/matrix/fault-matrix.test.mjs` (run by `cargo xtask test`): each call family of',
-    'the console against each failure, in headless Chromium against the sandbox, deadline 2 s.',
+    'the console against each failure, in headless Chromium against the sandbox, deadline 3 s.',
     '"message" is a plain message next to the action; "+ request ID" when the answer carried one;',
+    '"first message, cancelled" a hung read that said so at its first deadline ("trying again (2',
+    'of 3)"), then was cancelled with nothing more sent; every hung call spoke within 5 s;',
     '"sign-in" the sign-in dialog over the page (input kept); "done" a write the service answered',
     '200 to; "recovered" that the same action succeeded once the fault cleared. In every cell',
     'the typed input was kept and no write was sent twice.',

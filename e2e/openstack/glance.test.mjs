@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { defineGlanceJourneys } from '../lib/glance-journeys.mjs';
 
 const base = process.env.OS_BASE;
@@ -37,4 +38,32 @@ defineGlanceJourneys({
     const r = await fetch(`${seed.keystone}/v3/auth/tokens`, { method: 'DELETE', headers: { 'X-Auth-Token': t, 'X-Subject-Token': t } });
     assert.equal(r.status, 204);
   },
+});
+
+// Glance's processes stopped (no reset, no answer): the image page says within seconds what it
+// waits for, and its first deadline (30 s here) speaks at once, not after the retries.
+test('[real Keystone + Glance] with Glance stopped, the wait shows within 8 s and the deadline speaks within 32 s', { timeout: 90000 }, async () => {
+  const { launch, newPage, signIn } = await import('../lib/harness.mjs');
+  const consoleBase = process.env.OS_CONSOLE ?? 'http://127.0.0.1:18092';
+  const browser = await launch();
+  const master = readFileSync(`${base}/glance.pid`, 'utf8').trim();
+  const workers = execFileSync('pgrep', ['-P', master], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  const pids = [master, ...workers];
+  try {
+    const page = await newPage(browser);
+    page.setDefaultTimeout(40000);
+    await signIn(page, who('owner'), '/images', consoleBase);
+    await page.getByRole('link', { name: 'seed-shared', exact: true }).waitFor();
+    execFileSync('kill', ['-STOP', ...pids]);
+    const clicked = Date.now();
+    await page.getByRole('link', { name: 'seed-shared', exact: true }).click();
+    const waiting = page.getByTestId('waiting');
+    await waiting.filter({ hasText: /Waiting for Glance… \d+ s/ }).waitFor({ timeout: 8000 });
+    await waiting.filter({ hasText: /No answer from Glance in 30 s — trying again \(2 of 3\)/ }).waitFor({ timeout: 32000 - (Date.now() - clicked) });
+    await waiting.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('main').getByRole('alert').filter({ hasText: /Cancelled/ }).first().waitFor();
+  } finally {
+    execFileSync('kill', ['-CONT', ...pids]);
+    await browser.close();
+  }
 });

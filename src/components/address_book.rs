@@ -150,14 +150,21 @@ pub fn AddressBook() -> Html {
     let matching: Vec<&Contact> = names
         .book
         .iter()
-        .filter(|c| wanted.is_empty() || c.id.contains(&wanted) || c.name.to_lowercase().contains(&wanted))
+        .filter(|c| {
+            wanted.is_empty() || c.id.contains(&wanted) || c.name.to_lowercase().contains(&wanted)
+        })
         .collect();
     let on_filter = {
         let filter = filter.clone();
-        Callback::from(move |e: InputEvent| filter.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            filter.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
     let shown_text = if matching.len() > SHOWN_MAX {
-        format!("Showing the first {SHOWN_MAX} of {} entries: filter to find the others.", matching.len())
+        format!(
+            "Showing the first {SHOWN_MAX} of {} entries: filter to find the others.",
+            matching.len()
+        )
     } else {
         format!("{} of {} entries.", matching.len(), names.book.len())
     };

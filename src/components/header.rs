@@ -51,6 +51,7 @@ pub fn Header() -> Html {
         let (api, projects, switching) = (api.clone(), projects.clone(), switching.clone());
         Callback::from(move |_| {
             let (api, projects) = (api.clone(), projects.clone());
+            let api = switching.api(&api);
             switching.run(async move {
                 let list = api
                     .read::<ProjectList>(&auth::list_projects())
@@ -80,6 +81,7 @@ pub fn Header() -> Html {
                 .map(|p| p.name.clone())
                 .unwrap_or_else(|| id.clone());
             let (session, api, info) = (session.clone(), api.clone(), info.clone());
+            let api = switching.api(&api);
             switching.run(async move {
                 let token = api.token.clone().unwrap_or_default();
                 match sign_in::rescope(&api.config, &token, &id).await {
@@ -126,6 +128,7 @@ pub fn Header() -> Html {
             } else {
                 <button type="button" onclick={open_switcher}>{"Switch project…"}</button>
             }
+            <>{ switching.wait_view() }</>
             if let Some(e) = switching.error() { <span class="error" role="alert">{ e }</span> }
             // Embedded, the portal owns the session: it signs in and out.
             if !embedding.active { <button type="button" onclick={sign_out}>{"Sign out"}</button> }

@@ -52,6 +52,7 @@ pub fn MembersExport(props: &MembersExportProps) -> Html {
                 images.clone(),
                 known.clone(),
             );
+            let api = exporting.api(&api);
             exporting.run(async move {
                 progress.set(Some((0, images.len())));
                 outcome.set(None);
@@ -105,6 +106,7 @@ pub fn MembersExport(props: &MembersExportProps) -> Html {
                 <span role="status">{ format!("Reading members: {done} of {total} images") }</span>
             }
             if let Some(o) = &*outcome { <span role="status" data-testid="export-outcome">{ o }</span> }
+            <>{ exporting.wait_view() }</>
         </div>
     }
 }

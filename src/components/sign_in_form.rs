@@ -103,7 +103,12 @@ pub fn SignInForm(props: &SignInFormProps) -> Html {
             if !gaps.is_empty() {
                 return;
             }
-            let (config, done, password) = (config.clone(), done.clone(), password.clone());
+            let (config, done, password, wait) = (
+                config.clone(),
+                done.clone(),
+                password.clone(),
+                submission.wait(),
+            );
             let (m, u, d, p, pw, t) = (
                 *mode,
                 (*user).clone(),
@@ -113,13 +118,15 @@ pub fn SignInForm(props: &SignInFormProps) -> Html {
                 (*token).clone(),
             );
             submission.run(async move {
+                let w = Some(&wait);
                 let signed_in = match m {
                     Mode::Password => {
-                        sign_in::with_password(&config, u.trim(), &pw, d.trim(), p.trim()).await
+                        sign_in::with_password(&config, u.trim(), &pw, d.trim(), p.trim(), w).await
                     }
-                    Mode::Token => sign_in::with_token(&config, &t).await,
-                }
-                .map_err(|e| login_error_message(&e))?;
+                    Mode::Token => sign_in::with_token(&config, &t, w).await,
+                };
+                wait.finished();
+                let signed_in = signed_in.map_err(|e| login_error_message(&e))?;
                 password.set(String::new());
                 done.emit(signed_in);
                 Ok(())
@@ -194,6 +201,7 @@ pub fn SignInForm(props: &SignInFormProps) -> Html {
                 </div>
             }
             if let Some(msg) = submission.error() { <p class="error" role="alert">{ msg }</p> }
+            <>{ submission.wait_view() }</>
             <button type="submit" class="primary" disabled={submission.busy()}>{ if submission.busy() { "Signing in…" } else { "Sign in" } }</button>
         </form>
     }

@@ -27,13 +27,12 @@ pub fn use_api() -> Api {
         endpoints,
         token: current.map(|s| s.info.token.clone()),
         flavor,
-        user_id: current
-            .map(|s| s.info.user.id.clone())
-            .unwrap_or_default(),
+        user_id: current.map(|s| s.info.user.id.clone()).unwrap_or_default(),
         project_id: current
             .map(|s| s.info.project.id.clone())
             .unwrap_or_default(),
         config,
         on_unauthorized,
+        wait: None,
     }
 }

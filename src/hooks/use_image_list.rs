@@ -5,6 +5,7 @@ use ims_api::ApiError;
 use yew::prelude::*;
 
 use crate::api::Api;
+use crate::hooks::{use_wait, Wait};
 
 #[derive(Clone, PartialEq, Default)]
 pub struct ImageList {
@@ -17,13 +18,16 @@ pub struct ImageList {
 }
 
 /// Loads every page of a listing (IMS by marker, Glance by `next`), showing progress as
-/// pages arrive. A failed page keeps what was loaded and says so; `reload` starts over.
+/// pages arrive. A failed page keeps what was loaded and says so; `reload` starts over. The
+/// [`Wait`] shows a page that is slow to come (`hooks::wait_view`); a new load aborts the
+/// one in flight, so a refresh never stacks a second request on a hung one.
 #[hook]
 pub fn use_image_list(
     api: &Api,
     scope: Option<ListScope>,
     refresh: u64,
-) -> (UseStateHandle<ImageList>, Callback<()>) {
+) -> (UseStateHandle<ImageList>, Callback<()>, Wait) {
+    let wait = use_wait();
     let state = use_state(ImageList::default);
     let generation = use_state(|| 0u32);
     let reload = {
@@ -32,7 +36,8 @@ pub fn use_image_list(
     };
     {
         let state = state.clone();
-        let api = api.clone();
+        let api = api.watched(&wait);
+        let wait = wait.clone();
         // Keyed on whether there is a token and on the project, not on the token's value:
         // signing in again to the same project keeps the list in place, while a switch to
         // another project lists that project's images.
@@ -47,6 +52,7 @@ pub fn use_image_list(
             ),
             move |(scope, _, _, _, gen, _)| {
                 let cancelled = std::rc::Rc::new(std::cell::Cell::new(false));
+                wait.start_operation();
                 if let (Some(scope), true) = (scope.clone(), api.token.is_some()) {
                     let gen = *gen;
                     // What was shown stays until the first page of the new listing lands.
@@ -107,11 +113,14 @@ pub fn use_image_list(
                         }
                     });
                 }
-                move || cancelled.set(true)
+                move || {
+                    cancelled.set(true);
+                    wait.cancel();
+                }
             },
         );
     }
-    (state, reload)
+    (state, reload, wait)
 }
 
 /// The same list, by address: a cheap dependency for memos over a list of 20,000 images,

@@ -227,9 +227,7 @@ pub fn JobsProvider(props: &JobsProviderProps) -> Html {
         use_effect_with((user, signed_out), move |(user, signed_out)| {
             match user {
                 Some(u) => jobs.dispatch(JobsAction::KeepUser(u.clone())),
-                None if *signed_out && *had_user.borrow() => {
-                    jobs.dispatch(JobsAction::ForgetAll)
-                }
+                None if *signed_out && *had_user.borrow() => jobs.dispatch(JobsAction::ForgetAll),
                 None => {}
             }
             *had_user.borrow_mut() = !*signed_out;

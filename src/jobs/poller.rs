@@ -135,10 +135,20 @@ pub fn JobPoller() -> Html {
                         match answer {
                             Ok(wire) => j.apply(&wire, now),
                             Err(e) if e.is_unauthorized() => {}
-                            Err(e) => j.poll_failed(format!(
-                                "checking failed, retrying: {}",
-                                e.user_message()
-                            )),
+                            Err(e) => {
+                                j.poll_failed(format!(
+                                    "checking failed, retrying: {}",
+                                    e.user_message()
+                                ));
+                                // A hung poll says so on the job's row, with when it checks
+                                // again; there is never a second poll of the job in flight.
+                                if e.is_timeout() {
+                                    j.last_error = Some(ims_api::wait::poll_hang_text(
+                                        api.endpoints.image_name,
+                                        j.next_poll_delay_ms(),
+                                    ));
+                                }
+                            }
                         }
                         if j.should_give_up(now) {
                             j.state = JobState::GaveUp;

@@ -21,15 +21,17 @@ pub async fn start_server_job(
     projects: Vec<String>,
 ) -> Result<String, ApiError> {
     let accepted: JobAccepted = api.json(request).await?;
-    jobs.dispatch(JobsAction::Add(TrackedJob::new_server(
-        kind,
-        accepted.job_id.clone(),
-        api.project_id.clone(),
-        images,
-        projects,
-        now_ms(),
-    )
-    .owned_by(api.owner())));
+    jobs.dispatch(JobsAction::Add(
+        TrackedJob::new_server(
+            kind,
+            accepted.job_id.clone(),
+            api.project_id.clone(),
+            images,
+            projects,
+            now_ms(),
+        )
+        .owned_by(api.owner()),
+    ));
     Ok(accepted.job_id)
 }
 

@@ -12,7 +12,7 @@ use yew::prelude::*;
 use yew_router::prelude::Link;
 
 use crate::components::{error_view, ConfirmDialog};
-use crate::hooks::{use_api, use_submission};
+use crate::hooks::{use_api, use_submission, use_wait, wait_view};
 use crate::jobs::use_jobs;
 use crate::names::{project_label, use_names};
 use crate::routes::Route;
@@ -28,6 +28,7 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
     let names = use_names();
     let jobs = use_jobs();
     let image = use_state(|| None::<Result<Image, ApiError>>);
+    let wait = use_wait();
     let members = use_state(|| None::<Result<Vec<Member>, ApiError>>);
     let reload = use_state(|| 0u32);
     let selected = use_state(HashSet::<String>::new);
@@ -46,15 +47,17 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
     };
     {
         let (api, image, members, id) = (
-            api.clone(),
+            api.watched(&wait),
             image.clone(),
             members.clone(),
             props.id.clone(),
         );
+        let wait = wait.clone();
         use_effect_with(
             (id, *reload, job_tick, api.token.clone()),
             move |(id, _, _, _)| {
                 let id = id.clone();
+                wait.start_operation();
                 wasm_bindgen_futures::spawn_local(async move {
                     let found = api.read::<Image>(&get_image(&id)).await;
                     let visibility = found.as_ref().ok().and_then(|i| i.visibility.clone());
@@ -101,6 +104,7 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
                 reload.clone(),
                 id.clone(),
             );
+            let api = adding.api(&api);
             adding.run(async move {
                 let m = api
                     .add_member(&id, &pid)
@@ -130,6 +134,7 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
                 reload.clone(),
                 id.clone(),
             );
+            let api = removing.api(&api);
             removing.run(async move {
                 let mut failures = Vec::new();
                 let mut left = (*selected).clone();
@@ -201,6 +206,7 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
         <section aria-labelledby="detail-heading">
             <p><Link<Route> to={Route::Images}>{"← My images"}</Link<Route>></p>
             <h1 id="detail-heading">{ title }</h1>
+            <>{ wait_view(&wait) }</>
             { match &*image {
                 Some(Ok(i)) => html! {
                     <dl class="facts">
@@ -231,6 +237,7 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
                 <button type="button" class="danger" disabled={selected.is_empty() || removing.busy()} onclick={{ let c = confirm_remove.clone(); move |_| c.set(true) }}>{ format!("Remove {} selected member(s)…", selected.len()) }</button>
                 <button type="button" onclick={refresh.reform(|_| ())}>{"Refresh"}</button>
             </div>
+            <>{ removing.wait_view() }</>
             if let Some(e) = removing.error() { <p class="error" role="alert">{ format!("Some members were not removed: {e}") }</p> }
             <form class="panel" onsubmit={add} aria-labelledby="add-member-heading">
                 <h2 id="add-member-heading">{"Add a member"}</h2>
@@ -240,6 +247,7 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
                         oninput={{ let n = new_member.clone(); move |e: InputEvent| n.set(e.target_unchecked_into::<HtmlInputElement>().value()) }} />
                     if let Some(e) = adding.error() { <p class="field-error" id="add-member-error" role="alert">{ e }</p> }
                 </div>
+                <>{ adding.wait_view() }</>
                 <button type="submit" class="primary" disabled={adding.busy()}>{ if adding.busy() { "Adding…" } else { "Add member" } }</button>
                 if let Some(m) = &*added {
                     <div class="success" role="status" aria-label="Added member">

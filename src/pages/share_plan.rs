@@ -18,7 +18,7 @@ use yew::prelude::*;
 use crate::api::Api;
 use crate::components::{error_view, ConfirmDialog};
 use crate::download::{picked_file, read_bytes, save_text};
-use crate::hooks::{use_api, use_image_list, use_submission, SameList, Submission};
+use crate::hooks::{use_api, use_image_list, use_submission, wait_view, SameList, Submission};
 use crate::jobs::{calls_for, start_client_job, start_server_job, use_jobs, JobsHandle};
 use crate::names::{project_label, use_names};
 
@@ -97,7 +97,7 @@ pub fn SharePlan() -> Html {
     let api = use_api();
     let jobs = use_jobs();
     let names = use_names();
-    let (list, reload_list) = use_image_list(
+    let (list, reload_list, list_wait) = use_image_list(
         &api,
         Some(ListScope::Owned {
             project_id: api.project_id.clone(),
@@ -282,6 +282,7 @@ pub fn SharePlan() -> Html {
                 job_ids.clone(),
                 confirming.clone(),
             );
+            let api = apply.api(&api);
             let started = apply.run(async move {
                 let result = run(&api, &jobs, &steps, &sent, &job_ids).await;
                 confirming.set(false);
@@ -385,6 +386,7 @@ pub fn SharePlan() -> Html {
                 { error_view(e, "Listing images failed", Some(reload_list.clone())) }
             }
             <>{ for checking }</>
+            <>{ wait_view(&list_wait) }</>
             if let Stage::Failed(e) = &*stage {
                 { error_view(e, "Reading the members failed", Some(retry_check)) }
             }
@@ -409,6 +411,7 @@ pub fn SharePlan() -> Html {
                     </ConfirmDialog>
                 }
             }
+            <>{ apply.wait_view() }</>
             if let Some(e) = apply.error() {
                 { error_view(e, "Applying the plan stopped", Some(confirm.reform(|_| ()))) }
             }

@@ -14,7 +14,7 @@ use yew::prelude::*;
 
 use crate::api::Api;
 use crate::components::error_view;
-use crate::hooks::{use_api, use_image_list, use_submission};
+use crate::hooks::{use_api, use_image_list, use_submission, wait_view};
 use crate::jobs::{
     calls_for, start_client_job, start_server_job, use_jobs, JobsAction, JobsHandle,
 };
@@ -50,10 +50,7 @@ async fn shared_with_this_project(
     let own = api.project_id.clone();
     let mut missing = Vec::new();
     for id in ids {
-        if let Err(e) = api
-            .send(&ims_api::members::get(id, &own))
-            .await
-        {
+        if let Err(e) = api.send(&ims_api::members::get(id, &own)).await {
             if e.status() == Some(404) || e.status() == Some(403) {
                 missing.push(id.clone());
             } else {
@@ -123,7 +120,7 @@ pub fn SharedWithMe() -> Html {
     let scope = api.token.as_ref().map(|_| ListScope::SharedWithMe {
         member_status: (*tab).to_string(),
     });
-    let (list, reload) = use_image_list(&api, scope, jobs.ended);
+    let (list, reload, list_wait) = use_image_list(&api, scope, jobs.ended);
     let selected = use_state(HashSet::<String>::new);
     let vault = use_state(String::new);
     let vault_error = use_state(|| None::<String>);
@@ -191,6 +188,7 @@ pub fn SharedWithMe() -> Html {
                     last_failed.clone(),
                     by_id_error.clone(),
                 );
+                let api = answering.api(&api);
                 let started = answering.run(async move {
                     if typed {
                         let checked = shared_with_this_project(&api, &ids, &project_name).await;
@@ -262,6 +260,7 @@ pub fn SharedWithMe() -> Html {
             );
             let v = (img.is_full_ecs() && status == MemberStatus::Accepted)
                 .then(|| vault.trim().to_string());
+            let api = answering.api(&api);
             let started = answering.run(async move {
                 let own = api.project_id.clone();
                 api.send(&members::set_status(&img.id, &own, status, v.as_deref()))
@@ -349,6 +348,7 @@ pub fn SharedWithMe() -> Html {
                         <button type="button" disabled={images.is_empty() || busy} onclick={bulk(all_ids.clone(), MemberStatus::Accepted)}>{ format!("Accept all {} pending", images.len()) }</button>
                     }
                     <span class="count" role="status">{ if list.loading { "Loading…".to_string() } else { format!("{} image(s)", images.len()) } }</span>
+                    <>{ wait_view(&list_wait) }</>
                 </div>
                 if needs_vault || vault_error.is_some() {
                     <div class="field">
@@ -359,6 +359,7 @@ pub fn SharedWithMe() -> Html {
                         if let Some(e) = &*vault_error { <p class="field-error" role="alert">{ e }</p> }
                     </div>
                 }
+                <>{ answering.wait_view() }</>
                 if let Some(e) = answering.error() {
                     <p class="error" role="alert">{ e }
                         if last_failed.is_some() { {" "}<button type="button" onclick={retry_last.clone()} disabled={busy}>{"Retry"}</button> }

@@ -62,11 +62,7 @@ impl Reducible for Session {
                 None => self,
             },
             SessionAction::Unauthorized(token) => {
-                if self
-                    .current
-                    .as_ref()
-                    .is_some_and(|s| s.info.token == token)
-                {
+                if self.current.as_ref().is_some_and(|s| s.info.token == token) {
                     self.reduce(SessionAction::Expired)
                 } else {
                     self

@@ -6,6 +6,8 @@ use ims_api::config::{Config, Flavor};
 use ims_api::ApiError;
 
 use super::context::StoredSession;
+use crate::api::send_watched;
+use crate::hooks::Wait;
 use crate::transport::{self, Endpoints};
 
 pub fn endpoints(config: &Config, info: Option<&SessionInfo>) -> Endpoints {
@@ -29,20 +31,32 @@ pub async fn with_password(
     password: &str,
     domain: &str,
     project: &str,
+    wait: Option<&Wait>,
 ) -> Result<StoredSession, ApiError> {
     let req = auth::password_login(user, password, domain, &ProjectRef::from_input(project));
-    let resp = transport::send(&endpoints(config, None), None, &req).await?;
+    let resp = send_watched(&endpoints(config, None), None, &req, wait).await?;
     finish(
         config,
         auth::session_from_response(resp, None, &config.region)?,
+        wait,
     )
     .await
 }
 
-pub async fn with_token(config: &Config, token: &str) -> Result<StoredSession, ApiError> {
+/// `wait`: where the sign-in form shows a slow IAM (none for a portal's hand-over).
+pub async fn with_token(
+    config: &Config,
+    token: &str,
+    wait: Option<&Wait>,
+) -> Result<StoredSession, ApiError> {
     let token = token.trim();
-    let resp =
-        transport::send(&endpoints(config, None), None, &auth::validate_token(token)).await?;
+    let resp = send_watched(
+        &endpoints(config, None),
+        None,
+        &auth::validate_token(token),
+        wait,
+    )
+    .await?;
     // A token that is not valid answers 404 (or 401): both mean "sign in again".
     let resp = if resp.status == 404 {
         ims_api::ApiResponse {
@@ -55,6 +69,7 @@ pub async fn with_token(config: &Config, token: &str) -> Result<StoredSession, A
     finish(
         config,
         auth::session_from_response(resp, Some(token.to_string()), &config.region)?,
+        wait,
     )
     .await
 }
@@ -73,27 +88,42 @@ pub async fn rescope(
     finish(
         config,
         auth::session_from_response(resp, None, &config.region)?,
+        None,
     )
     .await
 }
 
-async fn finish(config: &Config, info: SessionInfo) -> Result<StoredSession, ApiError> {
+async fn finish(
+    config: &Config,
+    info: SessionInfo,
+    wait: Option<&Wait>,
+) -> Result<StoredSession, ApiError> {
     let flavor = match config.flavor {
-        Flavor::Auto => detect_flavor(config, &info).await,
+        Flavor::Auto => detect_flavor(config, &info, wait).await?,
         f => f,
     };
     Ok(StoredSession { info, flavor })
 }
 
-async fn detect_flavor(config: &Config, info: &SessionInfo) -> Flavor {
-    match transport::send(
-        &endpoints(config, Some(info)),
-        Some(&info.token),
-        &ims_api::quota::get(),
+/// A probe that gets no answer is taken as IMS (the next sign-in probes again); a Cancel
+/// ends the sign-in.
+async fn detect_flavor(
+    config: &Config,
+    info: &SessionInfo,
+    wait: Option<&Wait>,
+) -> Result<Flavor, ApiError> {
+    Ok(
+        match send_watched(
+            &endpoints(config, Some(info)),
+            Some(&info.token),
+            &ims_api::quota::get(),
+            wait,
+        )
+        .await
+        {
+            Ok(r) => ims_api::config::flavor_from_probe(r.status, &r.body).unwrap_or(Flavor::Ims),
+            Err(e @ ApiError::Cancelled { .. }) => return Err(e),
+            Err(_) => Flavor::Ims,
+        },
     )
-    .await
-    {
-        Ok(r) => ims_api::config::flavor_from_probe(r.status, &r.body).unwrap_or(Flavor::Ims),
-        Err(_) => Flavor::Ims,
-    }
 }

@@ -598,7 +598,10 @@ pub fn inputs_benchmark() -> Result<(), String> {
             format!("NOT MET ({:.2}x the goal)", ms / goal)
         }
     };
-    let (paste, imported) = (number(&figures, "paste_ms")?, number(&figures, "import_ms")?);
+    let (paste, imported) = (
+        number(&figures, "paste_ms")?,
+        number(&figures, "import_ms")?,
+    );
     println!("\nthe goals (issue: security, linear time), this run:");
     println!(
         "10,000 project IDs pasted and checked in the browser: {paste:.0} ms, goal <= 100 ms: {}",

@@ -197,7 +197,7 @@ fn run_layers(skip_openstack: bool, only: Option<Layer>) -> Result<(), String> {
             "3b. the fault matrix (every call family x every failure)",
             || {
                 let config = logs_dir().join("matrix-config.json");
-                let text = r#"{"iam_url": "", "ims_url": "/", "flavor": "ims", "default_domain": "Default", "request_timeout_s": 2}"#;
+                let text = r#"{"iam_url": "", "ims_url": "/", "flavor": "ims", "default_domain": "Default", "request_timeout_s": 3}"#;
                 std::fs::write(&config, text).map_err(|e| e.to_string())?;
                 let _s = sandbox(
                     MATRIX_PORT,

@@ -226,7 +226,8 @@ mod tests {
             "http://portal.example",
             "http://10.0.0.5:8080",
         ] {
-            let text = format!(r#"{{"embed":{{"allowed_origins":["https://ok.example","{bad}"]}}}}"#);
+            let text =
+                format!(r#"{{"embed":{{"allowed_origins":["https://ok.example","{bad}"]}}}}"#);
             let e = Config::from_json(&text).unwrap_err();
             assert!(e.contains(bad), "{e}");
         }

@@ -171,7 +171,10 @@ mod tests {
     #[test]
     fn frames_are_denied_by_both_headers_without_a_portal() {
         assert_eq!(frame_options(&Config::default()), Some("DENY"));
-        assert_eq!(frame_options_for_config_json(Some("{not json")), Some("DENY"));
+        assert_eq!(
+            frame_options_for_config_json(Some("{not json")),
+            Some("DENY")
+        );
         let c = Config::from_json(r#"{"embed":{"allowed_origins":["https://portal.example"]}}"#)
             .unwrap();
         assert_eq!(frame_options(&c), None);

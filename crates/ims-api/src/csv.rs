@@ -34,10 +34,7 @@ pub fn field(s: &str) -> String {
         s
     };
     // A leading `#` is quoted too: unquoted at the start of a row it would read as a comment.
-    if s.contains([',', ';', '"', '\n', '\r'])
-        || s.starts_with([' ', '#'])
-        || s.ends_with(' ')
-    {
+    if s.contains([',', ';', '"', '\n', '\r']) || s.starts_with([' ', '#']) || s.ends_with(' ') {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
@@ -188,13 +185,28 @@ mod tests {
 
     #[test]
     fn a_field_that_could_start_a_formula_is_guarded() {
-        for bad in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"x\")"] {
-            assert!(field(bad).trim_start_matches('"').starts_with('\''), "{bad:?}");
+        for bad in [
+            "=1+1",
+            "+1",
+            "-2",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "=HYPERLINK(\"x\")",
+        ] {
+            assert!(
+                field(bad).trim_start_matches('"').starts_with('\''),
+                "{bad:?}"
+            );
         }
         assert_eq!(field("=1+1"), "'=1+1");
         assert_eq!(field("plain"), "plain");
         assert_eq!(field("'quoted already"), "'quoted already");
-        assert_eq!(field("'=x"), "''=x", "a guard-shaped value keeps its own quote");
+        assert_eq!(
+            field("'=x"),
+            "''=x",
+            "a guard-shaped value keeps its own quote"
+        );
     }
 
     #[test]
@@ -217,14 +229,20 @@ mod tests {
             ]
         );
         let recs = read("h\n\"two\nlines\"\nnext\n");
-        assert_eq!(recs[2].line, 4, "the record after a two-line field starts on line 4");
+        assert_eq!(
+            recs[2].line, 4,
+            "the record after a two-line field starts on line 4"
+        );
     }
 
     #[test]
     fn semicolon_separates_only_when_the_header_uses_it() {
         assert_eq!(
             fields("image;project\nx;y\n"),
-            vec![vec!["image".to_string(), "project".into()], vec!["x".into(), "y".into()]]
+            vec![
+                vec!["image".to_string(), "project".into()],
+                vec!["x".into(), "y".into()]
+            ]
         );
         assert_eq!(
             fields("image,name\nx,a;b\n")[1],
@@ -243,7 +261,10 @@ mod tests {
 
     #[test]
     fn guarded_fields_read_back_without_their_guard() {
-        assert_eq!(fields("'=1+1,'plain")[0], vec!["=1+1".to_string(), "'plain".into()]);
+        assert_eq!(
+            fields("'=1+1,'plain")[0],
+            vec!["=1+1".to_string(), "'plain".into()]
+        );
     }
 
     proptest! {

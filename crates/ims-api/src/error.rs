@@ -41,6 +41,9 @@ pub enum ApiError {
     },
     /// Refused before sending: the console knows the server would say no.
     Invalid { message: String },
+    /// The user stopped waiting (Cancel). For a write the outcome is unknown, as for a
+    /// deadline: it may have been done.
+    Cancelled { write: bool },
 }
 
 impl ApiError {
@@ -183,6 +186,13 @@ impl ApiError {
                 format!("The server answered HTTP {status} but {detail}.")
             }
             ApiError::Invalid { message } => message.clone(),
+            ApiError::Cancelled { write: false } => {
+                "Cancelled: nothing more was sent. Retry when the service answers again.".into()
+            }
+            ApiError::Cancelled { write: true } => {
+                "Cancelled. The change may still be carried out: check before sending it again."
+                    .into()
+            }
         };
         if let Some(id) = self.request_id() {
             text.push_str(&format!(" Request ID: {id}"));

@@ -4,9 +4,9 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::csv::write as csv;
 use crate::jobs::TrackedJob;
 use crate::members::Member;
-use crate::csv::write as csv;
 
 /// One member of one image, with the names the console knows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -612,14 +612,19 @@ mod tests {
             .owned_by(owner);
         assert!(job.runs_under("u1", "p1"));
         assert!(!job.runs_under("u2", "p1"), "another user of the tab");
-        assert!(!job.runs_under("u1", "p2"), "the same user in another project");
+        assert!(
+            !job.runs_under("u1", "p2"),
+            "the same user in another project"
+        );
         let stored: TrackedJob = serde_json::from_value({
             let mut v = serde_json::to_value(&job).unwrap();
             v.as_object_mut().unwrap().remove("owner");
             v
         })
         .unwrap();
-        assert!(!stored.runs_under("", ""), "a job stored without an owner belongs to nobody");
+        assert!(
+            !stored.runs_under("", ""),
+            "a job stored without an owner belongs to nobody"
+        );
     }
-
 }

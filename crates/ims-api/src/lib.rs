@@ -8,8 +8,8 @@
 pub mod auth;
 pub mod batch;
 pub mod config;
-pub mod csv;
 pub mod csp;
+pub mod csv;
 pub mod embed;
 pub mod error;
 pub mod export;
@@ -23,6 +23,7 @@ pub mod quota;
 pub mod request;
 pub mod retry;
 pub mod time;
+pub mod wait;
 
 pub use error::ApiError;
 pub use request::{ApiRequest, ApiResponse, Method};

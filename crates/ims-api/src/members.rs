@@ -51,12 +51,8 @@ fn member_path(image_id: &str, member_id: &str) -> String {
 
 /// `POST /v2/images/{image_id}/members` `{member}`.
 pub fn add(image_id: &str, project_id: &str) -> ApiRequest {
-    ApiRequest::new(
-        Method::Post,
-        Service::Image,
-        members_path(image_id),
-    )
-    .json(json!({"member": project_id}))
+    ApiRequest::new(Method::Post, Service::Image, members_path(image_id))
+        .json(json!({"member": project_id}))
 }
 
 /// `GET /v2/images/{image_id}/members/{project_id}`: one member, to learn whether a write

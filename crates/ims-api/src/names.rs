@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{is_project_id, IdProblem, IdToken};
 use crate::csv;
+use crate::ids::{is_project_id, IdProblem, IdToken};
 use crate::plan::RowProblem;
 
 /// One address-book entry: a project the user deals with but cannot sign in to.

@@ -133,15 +133,13 @@ fn read_csv(text: &str) -> Result<Vec<PlanRow>, String> {
             .iter()
             .position(|c| c.trim().eq_ignore_ascii_case(name))
     };
-    let (a, b, c) = match (find("image"), find("project"), find("state")) {
-        (Some(a), Some(b), Some(c)) => (a, b, c),
-        _ => {
-            return Err(format!(
-                "Line {} should be the header with the columns image, project and state; it has: {}.",
-                head.line,
-                head.fields.iter().map(|c| c.trim()).collect::<Vec<_>>().join(", ")
-            ))
-        }
+    let (Some(a), Some(b), Some(c)) = (find("image"), find("project"), find("state")) else {
+        let found: Vec<&str> = head.fields.iter().map(|c| c.trim()).collect();
+        return Err(format!(
+            "Line {} should be the header with the columns image, project and state; it has: {}.",
+            head.line,
+            found.join(", ")
+        ));
     };
     Ok(records
         .map(|r| {

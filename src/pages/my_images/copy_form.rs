@@ -104,6 +104,7 @@ pub fn CopyForm(props: &CopyFormProps) -> Html {
             };
             let (api, preview, images) = (api.clone(), preview.clone(), images.clone());
             let (accepted_only, stop_source) = (*accepted_only, *stop_source);
+            let api = submission.api(&api);
             submission.run(async move {
                 let p = build_preview(&api, src, &images, accepted_only, stop_source).await?;
                 preview.set(Some(Rc::new(p)));
@@ -129,6 +130,7 @@ pub fn CopyForm(props: &CopyFormProps) -> Html {
                 done.clone(),
                 sent.clone(),
             );
+            let api = submission.api(&api);
             submission.run(async move {
                 let message = copy(&api, &jobs, &p, &sent).await?;
                 *sent.borrow_mut() = (0, Vec::new());
@@ -161,6 +163,7 @@ pub fn CopyForm(props: &CopyFormProps) -> Html {
                     {" Then stop sharing the source with them (rotation), once the copy has succeeded"}
                 </label>
             </div>
+            <>{ submission.wait_view() }</>
             <div class="actions">
                 <button type="submit" disabled={busy}>{"Preview"}</button>
                 <button type="button" onclick={props.on_close.reform(|_| ())}>{"Close"}</button>

@@ -15,7 +15,7 @@ use yew::prelude::*;
 use crate::components::error_view;
 use crate::components::image_table::{sort_images, ImageTable, SortKey};
 use crate::components::members_export::MembersExport;
-use crate::hooks::{use_api, use_image_list, SameList};
+use crate::hooks::{use_api, use_image_list, wait_view, SameList};
 use copy_form::CopyForm;
 use share_form::ShareForm;
 use stop_form::StopForm;
@@ -40,7 +40,7 @@ pub fn MyImages() -> Html {
     let scope = Some(ListScope::Owned {
         project_id: api.project_id.clone(),
     });
-    let (list, reload) = use_image_list(&api, scope, 0);
+    let (list, reload, list_wait) = use_image_list(&api, scope, 0);
     let filter = use_state(String::new);
     let sort = use_state(|| (SortKey::Name, true));
     let selected = use_state(|| Rc::new(HashSet::<String>::new()));
@@ -128,6 +128,7 @@ pub fn MyImages() -> Html {
                 <button type="button" onclick={clear} disabled={selected.is_empty()}>{"Clear selection"}</button>
                 <button type="button" onclick={reload.reform(|_| ())}>{"Reload"}</button>
                 <span class="count" role="status" aria-live="polite" data-testid="image-count">{ count_text }</span>
+                <>{ wait_view(&list_wait) }</>
             </div>
             if let Some(e) = &list.error {
                 { error_view(e, "Listing images failed", Some(reload.clone())) }

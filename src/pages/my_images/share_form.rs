@@ -15,7 +15,7 @@ use ims_api::ApiError;
 use yew::prelude::*;
 
 use crate::components::{error_view, IdListInput};
-use crate::hooks::{use_api, use_submission};
+use crate::hooks::{use_api, use_submission, use_wait, wait_view};
 use crate::jobs::{calls_for, start_chunk_jobs, start_client_job, use_jobs};
 
 #[derive(Properties, PartialEq)]
@@ -37,9 +37,11 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
     let done = use_state(|| None::<String>);
     let quota = use_state(|| None::<Result<QuotaAnswer, ApiError>>);
     let make_shared = use_state(|| false);
+    let quota_wait = use_wait();
     {
-        let (api, quota) = (api.clone(), quota.clone());
+        let (api, quota, wait) = (api.watched(&quota_wait), quota.clone(), quota_wait.clone());
         use_effect_with(api.token.clone(), move |_| {
+            wait.start_operation();
             if api.is_ims() {
                 wasm_bindgen_futures::spawn_local(async move {
                     quota.set(Some(api.read::<QuotaAnswer>(&quota::get()).await))
@@ -95,6 +97,7 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
                 projects.clone(),
                 not_shared.clone(),
             );
+            let api = submission.api(&api);
             submission.run(async move {
                 let message = if api.is_ims() {
                     send_chunks(&api, &jobs, &images, &chunks, &sent_chunks).await?
@@ -169,11 +172,13 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
             // node would re-create the text area above it, losing the focus and what is being
             // typed. Inside a fragment it stays one node.
             <>{ for quota_view }</>
+            <>{ wait_view(&quota_wait) }</>
             <p class="preview" data-testid="share-preview">{ preview(props.images.len(), projects.len()) }{ ". " }{ calls_text }</p>
             if let Some(e) = submission.error() {
                 { error_view(e, "Sharing failed", Some(on_retry)) }
             }
             if let Some(m) = &*done { <p class="success" role="status">{ m }</p> }
+            <>{ submission.wait_view() }</>
             <div class="actions">
                 <button type="submit" class="primary" disabled={!can_send}>{ if busy { "Sharing…" } else { "Share" } }</button>
                 <button type="button" onclick={props.on_close.reform(|_| ())}>{"Close"}</button>

@@ -69,6 +69,7 @@ pub fn StopForm(props: &StopFormProps) -> Html {
             );
             let (sent_chunks, images, projects) =
                 (sent_chunks.clone(), images.clone(), projects.clone());
+            let api = submission.api(&api);
             submission.run(async move {
                 let result = stop(&api, &jobs, &images, &projects, &sent_chunks).await;
                 confirming.set(false);
@@ -95,6 +96,7 @@ pub fn StopForm(props: &StopFormProps) -> Html {
                 { error_view(e, "Stopping failed", Some({ let c = confirming.clone(); Callback::from(move |_| c.set(true)) })) }
             }
             if let Some(m) = &*done { <p class="success" role="status">{ m }</p> }
+            <>{ submission.wait_view() }</>
             <div class="actions">
                 <button type="submit" class="danger" disabled={!ready || busy}>{"Stop sharing…"}</button>
                 <button type="button" onclick={props.on_close.reform(|_| ())}>{"Close"}</button>
