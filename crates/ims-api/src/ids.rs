@@ -247,4 +247,16 @@ mod tests {
             for id in &ids { prop_assert!(kept.contains(id)); }
         }
     }
+
+    #[test]
+    fn ten_thousand_ids_with_repeats_point_each_duplicate_at_its_first() {
+        let ids: Vec<String> = (0..10_000).map(|n| format!("{:032x}", n % 7_000)).collect();
+        let tokens = parse_project_ids(&ids.join("\n"), None);
+        assert_eq!(tokens.len(), 10_000);
+        assert_eq!(valid_ids(&tokens).len(), 7_000);
+        assert_eq!(
+            tokens[9_999].problem,
+            Some(IdProblem::Duplicate { first: 2_999 })
+        );
+    }
 }

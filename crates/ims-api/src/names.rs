@@ -365,4 +365,32 @@ mod tests {
         let order: Vec<(&str, usize)> = g.iter().map(|(r, l)| (r.as_str(), l.len())).collect();
         assert_eq!(order, vec![("eu-de", 1), ("eu-nl", 1), ("", 1)]);
     }
+
+    #[test]
+    fn a_25000_entry_import_merges_in_one_pass_later_rows_winning() {
+        let mut book = vec![Contact {
+            id: format!("{:032x}", 7),
+            name: "old name".into(),
+        }];
+        let entries: Vec<Contact> = (0..25_000u32)
+            .map(|n| Contact {
+                id: format!("{:032X}", n % 20_000),
+                name: format!("partner-{n:05}"),
+            })
+            .collect();
+        merge(&mut book, entries);
+        assert_eq!(
+            book.len(),
+            20_000,
+            "one entry per ID, IDs compared lower-cased"
+        );
+        let seven = book.iter().find(|c| c.id == format!("{:032x}", 7)).unwrap();
+        assert_eq!(
+            seven.name, "partner-20007",
+            "the later row wins over the book and earlier rows"
+        );
+        assert!(book
+            .windows(2)
+            .all(|w| w[0].name.to_lowercase() <= w[1].name.to_lowercase()));
+    }
 }
