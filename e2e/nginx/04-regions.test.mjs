@@ -48,12 +48,18 @@ test('each project\'s calls go through its region\'s location, over HTTP/2', asy
 
 test('a region\'s API answers are never stored by the browser', async () => {
   const page = await newPage(browser);
-  const answers = [];
+  const seen = [];
   page.on('response', (r) => {
-    if (new URL(r.url()).pathname.startsWith('/ims/sandbox-2/')) answers.push([r.url(), r.headers()['cache-control']]);
+    if (!new URL(r.url()).pathname.startsWith('/ims/sandbox-2/')) return;
+    seen.push(r.request().allHeaders().then((h) => [r.url(), r.headers()['cache-control'], h['cache-control']]));
   });
   await signIn(page, { user: 'owner', password: 'Owner-Pass-1', project: 'sandbox-2_acme' }, '/images', BASE);
   await page.getByRole('link', { name: 'rocky-9-region2', exact: true }).waitFor();
+  const answers = await Promise.all(seen);
   assert.ok(answers.length > 0, 'the image list came through the region\'s location');
-  for (const [url, cache] of answers) assert.equal(cache, 'no-store', url);
+  for (const [url, cache, asked] of answers) {
+    assert.equal(cache, 'no-store', `${url}: the proxy says no-store`);
+    // A fetch with cache: "no-store" goes to the network with Cache-Control: no-cache.
+    assert.equal(asked, 'no-cache', `${url}: the console's fetch asks for no stored answer`);
+  }
 });
