@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
+use ims_api::auth::SessionInfo;
 use ims_api::config::{Config, Flavor};
 use ims_api::members::{self, Member};
 use ims_api::{ApiError, ApiRequest, ApiResponse};
@@ -203,6 +204,23 @@ pub async fn send_watched(
         return Err(cancelled());
     }
     sent
+}
+
+/// Where the session's requests go: IAM as configured; the image service as configured, or
+/// the catalog's endpoint in the session's region (`{region}` filled in).
+pub fn endpoints(config: &Config, info: Option<&SessionInfo>) -> Endpoints {
+    let catalog = info
+        .and_then(|i| i.image_endpoint.clone())
+        .filter(|u| !u.is_empty());
+    Endpoints {
+        iam: config.iam_url.clone(),
+        image: config.image_base(
+            catalog.as_deref(),
+            info.map(|i| i.region.as_str()).unwrap_or_default(),
+        ),
+        image_name: "IMS",
+        timeout_s: config.request_timeout_s,
+    }
 }
 
 pub fn now_ms() -> i64 {

@@ -357,7 +357,7 @@ fn from_parent(e: &web_sys::MessageEvent) -> bool {
 /// and, embedded, tells the portal `ready`).
 async fn end_session(l: &Latest) {
     if let Some(current) = l.session.current.clone() {
-        let endpoints = crate::session::sign_in::endpoints(&l.config, None);
+        let endpoints = crate::api::endpoints(&l.config, None);
         let revoke = ims_api::auth::revoke_token(&current.info.token).deadline(5);
         let _ = crate::transport::send(&endpoints, None, &revoke).await;
     }

@@ -119,7 +119,8 @@ test('no message the console sends ever contains a token', async () => {
   assert.ok(msgs.every((m) => !('token' in m)));
 });
 
-test('with sign_in kept as a fallback, the framed console offers its own sign-in, and no sign-out', async () => {
+/** The fallback console framed by a portal that hands nothing over, dev signed in with its own form. */
+async function fallbackSignedInAsDev() {
   const page = await newPage(browser);
   const fallback = process.env.FALLBACK_BASE;
   await page.goto(`${PORTAL}/?console=${encodeURIComponent(`${fallback}/images`)}&iam=${encodeURIComponent(fallback)}&handover=off`);
@@ -131,6 +132,11 @@ test('with sign_in kept as a fallback, the framed console offers its own sign-in
   await frame.getByLabel('Project (name or ID)').fill('acme-dev');
   await frame.getByRole('button', { name: 'Sign in' }).click();
   await frame.getByTestId('current-project').filter({ hasText: 'acme-dev' }).waitFor();
+  return { page, frame, fallback };
+}
+
+test('with sign_in kept as a fallback, the framed console offers its own sign-in, and no sign-out', async () => {
+  const { page, frame } = await fallbackSignedInAsDev();
   assert.equal(await frame.getByRole('button', { name: 'Sign out' }).count(), 0, 'embedded: the portal owns sign-out');
   const msgs = await received(page);
   assert.deepEqual(msgs[0], { type: 'ims-console:ready' }, 'it still asks the portal first');
@@ -138,17 +144,23 @@ test('with sign_in kept as a fallback, the framed console offers its own sign-in
 
 /** The console frame's window (for its own storage). */
 const consoleFrame = (page, base = BASE) => page.frames().find((f) => f.url().startsWith(base));
-const tokenValid = async (token) => (await fetch(`${BASE}/v3/auth/tokens`, { headers: { 'X-Auth-Token': token, 'X-Subject-Token': token, accept: 'application/json' } })).status === 200;
-
-test('the portal\'s sign-out revokes the token, forgets the jobs and closes the forms, then the console answers ready', async () => {
+/** The portal opened, debian-12-hardened shared with `project` from the frame, its job ended. */
+async function portalWithAJob(project) {
   const { page, frame } = await openPortal();
   await frame.getByTestId('image-count').filter({ hasText: /24 images/ }).waitFor();
   await frame.getByLabel('Select debian-12-hardened', { exact: true }).check();
   await frame.getByRole('button', { name: /Share 1 selected/ }).click();
   const form = frame.getByRole('form', { name: /Share \d+ image/ });
-  await form.getByLabel('Project IDs to share with').fill(ids.projects['acme-dev']);
+  await form.getByLabel('Project IDs to share with').fill(project);
   await form.getByRole('button', { name: 'Share', exact: true }).click();
   await waitForMessage(page, 'ims-console:job-finished', "m.kind === 'share'");
+  return { page, frame, form };
+}
+
+const tokenValid = async (token) => (await fetch(`${BASE}/v3/auth/tokens`, { headers: { 'X-Auth-Token': token, 'X-Subject-Token': token, accept: 'application/json' } })).status === 200;
+
+test('the portal\'s sign-out revokes the token, forgets the jobs and closes the forms, then the console answers ready', async () => {
+  const { page, frame, form } = await portalWithAJob(ids.projects['acme-dev']);
   assert.ok(await consoleFrame(page).evaluate(() => sessionStorage.getItem('ims-share-console.jobs')));
   // A form left open when the portal's user signs out.
   await frame.getByRole('button', { name: /Share 1 selected/ }).click();
@@ -168,14 +180,7 @@ test('the portal\'s sign-out revokes the token, forgets the jobs and closes the 
 });
 
 test('a session for another user ends the first one\'s: its token revoked, its jobs gone', async () => {
-  const { page, frame } = await openPortal();
-  await frame.getByTestId('image-count').filter({ hasText: /24 images/ }).waitFor();
-  await frame.getByLabel('Select debian-12-hardened', { exact: true }).check();
-  await frame.getByRole('button', { name: /Share 1 selected/ }).click();
-  const form = frame.getByRole('form', { name: /Share \d+ image/ });
-  await form.getByLabel('Project IDs to share with').fill(ids.projects['acme-test']);
-  await form.getByRole('button', { name: 'Share', exact: true }).click();
-  await waitForMessage(page, 'ims-console:job-finished', "m.kind === 'share'");
+  const { page, frame } = await portalWithAJob(ids.projects['acme-test']);
   const ownerToken = await page.evaluate(() => window.issued.at(-1));
   await page.getByRole('button', { name: 'Sign in as dev instead' }).click();
   await waitForMessage(page, 'ims-console:signed-in', "m.user === 'dev'");
@@ -197,16 +202,7 @@ test('the token a portal hands over is never in sessionStorage: a reload asks th
 });
 
 test('a session kept from an earlier load is checked with IAM: signed-in while valid, ready once it is not', async () => {
-  const page = await newPage(browser);
-  const fallback = process.env.FALLBACK_BASE;
-  await page.goto(`${PORTAL}/?console=${encodeURIComponent(`${fallback}/images`)}&iam=${encodeURIComponent(fallback)}&handover=off`);
-  const frame = page.frameLocator('#console');
-  await frame.getByLabel('User name').fill('dev');
-  await frame.getByLabel('Password', { exact: true }).fill('Dev-Pass-1');
-  await frame.getByLabel('Domain (account)').fill('Default');
-  await frame.getByLabel('Project (name or ID)').fill('acme-dev');
-  await frame.getByRole('button', { name: 'Sign in' }).click();
-  await frame.getByTestId('current-project').filter({ hasText: 'acme-dev' }).waitFor();
+  const { page, frame, fallback } = await fallbackSignedInAsDev();
   const checks = { n: 0 };
   page.on('request', (r) => { if (r.method() === 'GET' && r.url().includes('/v3/auth/tokens')) checks.n += 1; });
   let seen = (await received(page)).length;

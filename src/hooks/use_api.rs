@@ -3,9 +3,9 @@ use std::rc::Rc;
 use ims_api::config::Config;
 use yew::prelude::*;
 
+use crate::api::endpoints;
 use crate::api::Api;
 use crate::session::context::use_session;
-use crate::session::sign_in::endpoints;
 use crate::session::SessionAction;
 
 /// The API handle for the current session.

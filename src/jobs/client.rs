@@ -5,9 +5,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
-use ims_api::batch::{connection_ceiling, Pace};
 use ims_api::jobs::{JobKind, PairResult, TrackedJob};
 use ims_api::members::{self, Member, MemberStatus};
+use ims_api::pace::{connection_ceiling, Pace};
 use ims_api::retry::{Attempts, CallQueue, Next, Retry};
 use ims_api::{ApiError, ApiRequest};
 use yew::UseReducerDispatcher;

@@ -92,9 +92,7 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
                 return;
             }
             if pid == api.project_id {
-                adding.fail(
-                    "This is your own project: an image cannot be shared with its owner.".into(),
-                );
+                adding.fail(ims_api::error::own_project_sentence());
                 return;
             }
             let (api, new_member, added, reload, id) = (

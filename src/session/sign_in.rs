@@ -6,24 +6,9 @@ use ims_api::config::{Config, Flavor};
 use ims_api::ApiError;
 
 use super::context::StoredSession;
-use crate::api::send_watched;
+use crate::api::{endpoints, send_watched};
 use crate::hooks::Wait;
-use crate::transport::{self, Endpoints};
-
-pub fn endpoints(config: &Config, info: Option<&SessionInfo>) -> Endpoints {
-    let catalog = info
-        .and_then(|i| i.image_endpoint.clone())
-        .filter(|u| !u.is_empty());
-    Endpoints {
-        iam: config.iam_url.clone(),
-        image: config.image_base(
-            catalog.as_deref(),
-            info.map(|i| i.region.as_str()).unwrap_or_default(),
-        ),
-        image_name: "IMS",
-        timeout_s: config.request_timeout_s,
-    }
-}
+use crate::transport;
 
 pub async fn with_password(
     config: &Config,

@@ -1,100 +1,15 @@
-//! Real Keystone + Glance: the test layer (contract + journeys) and the sharing benchmark.
+//! The benchmarks `cargo xtask bench` runs: the sharing benchmark on real Keystone + Glance
+//! (started by `crate::openstack`), the cold start, the share plan, scale and large inputs.
 
 use std::path::PathBuf;
 
+use crate::openstack::{console_config, os_base, os_env, os_python, OpenStack};
 use crate::proc::{self, cache_dir, cmd};
 use crate::root;
-use crate::test::{counted, node_tests, sandbox, OS_CONSOLE_PORT};
+use crate::test::sandbox;
 
 const BENCH_CONSOLE_PORT: u16 = 18093;
 const BENCH_NGINX_PORT: u16 = 18194;
-
-fn os_base() -> PathBuf {
-    root().join("target/openstack")
-}
-
-fn os_python() -> PathBuf {
-    cache_dir().join("openstack/venv/bin/python")
-}
-
-/// Keystone + Glance running for as long as this lives; stopped by PID when dropped.
-struct OpenStack;
-
-impl OpenStack {
-    fn start() -> Result<Self, String> {
-        proc::run(
-            cmd("bash")
-                .arg(root().join("openstack/start.sh"))
-                .arg("--fresh")
-                .env("OS_BASE", os_base()),
-        )?;
-        Ok(OpenStack)
-    }
-}
-
-impl Drop for OpenStack {
-    fn drop(&mut self) {
-        let _ = proc::run(
-            cmd("bash")
-                .arg(root().join("openstack/stop.sh"))
-                .env("OS_BASE", os_base()),
-        );
-    }
-}
-
-/// The console's config for the real pair: their own origins, CORS set by start.sh.
-fn console_config() -> Result<PathBuf, String> {
-    let path = os_base().join("console-config.json");
-    let text = r#"{"iam_url": "http://127.0.0.1:5000", "ims_url": "http://127.0.0.1:9292", "flavor": "auto", "region": "RegionOne", "default_domain": "Default", "concurrency": 8}"#;
-    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(path)
-}
-
-fn os_env() -> Vec<(&'static str, String)> {
-    vec![
-        ("OS_BASE", os_base().display().to_string()),
-        ("OS_PYTHON", os_python().display().to_string()),
-        (
-            "OS_SEED_SCRIPT",
-            root().join("openstack/seed.py").display().to_string(),
-        ),
-        ("OS_SEED", os_base().join("seed.json").display().to_string()),
-    ]
-}
-
-pub fn openstack_layer() -> Result<(), String> {
-    let _os = OpenStack::start()?;
-    let config = console_config()?;
-    let dist = root().join("dist");
-    let _console = sandbox(
-        OS_CONSOLE_PORT,
-        &[
-            "--dist",
-            dist.to_str().unwrap_or("dist"),
-            "--config",
-            config.to_str().unwrap_or(""),
-        ],
-    )?;
-    let mut contract = cmd("cargo");
-    contract
-        .args([
-            "test",
-            "-p",
-            "ims-sandbox",
-            "--test",
-            "contract",
-            "--",
-            "--ignored",
-        ])
-        .current_dir(root());
-    for (k, v) in os_env() {
-        contract.env(k, v);
-    }
-    counted(&mut contract)?;
-    let mut env = os_env();
-    env.push(("OS_CONSOLE", format!("http://127.0.0.1:{OS_CONSOLE_PORT}")));
-    node_tests("openstack/", &env)
-}
 
 /// `cargo xtask bench`: 10 images x 20 projects on real Glance: raw HTTP (8 in parallel),
 /// openstacksdk in a loop, the console served directly and through the shipped nginx config,
@@ -539,7 +454,7 @@ pub fn plan_benchmark() -> Result<(), String> {
 }
 
 const SCALE_PORT: u16 = 18193;
-const INPUTS_PORT: u16 = 18194;
+const INPUTS_PORT: u16 = 18198;
 
 /// Median milliseconds of `f` over `runs` runs.
 fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {

@@ -6,6 +6,7 @@ mod deploy_layer;
 mod dist;
 mod goals;
 mod nginx;
+mod openstack;
 mod package;
 mod proc;
 mod setup;

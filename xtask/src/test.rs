@@ -283,7 +283,7 @@ fn run_layers(skip_openstack: bool, only: Option<Layer>) -> Result<(), String> {
     } else {
         layer(
             "5. real OpenStack Keystone + Glance (contract and end-to-end)",
-            crate::bench::openstack_layer,
+            crate::openstack::layer,
         )?;
     }
     Ok(())

@@ -7,6 +7,14 @@
 /// The one wording of "you named your own project", wherever a project ID is checked.
 pub const OWN_PROJECT: &str = "this is your own project: an image cannot be shared with its owner";
 
+/// [`OWN_PROJECT`] as a sentence of its own, next to a field.
+pub fn own_project_sentence() -> String {
+    let mut s = OWN_PROJECT.to_string();
+    s[..1].make_ascii_uppercase();
+    s.push('.');
+    s
+}
+
 use crate::request::ApiResponse;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -510,5 +518,18 @@ mod tests {
         assert!(e.user_message().contains("HTTP 500"));
         let e = ApiError::from_response(&ApiResponse::new(502, vec![], ""));
         assert!(e.user_message().contains("Bad gateway"));
+    }
+
+    #[test]
+    fn the_own_project_message_has_one_wording() {
+        assert_eq!(
+            own_project_sentence(),
+            "This is your own project: an image cannot be shared with its owner."
+        );
+        assert_eq!(
+            crate::ids::IdProblem::OwnProject.message(),
+            OWN_PROJECT,
+            "the ID box says the same"
+        );
     }
 }

@@ -18,6 +18,7 @@ pub mod images;
 pub mod jobs;
 pub mod members;
 pub mod names;
+pub mod pace;
 pub mod plan;
 pub mod quota;
 pub mod request;
