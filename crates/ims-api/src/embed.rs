@@ -1,6 +1,6 @@
 //! The portal protocol: the messages a portal that frames the console and the console
 //! exchange with `postMessage`, read and written as plain JSON. The names are a contract
-//! portal developers code against (README, "Embedding").
+//! portal developers code against (docs/embedding.md).
 //!
 //! Rules kept here: a message counts only from an allowed origin; an outbound message never
 //! carries a token (none of the builders takes one); a theme sets only `--ims-…` properties;
