@@ -45,6 +45,17 @@ impl Api {
         self.flavor == Flavor::Ims
     }
 
+    /// How this flavor carries out member changes (the engine's plan).
+    pub fn calls(&self) -> ims_api::apply::Calls {
+        if self.is_ims() {
+            ims_api::apply::Calls::Batch {
+                chunk_size: self.config.chunk_size,
+            }
+        } else {
+            ims_api::apply::Calls::Native
+        }
+    }
+
     /// The same handle, its waits shown by `wait` (`hooks::wait_view`) and cancellable there.
     pub fn watched(&self, wait: &Wait) -> Api {
         Api {
@@ -131,7 +142,7 @@ impl Api {
     pub async fn members(
         &self,
         image_id: &str,
-        visibility: Option<&str>,
+        visibility: Option<&ims_api::images::Visibility>,
     ) -> Result<Vec<Member>, ApiError> {
         match self
             .read::<members::MemberList>(&members::list(image_id))
@@ -141,7 +152,7 @@ impl Api {
             Err(e)
                 if !self.is_ims()
                     && e.status() == Some(403)
-                    && visibility.is_some_and(|v| v != "shared") =>
+                    && visibility.is_some_and(|v| *v != ims_api::images::Visibility::Shared) =>
             {
                 Ok(Vec::new())
             }

@@ -254,7 +254,7 @@ async fn a_write_that_timed_out_says_its_outcome_is_unknown() {
         timeout_s: 1,
         ..endpoints()
     };
-    let req = ims_api::members::batch_share(&["a".into()], &["b".into()]);
+    let req = ims_api::members::batch_share(&["a".into()], &[ims_api::apply::Target::project("b")]);
     let e = transport::send(&short, None, &req).await.unwrap_err();
     assert!(
         e.user_message().contains("may still have been carried out"),

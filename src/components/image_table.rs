@@ -116,7 +116,7 @@ pub fn ImageTable(props: &ImageTableProps) -> Html {
                 <td>{ img.status.clone().unwrap_or_default() }</td>
                 <td>{ img.os() }</td>
                 <td class="num">{ img.size_bytes().map(human_size).unwrap_or_default() }</td>
-                <td>{ img.visibility.clone().unwrap_or_default() }</td>
+                <td>{ img.visibility.as_ref().map(|v| v.to_string()).unwrap_or_default() }</td>
                 <td>{ for marks.iter().filter(|m| m.0).map(|m| html! { <span class={classes!("mark", m.2)}>{ m.1 }</span> }) }</td>
             </tr>
         }

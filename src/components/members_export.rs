@@ -59,7 +59,7 @@ pub fn MembersExport(props: &MembersExportProps) -> Html {
                 let mut rows: Vec<MemberRow> = Vec::new();
                 let mut failed = Vec::new();
                 for (n, img) in images.iter().enumerate() {
-                    match api.members(&img.id, img.visibility.as_deref()).await {
+                    match api.members(&img.id, img.visibility.as_ref()).await {
                         Ok(list) => {
                             rows.extend(member_rows(&img.id, img.display_name(), &list, &names))
                         }

@@ -2,12 +2,11 @@
 //! It lives in the jobs context, so it runs wherever the user is in the app (not across a
 //! reload: the page says so).
 
-use ims_api::batch::{chunk_projects, pairs};
+use ims_api::apply::{Change, Context, Target};
 use ims_api::jobs::{JobKind, JobState};
-use ims_api::members::batch_stop;
 use yew::prelude::*;
 
-use super::{calls_for, start_client_job, start_server_job, use_jobs, JobsAction};
+use super::{use_jobs, Engine, JobsAction};
 use crate::components::notices::{use_notices, NoticeAction};
 use crate::hooks::use_api;
 
@@ -55,45 +54,29 @@ pub fn FollowUpRunner() -> Html {
                 let (api, jobs, notices, f) =
                     (api.clone(), jobs.clone(), notices.clone(), f.clone());
                 wasm_bindgen_futures::spawn_local(async move {
-                    let source = vec![f.source.clone()];
-                    if !api.is_ims() {
-                        let calls =
-                            calls_for(JobKind::StopSharing, pairs(&source, &f.projects), None);
-                        start_client_job(
-                            &api,
-                            &jobs.dispatcher(),
-                            JobKind::StopSharing,
-                            source,
-                            f.projects.clone(),
-                            calls,
-                        );
-                        return;
-                    }
-                    for chunk in chunk_projects(&f.projects, api.config.chunk_size) {
-                        let call = batch_stop(&source, &chunk);
-                        let started = start_server_job(
-                            &api,
-                            &jobs,
-                            JobKind::StopSharing,
-                            &call,
-                            source.clone(),
-                            chunk,
-                        );
-                        if let Err(e) = started.await {
-                            notices.dispatch(NoticeAction::Push {
-                                text: format!(
-                                    "Stopping the sharing of {} failed: {}",
-                                    f.source_name,
-                                    e.user_message()
-                                ),
-                                error: true,
-                            });
-                            return;
-                        }
+                    let change = Change::every(
+                        JobKind::StopSharing,
+                        std::slice::from_ref(&f.source),
+                        &targets(&f),
+                    );
+                    let engine = Engine::detached(jobs);
+                    if let Err(e) = engine.apply(&api, &[change], &Context::default()).await {
+                        notices.dispatch(NoticeAction::Push {
+                            text: format!(
+                                "Stopping the sharing of {} failed: {}",
+                                f.source_name,
+                                e.user_message()
+                            ),
+                            error: true,
+                        });
                     }
                 });
             }
         },
     );
     Html::default()
+}
+
+fn targets(f: &FollowUp) -> Vec<Target> {
+    f.projects.iter().map(Target::project).collect()
 }

@@ -2,6 +2,7 @@
 //! kept in sessionStorage so a reload goes on watching them.
 
 mod client;
+mod engine;
 mod follow_up;
 mod poller;
 mod server;
@@ -11,11 +12,12 @@ use std::rc::Rc;
 use ims_api::jobs::{JobState, PairResult, TrackedJob};
 use yew::prelude::*;
 
-pub use client::{calls_for, start_client_job};
+use client::{calls_for, start_client_job};
+pub use engine::{use_engine, Engine};
 pub use follow_up::FollowUp;
 use follow_up::FollowUpRunner;
 pub use poller::JobPoller;
-pub use server::{start_chunk_jobs, start_server_job};
+use server::start_server_job;
 
 use crate::api::Api;
 use crate::session::context::use_session;

@@ -1,8 +1,5 @@
 //! Server-side jobs: one IMS batch call starts a job, which the poller then follows.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use ims_api::jobs::{JobKind, TrackedJob};
 use ims_api::members::JobAccepted;
 use ims_api::request::ApiRequest;
@@ -33,25 +30,4 @@ pub async fn start_server_job(
         .owned_by(api.owner()),
     ));
     Ok(accepted.job_id)
-}
-
-/// One batch call per chunk of projects, each starting a job. `sent` counts the chunks whose
-/// job has started, so that sending again after a failure starts only the rest; returns how
-/// many jobs this attempt started.
-pub async fn start_chunk_jobs(
-    api: &Api,
-    jobs: &JobsHandle,
-    kind: JobKind,
-    request: fn(&[String], &[String]) -> ApiRequest,
-    images: &[String],
-    chunks: &[Vec<String>],
-    sent: &Rc<RefCell<usize>>,
-) -> Result<usize, ApiError> {
-    let start = *sent.borrow();
-    for chunk in &chunks[start..] {
-        let call = request(images, chunk);
-        start_server_job(api, jobs, kind, &call, images.to_vec(), chunk.clone()).await?;
-        *sent.borrow_mut() += 1;
-    }
-    Ok(chunks.len() - start)
 }

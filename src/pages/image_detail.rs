@@ -62,7 +62,7 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
                     let found = api.read::<Image>(&get_image(&id)).await;
                     let visibility = found.as_ref().ok().and_then(|i| i.visibility.clone());
                     image.set(Some(found));
-                    members.set(Some(api.members(&id, visibility.as_deref()).await));
+                    members.set(Some(api.members(&id, visibility.as_ref()).await));
                 });
             },
         );
@@ -212,7 +212,7 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
                         <dt>{"Status"}</dt><dd>{ i.status.clone().unwrap_or_default() }</dd>
                         <dt>{"OS"}</dt><dd>{ i.os() }</dd>
                         <dt>{"Size"}</dt><dd>{ i.size_bytes().map(human_size).unwrap_or_default() }</dd>
-                        <dt>{"Visibility"}</dt><dd>{ i.visibility.clone().unwrap_or_default() }</dd>
+                        <dt>{"Visibility"}</dt><dd>{ i.visibility.as_ref().map(|v| v.to_string()).unwrap_or_default() }</dd>
                         if let Some(w) = i.share_warning() { <dt>{"Note"}</dt><dd>{ w }</dd> }
                     </dl>
                 },

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::api::now_ms;
 use crate::hooks::{use_api, use_now};
-use crate::jobs::{calls_for, start_client_job, use_jobs, JobsAction};
+use crate::jobs::{use_engine, use_jobs, JobsAction};
 
 #[component]
 pub fn JobsPage() -> Html {
@@ -19,6 +19,7 @@ pub fn JobsPage() -> Html {
     // The jobs retried from this page. The job itself records it (`retried_as`), but its row
     // loses the button only at the next render, and a double click's second click comes first.
     let retried = use_mut_ref(HashSet::<String>::new);
+    let engine = use_engine();
     let retry = {
         let (api, jobs) = (api.clone(), jobs.clone());
         Callback::from(move |job: TrackedJob| {
@@ -28,15 +29,7 @@ pub fn JobsPage() -> Html {
             {
                 return;
             }
-            let calls = calls_for(job.kind, job.retry_pairs(), None);
-            let by = start_client_job(
-                &api,
-                &jobs.dispatcher(),
-                job.kind,
-                job.images.clone(),
-                job.projects.clone(),
-                calls,
-            );
+            let by = engine.retry_client_job(&api, &job);
             jobs.dispatch(JobsAction::Retried { id: job.id, by });
         })
     };

@@ -7,10 +7,9 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use ims_api::batch::chunk_projects;
-use ims_api::images::{set_visibility, ListScope};
+use ims_api::apply::{self, Context};
+use ims_api::images::ListScope;
 use ims_api::jobs::{JobKind, TrackedJob};
-use ims_api::members::{batch_share, batch_stop};
 use ims_api::plan::{self, Change, Names, Outcome, PlanDiff, PlanRow, MAX_PLAN_BYTES};
 use ims_api::ApiError;
 use yew::prelude::*;
@@ -19,7 +18,7 @@ use crate::api::Api;
 use crate::components::{error_view, ConfirmDialog};
 use crate::download::{picked_file, read_bytes, save_text};
 use crate::hooks::{use_api, use_image_list, use_submission, wait_view, SameList, Submission};
-use crate::jobs::{calls_for, start_client_job, start_server_job, use_jobs, JobsHandle};
+use crate::jobs::{use_engine, use_jobs, Engine};
 use crate::names::{project_label, use_names};
 
 /// Rows shown per table; the rest are counted, and applied and exported all the same.
@@ -31,6 +30,8 @@ struct Prepared {
     rows: usize,
     diff: Rc<PlanDiff>,
     diff_ms: u32,
+    /// The images' visibility, for the engine's plan.
+    ctx: Context,
     /// Images of the additions still private on Glance: switched to "shared" first.
     not_shared: Vec<String>,
 }
@@ -55,7 +56,6 @@ struct NewFile {
     stage: UseStateHandle<Stage>,
     applied: UseStateHandle<Option<(Rc<Prepared>, bool)>>,
     job_ids: UseStateHandle<Vec<String>>,
-    sent: Rc<RefCell<usize>>,
     apply: Submission<ApiError>,
     settled: Rc<RefCell<HashMap<(bool, usize), Outcome>>>,
 }
@@ -70,7 +70,6 @@ impl NewFile {
         self.applied.set(None);
         self.job_ids.set(Vec::new());
         self.apply.clear_error();
-        *self.sent.borrow_mut() = 0;
         match read {
             Err(e) => {
                 *self.rows.borrow_mut() = None;
@@ -85,17 +84,11 @@ impl NewFile {
     }
 }
 
-/// One call of an apply, in order; a retry after a failure starts at the first not sent.
-enum Step {
-    Visibility(String),
-    Batch(JobKind, Vec<String>, Vec<String>),
-    Native(JobKind, Vec<(String, String)>),
-}
-
 #[component]
 pub fn SharePlan() -> Html {
     let api = use_api();
     let jobs = use_jobs();
+    let engine = use_engine();
     let names = use_names();
     let (list, reload_list, list_wait) = use_image_list(
         &api,
@@ -114,7 +107,6 @@ pub fn SharePlan() -> Html {
     let with_removals = use_state(|| false);
     let apply = use_submission::<ApiError>();
     let busy = apply.busy();
-    let sent = use_mut_ref(|| 0usize);
     let job_ids = use_state(Vec::<String>::new);
     let applied = use_state(|| None::<(Rc<Prepared>, bool)>);
     // Final outcomes by (is a removal, index in its list), for the plan applied last.
@@ -163,10 +155,7 @@ pub fn SharePlan() -> Html {
                         .collect(),
                     own_project: api.project_id.clone(),
                 };
-                let visibility: HashMap<String, bool> = images
-                    .iter()
-                    .map(|i| (i.id.clone(), i.visibility.as_deref() == Some("shared")))
-                    .collect();
+                let ctx = Context::of(images.iter());
                 wasm_bindgen_futures::spawn_local(async move {
                     let wanted = plan::images_named(&rows, &plan_names);
                     let mut current: HashMap<String, HashSet<String>> = HashMap::new();
@@ -178,18 +167,9 @@ pub fn SharePlan() -> Html {
                     let mut done = 0;
                     for batch in wanted.chunks(api.config.concurrency.max(1)) {
                         let reads = batch.iter().map(|image| {
-                            let shared = visibility.get(image) == Some(&true);
+                            let visibility = ctx.visibility.get(image).cloned();
                             let api = api.clone();
-                            async move {
-                                (
-                                    image,
-                                    api.members(
-                                        image,
-                                        Some(if shared { "shared" } else { "private" }),
-                                    )
-                                    .await,
-                                )
-                            }
+                            async move { (image, api.members(image, visibility.as_ref()).await) }
                         });
                         for (image, answer) in futures_util::future::join_all(reads).await {
                             match answer {
@@ -214,21 +194,20 @@ pub fn SharePlan() -> Html {
                     let started = js_sys::Date::now();
                     let diff = plan::diff(&rows, &plan_names, &current);
                     let diff_ms = (js_sys::Date::now() - started) as u32;
-                    let mut not_shared: Vec<String> = Vec::new();
-                    if !api.is_ims() {
-                        for c in &diff.add {
-                            if visibility.get(&c.image) == Some(&false)
-                                && !not_shared.contains(&c.image)
-                            {
-                                not_shared.push(c.image.clone());
-                            }
-                        }
-                    }
+                    let not_shared = steps(&api, &diff, &ctx, false)
+                        .map(|s| {
+                            apply::switched(&s)
+                                .into_iter()
+                                .map(str::to_string)
+                                .collect()
+                        })
+                        .unwrap_or_default();
                     set(Stage::Ready(Rc::new(Prepared {
                         file,
                         rows: rows.len(),
                         diff: Rc::new(diff),
                         diff_ms,
+                        ctx,
                         not_shared,
                     })));
                 });
@@ -244,7 +223,6 @@ pub fn SharePlan() -> Html {
             stage: stage.clone(),
             applied: applied.clone(),
             job_ids: job_ids.clone(),
-            sent: sent.clone(),
             apply: apply.clone(),
             settled: settled.clone(),
         };
@@ -258,14 +236,15 @@ pub fn SharePlan() -> Html {
     };
 
     let confirm = {
-        let (api, jobs, apply, sent, job_ids, applied, confirming, stage, with_removals) = (
-            api.clone(),
-            jobs.clone(),
+        let form = Applying {
+            api: apply.api(&api),
+            engine,
+            job_ids: job_ids.clone(),
+            confirming: confirming.clone(),
+        };
+        let (apply, applied, stage, with_removals) = (
             apply.clone(),
-            sent.clone(),
-            job_ids.clone(),
             applied.clone(),
-            confirming.clone(),
             stage.clone(),
             with_removals.clone(),
         );
@@ -274,18 +253,10 @@ pub fn SharePlan() -> Html {
                 return;
             };
             let removals = *with_removals && !prepared.diff.remove.is_empty();
-            let steps = steps(&api, prepared, removals);
-            let (api, jobs, sent, job_ids, confirming) = (
-                api.clone(),
-                jobs.clone(),
-                sent.clone(),
-                job_ids.clone(),
-                confirming.clone(),
-            );
-            let api = apply.api(&api);
+            let (form, prepared_now) = (form.clone(), prepared.clone());
             let started = apply.run(async move {
-                let result = run(&api, &jobs, &steps, &sent, &job_ids).await;
-                confirming.set(false);
+                let result = form.run(&prepared_now, removals).await;
+                form.confirming.set(false);
                 result
             });
             if started {
@@ -475,80 +446,45 @@ fn Preview(props: &PreviewProps) -> Html {
     }
 }
 
-/// The calls that carry the plan out: IMS batch calls for images that go to the same
-/// projects, cut into chunks; Glance native calls per pair.
-fn steps(api: &Api, p: &Prepared, removals: bool) -> Vec<Step> {
-    let adds: Vec<(String, String)> = p.diff.add.iter().map(Change::pair).collect();
-    let removes: Vec<(String, String)> = if removals {
-        p.diff.remove.iter().map(Change::pair).collect()
-    } else {
-        Vec::new()
-    };
-    let mut out = Vec::new();
-    if api.is_ims() {
-        for (kind, pairs) in [(JobKind::Share, adds), (JobKind::StopSharing, removes)] {
-            for (images, projects) in plan::group_for_batch(&pairs) {
-                for chunk in chunk_projects(&projects, api.config.chunk_size) {
-                    out.push(Step::Batch(kind, images.clone(), chunk));
-                }
-            }
-        }
-    } else {
-        out.extend(p.not_shared.iter().cloned().map(Step::Visibility));
-        for (kind, pairs) in [(JobKind::Share, adds), (JobKind::StopSharing, removes)] {
-            if !pairs.is_empty() {
-                out.push(Step::Native(kind, pairs));
-            }
-        }
+/// The engine's plan of a diff: the additions, then (when asked) the removals.
+fn steps(
+    api: &Api,
+    diff: &PlanDiff,
+    ctx: &Context,
+    removals: bool,
+) -> Result<Vec<apply::Step>, apply::Unsupported> {
+    let pairs = |changes: &[Change]| changes.iter().map(Change::pair).collect::<Vec<_>>();
+    let mut changes = vec![apply::Change::projects(JobKind::Share, &pairs(&diff.add))];
+    if removals {
+        changes.push(apply::Change::projects(
+            JobKind::StopSharing,
+            &pairs(&diff.remove),
+        ));
     }
-    out
+    apply::plan(api.calls(), &changes, ctx)
 }
 
-async fn run(
-    api: &Api,
-    jobs: &JobsHandle,
-    steps: &[Step],
-    sent: &Rc<RefCell<usize>>,
-    job_ids: &UseStateHandle<Vec<String>>,
-) -> Result<(), ApiError> {
-    let start = *sent.borrow();
-    let mut ids = (**job_ids).clone();
-    for step in &steps[start..] {
-        match step {
-            Step::Visibility(image) => {
-                api.send(&set_visibility(image, "shared")).await?;
-            }
-            Step::Batch(kind, images, projects) => {
-                let req = if *kind == JobKind::Share {
-                    batch_share(images, projects)
-                } else {
-                    batch_stop(images, projects)
-                };
-                let job_id =
-                    start_server_job(api, jobs, *kind, &req, images.clone(), projects.clone())
-                        .await?;
-                ids.push(job_id);
-            }
-            Step::Native(kind, pairs) => {
-                let mut images: Vec<String> = pairs.iter().map(|p| p.0.clone()).collect();
-                let mut projects: Vec<String> = pairs.iter().map(|p| p.1.clone()).collect();
-                images.sort();
-                images.dedup();
-                projects.sort();
-                projects.dedup();
-                let calls = calls_for(*kind, pairs.clone(), None);
-                ids.push(start_client_job(
-                    api,
-                    &jobs.dispatcher(),
-                    *kind,
-                    images,
-                    projects,
-                    calls,
-                ));
-            }
-        }
-        *sent.borrow_mut() += 1;
-        job_ids.set(ids.clone());
+/// What the confirmation needs, cloned once.
+#[derive(Clone)]
+struct Applying {
+    api: Api,
+    engine: Engine,
+    job_ids: UseStateHandle<Vec<String>>,
+    confirming: UseStateHandle<bool>,
+}
+
+impl Applying {
+    /// Carries the plan out; the rows follow the jobs it started, also when it stopped
+    /// half-way.
+    async fn run(&self, p: &Prepared, removals: bool) -> Result<(), ApiError> {
+        let steps = steps(&self.api, &p.diff, &p.ctx, removals).map_err(|e| ApiError::Invalid {
+            message: e.to_string(),
+        })?;
+        let result = self.engine.run(&self.api, steps).await;
+        self.job_ids.set(match &result {
+            Ok(started) => started.clone(),
+            Err(_) => self.engine.started(),
+        });
+        result.map(|_| ())
     }
-    Ok(())
 }

@@ -4,10 +4,11 @@
 
 use std::collections::HashSet;
 
+use ims_api::apply::{started_text, Change, Context, Target};
 use ims_api::ids::is_image_id;
 use ims_api::images::{Image, ListScope};
 use ims_api::jobs::JobKind;
-use ims_api::members::{self, batch_answer, MemberStatus};
+use ims_api::members::{self, MemberStatus};
 use ims_api::ApiError;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -15,9 +16,7 @@ use yew::prelude::*;
 use crate::api::Api;
 use crate::components::error_view;
 use crate::hooks::{use_api, use_image_list, use_submission, wait_view};
-use crate::jobs::{
-    calls_for, start_client_job, start_server_job, use_jobs, JobsAction, JobsHandle,
-};
+use crate::jobs::{use_engine, use_jobs, Engine, JobsAction};
 use crate::names::{project_label, use_names};
 
 const TABS: [(&str, &str); 3] = [
@@ -68,9 +67,10 @@ async fn shared_with_this_project(
     }
 }
 
+/// Accepts or rejects `images` as the signed-in project, through the engine.
 async fn answer(
     api: &Api,
-    jobs: &JobsHandle,
+    engine: &Engine,
     images: Vec<String>,
     status: MemberStatus,
     vault: Option<String>,
@@ -80,35 +80,13 @@ async fn answer(
     } else {
         JobKind::Reject
     };
-    let own = api.project_id.clone();
-    if api.is_ims() {
-        let call = batch_answer(&images, &own, status, vault.as_deref());
-        start_server_job(api, jobs, kind, &call, images.clone(), vec![own]).await?;
-        Ok(format!(
-            "{} job started for {} image(s).",
-            kind.label(),
-            images.len()
-        ))
-    } else {
-        let calls = calls_for(
-            kind,
-            images.iter().map(|i| (i.clone(), own.clone())).collect(),
-            vault.as_deref(),
-        );
-        start_client_job(
-            api,
-            &jobs.dispatcher(),
-            kind,
-            images.clone(),
-            vec![own],
-            calls,
-        );
-        Ok(format!(
-            "{} started for {} image(s).",
-            kind.label(),
-            images.len()
-        ))
-    }
+    let change = Change::every(kind, &images, &[Target::project(&api.project_id)]);
+    let ctx = Context {
+        vault_id: vault,
+        ..Context::default()
+    };
+    let started = engine.apply(api, &[change], &ctx).await?;
+    Ok(started_text(kind, started.len()))
 }
 
 #[component]
@@ -116,6 +94,7 @@ pub fn SharedWithMe() -> Html {
     let api = use_api();
     let names = use_names();
     let jobs = use_jobs();
+    let engine = use_engine();
     let tab = use_state(|| "pending");
     let scope = api.token.as_ref().map(|_| ListScope::SharedWithMe {
         member_status: (*tab).to_string(),
@@ -152,9 +131,9 @@ pub fn SharedWithMe() -> Html {
     // One entry point for every batch answer: the vault check, one at a time, errors. Answers
     // by typed ID first check that the images are shared with this project.
     let run = {
-        let (api, jobs, answering, done, vault, vault_error, selected) = (
+        let (api, engine, answering, done, vault, vault_error, selected) = (
             api.clone(),
-            jobs.clone(),
+            engine.clone(),
             answering.clone(),
             done.clone(),
             vault.clone(),
@@ -181,8 +160,8 @@ pub fn SharedWithMe() -> Html {
                 }
                 let v = (status == MemberStatus::Accepted && full_ecs)
                     .then(|| vault.trim().to_string());
-                let (api, jobs, answered, selected) =
-                    (api.clone(), jobs.clone(), done.clone(), selected.clone());
+                let (api, engine, answered, selected) =
+                    (api.clone(), engine.clone(), done.clone(), selected.clone());
                 let (project_name, failed, by_id_error) = (
                     project_name.clone(),
                     last_failed.clone(),
@@ -197,7 +176,7 @@ pub fn SharedWithMe() -> Html {
                             return Ok(());
                         }
                     }
-                    match answer(&api, &jobs, ids.clone(), status, v).await {
+                    match answer(&api, &engine, ids.clone(), status, v).await {
                         Ok(m) => {
                             answered.set(Some(m));
                             selected.set(HashSet::new());

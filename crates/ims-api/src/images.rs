@@ -16,7 +16,7 @@ pub struct Image {
     #[serde(default)]
     pub status: Option<String>,
     #[serde(default)]
-    pub visibility: Option<String>,
+    pub visibility: Option<Visibility>,
     #[serde(default, rename = "__imagetype")]
     pub image_type: Option<String>,
     #[serde(default)]
@@ -41,6 +41,51 @@ pub struct Image {
     pub created_at: Option<String>,
     #[serde(default)]
     pub updated_at: Option<String>,
+}
+
+/// An image's visibility. Values this console does not know (`community`, a vendor's own)
+/// survive as [`Visibility::Other`] and are shown as they came.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum Visibility {
+    Private,
+    Shared,
+    Public,
+    Other(String),
+}
+
+impl Visibility {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Visibility::Private => "private",
+            Visibility::Shared => "shared",
+            Visibility::Public => "public",
+            Visibility::Other(s) => s,
+        }
+    }
+}
+
+impl From<String> for Visibility {
+    fn from(s: String) -> Self {
+        match s.as_str() {
+            "private" => Visibility::Private,
+            "shared" => Visibility::Shared,
+            "public" => Visibility::Public,
+            _ => Visibility::Other(s),
+        }
+    }
+}
+
+impl From<Visibility> for String {
+    fn from(v: Visibility) -> Self {
+        v.as_str().to_string()
+    }
+}
+
+impl std::fmt::Display for Visibility {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 fn truthy(v: &Option<Value>) -> bool {
@@ -73,7 +118,7 @@ impl Image {
         truthy(&self.whole_image)
     }
     pub fn is_public(&self) -> bool {
-        self.visibility.as_deref() == Some("public") || self.image_type.as_deref() == Some("gold")
+        self.visibility == Some(Visibility::Public) || self.image_type.as_deref() == Some("gold")
     }
     pub fn size_bytes(&self) -> Option<u64> {
         number(&self.image_size).or_else(|| number(&self.size))
@@ -219,13 +264,15 @@ pub fn get_image(id: &str) -> ApiRequest {
 }
 
 /// `PATCH /v2/images/{id}` setting `visibility` (Glance members need `shared`).
-pub fn set_visibility(id: &str, visibility: &str) -> ApiRequest {
+pub fn set_visibility(id: &str, visibility: &Visibility) -> ApiRequest {
     let mut r = ApiRequest::new(
         crate::Method::Patch,
         Service::Image,
         format!("/v2/images/{}", segment(id)),
     )
-    .json(serde_json::json!([{"op": "replace", "path": "/visibility", "value": visibility}]));
+    .json(
+        serde_json::json!([{"op": "replace", "path": "/visibility", "value": visibility.as_str()}]),
+    );
     r.content_type = Some("application/openstack-images-v2.1-json-patch");
     r
 }

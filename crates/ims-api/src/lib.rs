@@ -5,6 +5,7 @@
 //! applies before or after a call (ID checks, batch planning, job state, token expiry, error
 //! wording) is a function that native `cargo test` covers in milliseconds.
 
+pub mod apply;
 pub mod auth;
 pub mod batch;
 pub mod config;

@@ -41,6 +41,53 @@ impl MemberStatus {
     }
 }
 
+/// Whom an image is shared with. Projects everywhere; accounts (domains) and organizations
+/// or OUs on Huawei Cloud's IMS since 2025, where `config.json` lists them.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum MemberKind {
+    #[default]
+    Project,
+    Domain,
+    Organization,
+}
+
+impl MemberKind {
+    pub const ALL: [MemberKind; 3] = [
+        MemberKind::Project,
+        MemberKind::Domain,
+        MemberKind::Organization,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemberKind::Project => "project",
+            MemberKind::Domain => "domain",
+            MemberKind::Organization => "organization",
+        }
+    }
+
+    /// The word users read: an IMS "domain" is an account.
+    pub fn plural(self) -> &'static str {
+        match self {
+            MemberKind::Project => "projects",
+            MemberKind::Domain => "accounts",
+            MemberKind::Organization => "organizations",
+        }
+    }
+
+    /// The batch body's list for this kind.
+    fn batch_field(self) -> &'static str {
+        match self {
+            MemberKind::Project => "projects",
+            MemberKind::Domain => "domains",
+            MemberKind::Organization => "organizations",
+        }
+    }
+}
+
 fn members_path(image_id: &str) -> String {
     format!("/v2/images/{}/members", segment(image_id))
 }
@@ -94,16 +141,34 @@ pub fn remove(image_id: &str, project_id: &str) -> ApiRequest {
     )
 }
 
-/// `POST /v1/cloudimages/members`: share every image with every project (a job).
-pub fn batch_share(images: &[String], projects: &[String]) -> ApiRequest {
+/// The batch body: the images and each kind of member in its own list. `projects` is always
+/// there (the seed pages' shape); `domains` and `organizations` only when they have members,
+/// so a cloud without them sees the body it knows.
+fn batch_body(images: &[String], members: &[crate::apply::Target]) -> serde_json::Value {
+    let mut body = json!({"images": images, "projects": []});
+    for kind in MemberKind::ALL {
+        let ids: Vec<&str> = members
+            .iter()
+            .filter(|t| t.kind == kind)
+            .map(|t| t.id.as_str())
+            .collect();
+        if kind == MemberKind::Project || !ids.is_empty() {
+            body[kind.batch_field()] = json!(ids);
+        }
+    }
+    body
+}
+
+/// `POST /v1/cloudimages/members`: share every image with every member (a job).
+pub fn batch_share(images: &[String], members: &[crate::apply::Target]) -> ApiRequest {
     ApiRequest::new(Method::Post, Service::Image, "/v1/cloudimages/members")
-        .json(json!({"images": images, "projects": projects}))
+        .json(batch_body(images, members))
 }
 
 /// `DELETE /v1/cloudimages/members` with a JSON body: stop sharing (a job).
-pub fn batch_stop(images: &[String], projects: &[String]) -> ApiRequest {
+pub fn batch_stop(images: &[String], members: &[crate::apply::Target]) -> ApiRequest {
     ApiRequest::new(Method::Delete, Service::Image, "/v1/cloudimages/members")
-        .json(json!({"images": images, "projects": projects}))
+        .json(batch_body(images, members))
 }
 
 /// `PUT /v1/cloudimages/members`: accept or reject as the recipient project (a job).
@@ -134,7 +199,9 @@ mod tests {
     fn batch_bodies_match_the_seed_pages() {
         let imgs = vec!["d164b5df-1bc3-4c3f-893e-3e471fd16e64".to_string()];
         let projs = vec!["9c61004714024f9586705d090530f9fa".to_string()];
-        let r = batch_share(&imgs, &projs);
+        let targets: Vec<crate::apply::Target> =
+            projs.iter().map(crate::apply::Target::project).collect();
+        let r = batch_share(&imgs, &targets);
         assert_eq!(r.label(), "POST /v1/cloudimages/members");
         assert_eq!(r.body.unwrap(), json!({"images": imgs, "projects": projs}));
         let r = batch_answer(
@@ -151,7 +218,7 @@ mod tests {
             Some(""),
         );
         assert!(r.body.unwrap().get("vault_id").is_none());
-        assert_eq!(batch_stop(&imgs, &projs).method, Method::Delete);
+        assert_eq!(batch_stop(&imgs, &targets).method, Method::Delete);
     }
 
     #[test]

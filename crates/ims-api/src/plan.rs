@@ -325,37 +325,6 @@ pub fn diff(
     out
 }
 
-/// Groups pairs for IMS batch calls: images that go to exactly the same projects travel in
-/// one call (then cut into chunks of projects by the caller).
-pub fn group_for_batch(pairs: &[(String, String)]) -> Vec<(Vec<String>, Vec<String>)> {
-    // Hash look-ups keep it linear in the pairs; the order of first appearance is kept.
-    let mut at: HashMap<&str, usize> = HashMap::new();
-    let mut by_image: Vec<(String, Vec<String>)> = Vec::new();
-    for (img, proj) in pairs {
-        match at.get(img.as_str()) {
-            Some(&i) => by_image[i].1.push(proj.clone()),
-            None => {
-                at.insert(img, by_image.len());
-                by_image.push((img.clone(), vec![proj.clone()]));
-            }
-        }
-    }
-    let mut group_of: HashMap<Vec<String>, usize> = HashMap::new();
-    let mut groups: Vec<(Vec<String>, Vec<String>)> = Vec::new();
-    for (img, mut projects) in by_image {
-        projects.sort();
-        projects.dedup();
-        match group_of.get(&projects) {
-            Some(&g) => groups[g].0.push(img),
-            None => {
-                group_of.insert(projects.clone(), groups.len());
-                groups.push((vec![img], projects));
-            }
-        }
-    }
-    groups
-}
-
 /// Where one change of an applied plan stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -571,28 +540,6 @@ mod tests {
             .message
             .contains("neither shared nor not-shared"));
         assert!(d.invalid[4].message.contains("contradicts line 2"));
-    }
-
-    #[test]
-    fn batch_groups_join_images_with_the_same_projects() {
-        let pairs = vec![
-            ("a".into(), "p".into()),
-            ("b".into(), "q".into()),
-            ("b".into(), "p".into()),
-            ("a".into(), "q".into()),
-            ("c".into(), "p".into()),
-        ];
-        let g = group_for_batch(&pairs);
-        assert_eq!(
-            g,
-            vec![
-                (
-                    vec!["a".to_string(), "b".to_string()],
-                    vec!["p".to_string(), "q".to_string()]
-                ),
-                (vec!["c".to_string()], vec!["p".to_string()])
-            ]
-        );
     }
 
     #[test]

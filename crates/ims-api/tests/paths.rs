@@ -54,7 +54,7 @@ proptest! {
     #[test]
     fn every_path_stays_under_its_api_prefix(image in id(), member in id()) {
         under(&images::get_image(&image), &["v2", "images"], 3)?;
-        under(&images::set_visibility(&image, "shared"), &["v2", "images"], 3)?;
+        under(&images::set_visibility(&image, &images::Visibility::Shared), &["v2", "images"], 3)?;
         under(&members::list(&image), &["v2", "images"], 4)?;
         under(&members::add(&image, &member), &["v2", "images"], 4)?;
         under(&members::get(&image, &member), &["v2", "images"], 5)?;

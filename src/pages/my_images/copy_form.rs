@@ -2,15 +2,13 @@
 //! selected images, after a preview; optionally stop sharing the source once the copy has
 //! succeeded, for image rotation.
 
-use std::cell::RefCell;
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use ims_api::batch::chunk_projects;
-use ims_api::images::{set_visibility, Image};
+use ims_api::apply::{plan, switched, Change, Context};
+use ims_api::images::Image;
 use ims_api::jobs::JobKind;
-use ims_api::members::batch_share;
-use ims_api::plan::group_for_batch;
+use ims_api::members::MemberStatus;
 use ims_api::ApiError;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -18,9 +16,7 @@ use yew::prelude::*;
 use crate::api::Api;
 use crate::components::error_view;
 use crate::hooks::{use_api, use_submission};
-use crate::jobs::{
-    calls_for, start_client_job, start_server_job, use_jobs, FollowUp, JobsAction, JobsHandle,
-};
+use crate::jobs::{use_engine, use_jobs, Engine, FollowUp, JobsAction, JobsHandle};
 use crate::names::{project_label, use_names};
 
 #[derive(Properties, PartialEq)]
@@ -40,7 +36,9 @@ struct CopyPreview {
     /// (image, project) pairs not in place yet.
     new_pairs: Vec<(String, String)>,
     in_place: usize,
-    /// Targets still private on Glance.
+    /// The targets' visibility, for the plan.
+    ctx: Context,
+    /// Targets still private on Glance, switched first.
     not_shared: Vec<String>,
     stop_source: bool,
 }
@@ -50,6 +48,7 @@ pub fn CopyForm(props: &CopyFormProps) -> Html {
     let api = use_api();
     let names = use_names();
     let jobs = use_jobs();
+    let engine = use_engine();
     let targets: HashSet<String> = props.images.iter().map(|i| i.id.clone()).collect();
     let sources: Vec<&Image> = props
         .all
@@ -62,16 +61,13 @@ pub fn CopyForm(props: &CopyFormProps) -> Html {
     let preview = use_state(|| None::<Rc<CopyPreview>>);
     // The preview's reads and the copy: one at a time, failures shown in one place.
     let submission = use_submission::<ApiError>();
-    // Calls already sent and the jobs they started, so a retry after a failure sends the rest.
-    let sent = use_mut_ref(|| (0usize, Vec::<String>::new()));
     let done = use_state(|| None::<String>);
     let source_error = use_state(|| None::<&'static str>);
     let busy = submission.busy();
 
     let changed = {
-        let (preview, done, sent) = (preview.clone(), done.clone(), sent.clone());
+        let (preview, done) = (preview.clone(), done.clone());
         move || {
-            *sent.borrow_mut() = (0, Vec::new());
             preview.set(None);
             done.set(None);
         }
@@ -113,29 +109,23 @@ pub fn CopyForm(props: &CopyFormProps) -> Html {
         })
     };
     let on_copy = {
-        let (api, jobs, preview, submission, done, sent) = (
-            api.clone(),
-            jobs.clone(),
-            preview.clone(),
-            submission.clone(),
-            done.clone(),
-            sent.clone(),
-        );
+        let form = Copying {
+            api: submission.api(&api),
+            engine,
+            jobs,
+            preview: preview.clone(),
+            done: done.clone(),
+        };
+        let submission = submission.clone();
         Callback::from(move |_| {
-            let Some(p) = (*preview).clone() else { return };
-            let (api, jobs, preview, done, sent) = (
-                api.clone(),
-                jobs.clone(),
-                preview.clone(),
-                done.clone(),
-                sent.clone(),
-            );
-            let api = submission.api(&api);
+            let Some(p) = (*form.preview).clone() else {
+                return;
+            };
+            let form = form.clone();
             submission.run(async move {
-                let message = copy(&api, &jobs, &p, &sent).await?;
-                *sent.borrow_mut() = (0, Vec::new());
-                preview.set(None);
-                done.set(Some(message));
+                let message = copy(&form, &p).await?;
+                form.preview.set(None);
+                form.done.set(Some(message));
                 Ok(())
             });
         })
@@ -199,19 +189,17 @@ async fn build_preview(
     accepted_only: bool,
     stop_source: bool,
 ) -> Result<CopyPreview, ApiError> {
-    let list = api
-        .members(&source.id, source.visibility.as_deref())
-        .await?;
+    let list = api.members(&source.id, source.visibility.as_ref()).await?;
     let projects: Vec<String> = list
         .into_iter()
-        .filter(|m| !accepted_only || m.status == "accepted")
+        .filter(|m| !accepted_only || m.status == MemberStatus::Accepted.as_str())
         .map(|m| m.member_id)
         .collect();
     let mut new_pairs = Vec::new();
     let mut in_place = 0;
     for t in targets {
         let have: HashSet<String> = api
-            .members(&t.id, t.visibility.as_deref())
+            .members(&t.id, t.visibility.as_ref())
             .await?
             .into_iter()
             .map(|m| m.member_id)
@@ -224,92 +212,46 @@ async fn build_preview(
             }
         }
     }
-    let not_shared = if api.is_ims() {
-        Vec::new()
-    } else {
-        targets
-            .iter()
-            .filter(|t| {
-                t.visibility.as_deref() != Some("shared")
-                    && new_pairs.iter().any(|(i, _)| *i == t.id)
-            })
-            .map(|t| t.id.clone())
-            .collect()
-    };
+    let ctx = Context::of(targets);
+    let steps = plan(
+        api.calls(),
+        &[Change::projects(JobKind::Share, &new_pairs)],
+        &ctx,
+    )
+    .unwrap_or_default();
+    let not_shared = switched(&steps).into_iter().map(str::to_string).collect();
     Ok(CopyPreview {
         source,
         projects,
         new_pairs,
         in_place,
+        ctx,
         not_shared,
         stop_source,
     })
 }
 
+/// What the copy button needs, cloned once.
+#[derive(Clone)]
+struct Copying {
+    api: Api,
+    engine: Engine,
+    jobs: JobsHandle,
+    preview: UseStateHandle<Option<Rc<CopyPreview>>>,
+    done: UseStateHandle<Option<String>>,
+}
+
 /// Sends the copy; registers the source's stop as a follow-up of its jobs.
-// The step counter is bumped after the last step too, where nothing reads it.
-#[allow(unused_assignments)]
-async fn copy(
-    api: &Api,
-    jobs: &JobsHandle,
-    p: &CopyPreview,
-    sent: &Rc<RefCell<(usize, Vec<String>)>>,
-) -> Result<String, ApiError> {
-    let mut step = 0;
-    // Runs `f` unless an earlier attempt already did this step.
-    macro_rules! once {
-        ($f:expr) => {{
-            if step >= sent.borrow().0 {
-                if let Some(job) = $f {
-                    sent.borrow_mut().1.push(job);
-                }
-                sent.borrow_mut().0 += 1;
-            }
-            step += 1;
-        }};
-    }
-    if api.is_ims() {
-        for (images, projects) in group_for_batch(&p.new_pairs) {
-            for chunk in chunk_projects(&projects, api.config.chunk_size) {
-                once!({
-                    let call = batch_share(&images, &chunk);
-                    let job_id =
-                        start_server_job(api, jobs, JobKind::Share, &call, images.clone(), chunk)
-                            .await?;
-                    Some(job_id)
-                });
-            }
-        }
-    } else {
-        for img in &p.not_shared {
-            once!({
-                api.send(&set_visibility(img, "shared")).await?;
-                None
-            });
-        }
-        if !p.new_pairs.is_empty() {
-            let mut images: Vec<String> = p.new_pairs.iter().map(|(i, _)| i.clone()).collect();
-            images.sort();
-            images.dedup();
-            let calls = calls_for(JobKind::Share, p.new_pairs.clone(), None);
-            once!(Some(start_client_job(
-                api,
-                &jobs.dispatcher(),
-                JobKind::Share,
-                images,
-                p.projects.clone(),
-                calls
-            )));
-        }
-    }
-    let started = sent.borrow().1.clone();
+async fn copy(form: &Copying, p: &CopyPreview) -> Result<String, ApiError> {
+    let change = Change::projects(JobKind::Share, &p.new_pairs);
+    let started = form.engine.apply(&form.api, &[change], &p.ctx).await?;
     if p.stop_source && !p.projects.is_empty() {
-        jobs.dispatch(JobsAction::FollowUp(FollowUp {
+        form.jobs.dispatch(JobsAction::FollowUp(FollowUp {
             after: started.clone(),
             source: p.source.id.clone(),
             source_name: p.source.display_name().to_string(),
             projects: p.projects.clone(),
-            owner: api.owner(),
+            owner: form.api.owner(),
         }));
     }
     Ok(format!(

@@ -2,21 +2,19 @@
 //! refuse said before sending, the member quota, a preview, then the calls (IMS: batch jobs
 //! of at most `chunk_size` projects; Glance: native calls in parallel).
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use ims_api::batch::{chunk_projects, pairs, preview, FULL_ECS_MEMBER_LIMIT};
+use ims_api::apply::{calls_text, plan, started_text, switched, Change, Context, Target};
+use ims_api::batch::{preview, FULL_ECS_MEMBER_LIMIT};
 use ims_api::ids::{targets, Targets};
-use ims_api::images::{set_visibility, Image};
+use ims_api::images::Image;
 use ims_api::jobs::JobKind;
-use ims_api::members::batch_share;
 use ims_api::quota::{self, QuotaAnswer};
 use ims_api::ApiError;
 use yew::prelude::*;
 
+use crate::api::Api;
 use crate::components::{error_view, IdListInput};
 use crate::hooks::{use_api, use_submission, use_wait, wait_view};
-use crate::jobs::{calls_for, start_chunk_jobs, start_client_job, use_jobs};
+use crate::jobs::{use_engine, Engine};
 
 #[derive(Properties, PartialEq)]
 pub struct ShareFormProps {
@@ -29,11 +27,9 @@ pub struct ShareFormProps {
 #[component]
 pub fn ShareForm(props: &ShareFormProps) -> Html {
     let api = use_api();
-    let jobs = use_jobs();
+    let engine = use_engine();
     let text = props.text.clone();
     let submission = use_submission::<ApiError>();
-    // Chunks already sent, so a retry after a failure sends only the rest.
-    let sent_chunks = use_mut_ref(|| 0usize);
     let done = use_state(|| None::<String>);
     let quota = use_state(|| None::<Result<QuotaAnswer, ApiError>>);
     let make_shared = use_state(|| false);
@@ -51,62 +47,44 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
     }
     let own = api.project_id.clone();
     let Targets { projects, blocked } = targets(&text, Some(&own));
-    let not_shared: Vec<Image> = if api.is_ims() {
-        Vec::new()
-    } else {
+    let image_ids: Vec<String> = props.images.iter().map(|i| i.id.clone()).collect();
+    let members: Vec<Target> = projects.iter().map(Target::project).collect();
+    let change = Change::every(JobKind::Share, &image_ids, &members);
+    let ctx = Context::of(&props.images);
+    let steps = plan(api.calls(), std::slice::from_ref(&change), &ctx).unwrap_or_default();
+    let not_shared: Vec<&Image> = {
+        let switched = switched(&steps);
         props
             .images
             .iter()
-            .filter(|i| i.visibility.as_deref() != Some("shared"))
-            .cloned()
+            .filter(|i| switched.contains(&i.id.as_str()))
             .collect()
     };
     let full_ecs_over =
         props.images.iter().any(|i| i.is_full_ecs()) && projects.len() > FULL_ECS_MEMBER_LIMIT;
-    let chunks = chunk_projects(&projects, api.config.chunk_size);
     let busy = submission.busy();
     let can_send =
         !projects.is_empty() && !blocked && !busy && (not_shared.is_empty() || *make_shared);
 
     let submit = {
-        let (api, jobs, submission, done, text, sent_chunks) = (
-            api.clone(),
-            jobs.clone(),
-            submission.clone(),
-            done.clone(),
-            text.clone(),
-            sent_chunks.clone(),
-        );
-        let images: Vec<String> = props.images.iter().map(|i| i.id.clone()).collect();
-        let (chunks, projects, not_shared) = (chunks.clone(), projects.clone(), not_shared.clone());
+        let form = Sending {
+            api: submission.api(&api),
+            engine: engine.clone(),
+            done: done.clone(),
+            text: text.clone(),
+        };
+        let submission = submission.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if !can_send {
                 return;
             }
-            let (api, jobs, done, text, sent_chunks) = (
-                api.clone(),
-                jobs.clone(),
-                done.clone(),
-                text.clone(),
-                sent_chunks.clone(),
-            );
-            let (images, chunks, projects, not_shared) = (
-                images.clone(),
-                chunks.clone(),
-                projects.clone(),
-                not_shared.clone(),
-            );
-            let api = submission.api(&api);
+            let (form, change, ctx) = (form.clone(), change.clone(), ctx.clone());
             submission.run(async move {
-                let message = if api.is_ims() {
-                    send_chunks(&api, &jobs, &images, &chunks, &sent_chunks).await?
-                } else {
-                    share_natively(&api, &jobs, &images, &projects, &not_shared).await?
-                };
-                *sent_chunks.borrow_mut() = 0;
-                text.set(String::new());
-                done.set(Some(message));
+                let started = form.engine.apply(&form.api, &[change], &ctx).await?;
+                form.text.set(String::new());
+                form.done
+                    .set(Some(started_text(JobKind::Share, started.len())));
                 Ok(())
             });
         })
@@ -133,19 +111,7 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
         Some(Err(e)) => Some(html! { <p class="hint">{ format!("The member quota could not be read: {}", e.user_message()) }</p> }),
         None => None,
     };
-    let calls_text = if api.is_ims() {
-        format!(
-            "Sent as {} call(s) of at most {} projects each.",
-            chunks.len(),
-            api.config.chunk_size
-        )
-    } else {
-        format!(
-            "Sent as {} native call(s), {} at a time.",
-            props.images.len() * projects.len(),
-            api.config.concurrency
-        )
-    };
+    let calls_text = calls_text(&steps, api.calls(), api.config.concurrency);
     html! {
         <form class="panel" ref={form_ref} onsubmit={submit} aria-labelledby="share-heading">
             <h2 id="share-heading">{ format!("Share {} image(s)", props.images.len()) }</h2>
@@ -187,38 +153,11 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
     }
 }
 
-async fn send_chunks(
-    api: &crate::api::Api,
-    jobs: &crate::jobs::JobsHandle,
-    images: &[String],
-    chunks: &[Vec<String>],
-    sent: &Rc<RefCell<usize>>,
-) -> Result<String, ApiError> {
-    let started =
-        start_chunk_jobs(api, jobs, JobKind::Share, batch_share, images, chunks, sent).await?;
-    Ok(format!(
-        "Started {started} share job(s): follow them under Jobs."
-    ))
-}
-
-async fn share_natively(
-    api: &crate::api::Api,
-    jobs: &crate::jobs::JobsHandle,
-    images: &[String],
-    projects: &[String],
-    not_shared: &[Image],
-) -> Result<String, ApiError> {
-    for img in not_shared {
-        api.send(&set_visibility(&img.id, "shared")).await?;
-    }
-    let calls = calls_for(JobKind::Share, pairs(images, projects), None);
-    start_client_job(
-        api,
-        &jobs.dispatcher(),
-        JobKind::Share,
-        images.to_vec(),
-        projects.to_vec(),
-        calls,
-    );
-    Ok("Sharing started: progress is under Jobs.".to_string())
+/// What the form's submit needs, cloned once.
+#[derive(Clone)]
+struct Sending {
+    api: Api,
+    engine: Engine,
+    done: UseStateHandle<Option<String>>,
+    text: UseStateHandle<String>,
 }

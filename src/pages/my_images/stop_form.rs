@@ -1,21 +1,18 @@
 //! Stop sharing the selected images with chosen projects, after a confirmation that names
 //! what will stop.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use ims_api::batch::{chunk_projects, pairs, preview};
+use ims_api::apply::{started_text, Change, Context, Target};
+use ims_api::batch::preview;
 use ims_api::ids::{targets, Targets};
 use ims_api::images::Image;
 use ims_api::jobs::JobKind;
-use ims_api::members::batch_stop;
 use ims_api::ApiError;
 use yew::prelude::*;
 
 use crate::api::Api;
 use crate::components::{error_view, ConfirmDialog, IdListInput};
 use crate::hooks::{use_api, use_submission};
-use crate::jobs::{calls_for, start_chunk_jobs, start_client_job, use_jobs, JobsHandle};
+use crate::jobs::{use_engine, Engine};
 
 #[derive(Properties, PartialEq)]
 pub struct StopFormProps {
@@ -28,12 +25,10 @@ pub struct StopFormProps {
 #[component]
 pub fn StopForm(props: &StopFormProps) -> Html {
     let api = use_api();
-    let jobs = use_jobs();
+    let engine = use_engine();
     let text = props.text.clone();
     let confirming = use_state(|| false);
     let submission = use_submission::<ApiError>();
-    // Chunks already sent, so a retry after a failure sends only the rest.
-    let sent_chunks = use_mut_ref(|| 0usize);
     let done = use_state(|| None::<String>);
     let own = api.project_id.clone();
     let Targets { projects, blocked } = targets(&text, Some(&own));
@@ -49,34 +44,29 @@ pub fn StopForm(props: &StopFormProps) -> Html {
         })
     };
     let confirm = {
-        let (api, jobs, submission, done, confirming, text) = (
-            api.clone(),
-            jobs.clone(),
-            submission.clone(),
-            done.clone(),
-            confirming.clone(),
-            text.clone(),
-        );
+        let form = Stopping {
+            api: submission.api(&api),
+            engine,
+            done: done.clone(),
+            confirming: confirming.clone(),
+            text: text.clone(),
+        };
         let images: Vec<String> = props.images.iter().map(|i| i.id.clone()).collect();
-        let projects = projects.clone();
+        let members: Vec<Target> = projects.iter().map(Target::project).collect();
+        let change = Change::every(JobKind::StopSharing, &images, &members);
+        let submission = submission.clone();
         Callback::from(move |_| {
-            let (api, jobs, done, confirming, text) = (
-                api.clone(),
-                jobs.clone(),
-                done.clone(),
-                confirming.clone(),
-                text.clone(),
-            );
-            let (sent_chunks, images, projects) =
-                (sent_chunks.clone(), images.clone(), projects.clone());
-            let api = submission.api(&api);
+            let (form, change) = (form.clone(), change.clone());
             submission.run(async move {
-                let result = stop(&api, &jobs, &images, &projects, &sent_chunks).await;
-                confirming.set(false);
-                let message = result?;
-                *sent_chunks.borrow_mut() = 0;
-                text.set(String::new());
-                done.set(Some(message));
+                let result = form
+                    .engine
+                    .apply(&form.api, &[change], &Context::default())
+                    .await;
+                form.confirming.set(false);
+                let started = result?;
+                form.text.set(String::new());
+                form.done
+                    .set(Some(started_text(JobKind::StopSharing, started.len())));
                 Ok(())
             });
         })
@@ -112,37 +102,12 @@ pub fn StopForm(props: &StopFormProps) -> Html {
     }
 }
 
-async fn stop(
-    api: &Api,
-    jobs: &JobsHandle,
-    images: &[String],
-    projects: &[String],
-    sent: &Rc<RefCell<usize>>,
-) -> Result<String, ApiError> {
-    if !api.is_ims() {
-        let calls = calls_for(JobKind::StopSharing, pairs(images, projects), None);
-        start_client_job(
-            api,
-            &jobs.dispatcher(),
-            JobKind::StopSharing,
-            images.to_vec(),
-            projects.to_vec(),
-            calls,
-        );
-        return Ok("Stopping started: progress is under Jobs.".into());
-    }
-    let chunks = chunk_projects(projects, api.config.chunk_size);
-    let started = start_chunk_jobs(
-        api,
-        jobs,
-        JobKind::StopSharing,
-        batch_stop,
-        images,
-        &chunks,
-        sent,
-    )
-    .await?;
-    Ok(format!(
-        "Started {started} stop-sharing job(s): follow them under Jobs."
-    ))
+/// What the confirmation needs, cloned once.
+#[derive(Clone)]
+struct Stopping {
+    api: Api,
+    engine: Engine,
+    done: UseStateHandle<Option<String>>,
+    confirming: UseStateHandle<bool>,
+    text: UseStateHandle<String>,
 }
