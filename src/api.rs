@@ -136,27 +136,53 @@ impl Api {
 }
 
 impl Api {
-    /// The members of one image. On Glance an image that is not `shared` has none, and
-    /// listing them answers 403 ("Only shared images have members"): that is an empty list
-    /// there, not a failure.
+    /// The members of one image. On IMS the paged v1 list (each member with its kind),
+    /// followed page by page. On Glance an image that is not `shared` has none, and listing
+    /// them answers 403 ("Only shared images have members"): that is an empty list there, not
+    /// a failure.
     pub async fn members(
         &self,
         image_id: &str,
         visibility: Option<&ims_api::images::Visibility>,
     ) -> Result<Vec<Member>, ApiError> {
+        if self.is_ims() {
+            return self.member_pages(image_id).await;
+        }
         match self
             .read::<members::MemberList>(&members::list(image_id))
             .await
         {
             Ok(l) => Ok(l.members),
             Err(e)
-                if !self.is_ims()
-                    && e.status() == Some(403)
+                if e.status() == Some(403)
                     && visibility.is_some_and(|v| *v != ims_api::images::Visibility::Shared) =>
             {
                 Ok(Vec::new())
             }
             Err(e) => Err(e),
+        }
+    }
+
+    async fn member_pages(&self, image_id: &str) -> Result<Vec<Member>, ApiError> {
+        let mut all = Vec::new();
+        let mut marker: Option<String> = None;
+        loop {
+            let request = members::list_page(
+                &self.project_id,
+                image_id,
+                members::MEMBER_PAGE,
+                marker.as_deref(),
+            );
+            let page = self.read::<members::MemberPage>(&request).await?;
+            let next = page.next_marker().map(str::to_string);
+            let empty = page.members.is_empty();
+            all.extend(page.members);
+            // A marker that does not move on, or an empty page, ends the list rather than
+            // asking for the same page for ever.
+            match next {
+                Some(n) if !empty && marker.as_deref() != Some(n.as_str()) => marker = Some(n),
+                _ => return Ok(all),
+            }
         }
     }
 

@@ -24,7 +24,7 @@ test('the members of the selected images export as CSV, named where known', asyn
   const { name, text } = await download(page, () => page.getByRole('button', { name: 'Export members of 2 image(s) as CSV' }).click());
   assert.equal(name, 'image-members.csv');
   const lines = text.trim().split('\r\n');
-  assert.equal(lines[0], 'image_id,image_name,project_id,project_name,status,created,updated');
+  assert.equal(lines[0], 'image_id,image_name,project_id,project_name,status,created,updated,member_type');
   assert.equal(lines.length, 1 + 3 + 2);
   const many = ids.images['shared-to-many'].id;
   const dev = ids.projects['acme-dev'];

@@ -1,8 +1,10 @@
-//! The project-ID box: IDs separated by commas, spaces or new lines, each checked where it
-//! stands. The text is the parent's state, so nothing typed is lost on a failed request. A
-//! name typed where an ID belongs is offered the IDs of the projects known by that name.
+//! A member-ID box (projects, accounts or organization URNs): IDs separated by commas,
+//! spaces or new lines, each checked where it stands. The text is the parent's state, so
+//! nothing typed is lost on a failed request. A name typed where an ID belongs is offered the
+//! IDs known by that name.
 
-use ims_api::ids::{parse_project_ids, IdToken};
+use ims_api::ids::{parse_ids, IdToken};
+use ims_api::members::MemberKind;
 use ims_api::names::{suggest, typed_names};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
@@ -15,21 +17,52 @@ pub struct IdListInputProps {
     pub label: AttrValue,
     pub value: AttrValue,
     pub on_input: Callback<String>,
-    /// The signed-in project, refused as a target.
+    /// The signed-in project (or account, in an account box), refused as a target.
     #[prop_or_default]
     pub own_project: Option<AttrValue>,
+    /// What the box holds; projects unless told.
+    #[prop_or_default]
+    pub kind: MemberKind,
     #[prop_or_default]
     pub disabled: bool,
 }
 
-pub fn tokens(value: &str, own: Option<&str>) -> Vec<IdToken> {
-    parse_project_ids(value, own)
+fn placeholder(kind: MemberKind) -> &'static str {
+    match kind {
+        MemberKind::Organization => "organizations::0123456789abcdef0123456789abcdef:ou:o-abc123/ou-def456",
+        _ => "9c61004714024f9586705d090530f9fa, edc89b490d7d4392898e19b2deb34797",
+    }
+}
+
+fn plural(kind: MemberKind) -> &'static str {
+    match kind {
+        MemberKind::Project => "project IDs",
+        MemberKind::Domain => "account IDs",
+        MemberKind::Organization => "organization URNs",
+    }
+}
+
+fn capitalized(kind: MemberKind) -> &'static str {
+    match kind {
+        MemberKind::Project => "Projects",
+        MemberKind::Domain => "Accounts",
+        MemberKind::Organization => "Organizations",
+    }
+}
+
+/// "project ID(s)", "account ID(s)", "organization URN(s)".
+fn what(kind: MemberKind) -> &'static str {
+    match kind {
+        MemberKind::Project => "project ID(s)",
+        MemberKind::Domain => "account ID(s)",
+        MemberKind::Organization => "organization URN(s)",
+    }
 }
 
 #[component]
 pub fn IdListInput(props: &IdListInputProps) -> Html {
     let names = use_names();
-    let toks = tokens(&props.value, props.own_project.as_deref());
+    let toks = parse_ids(props.kind, &props.value, props.own_project.as_deref());
     let bad: Vec<(usize, &IdToken)> = toks
         .iter()
         .enumerate()
@@ -56,7 +89,11 @@ pub fn IdListInput(props: &IdListInputProps) -> Html {
         })
         .collect();
     // A name may hold spaces: runs of non-IDs are looked up as one.
-    let runs = typed_names(&props.value, &toks);
+    let runs = if props.kind == MemberKind::Organization {
+        Vec::new()
+    } else {
+        typed_names(&props.value, &toks)
+    };
     let help_id = format!("{}-help", props.id);
     let errors_id = format!("{}-errors", props.id);
     html! {
@@ -64,9 +101,9 @@ pub fn IdListInput(props: &IdListInputProps) -> Html {
             <label for={props.id.clone()}>{ &props.label }</label>
             <textarea id={props.id.clone()} rows="4" value={props.value.clone()} {oninput} disabled={props.disabled}
                 aria-invalid={(!bad.is_empty()).to_string()} aria-describedby={format!("{help_id} {errors_id}")}
-                placeholder="9c61004714024f9586705d090530f9fa, edc89b490d7d4392898e19b2deb34797" spellcheck="false" />
-            <p id={help_id} class="hint">{ format!("{valid} valid project ID(s). Separate IDs with commas, spaces or new lines.") }</p>
-            <ul id={errors_id} class="id-problems" aria-label="Problems with the project IDs">
+                placeholder={placeholder(props.kind)} spellcheck="false" />
+            <p id={help_id} class="hint">{ format!("{valid} valid {}. Separate them with commas, spaces or new lines.", what(props.kind)) }</p>
+            <ul id={errors_id} class="id-problems" aria-label={format!("Problems with the {}", plural(props.kind))}>
                 { for bad.iter().map(|(i, t)| html! {
                     <li class={if matches!(t.problem, Some(ims_api::ids::IdProblem::Duplicate { .. })) { "warn" } else { "bad" }}>
                         <code>{ format!("#{} {}", i + 1, t.text) }</code>{ ": " }{ t.problem.as_ref().map(|p| p.message()).unwrap_or_default() }
@@ -81,7 +118,7 @@ pub fn IdListInput(props: &IdListInputProps) -> Html {
                 }) }
             </ul>
             if !named.is_empty() {
-                <ul class="named" aria-label="Projects known by name">
+                <ul class="named" aria-label={format!("{} known by name", capitalized(props.kind))}>
                     { for named.iter().map(|(id, n)| html! { <li><span class="project-name">{ *n }</span>{" "}<code class="id">{ id }</code></li> }) }
                 </ul>
             }

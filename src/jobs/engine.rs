@@ -98,8 +98,9 @@ impl Engine {
                     return Ok(None);
                 };
                 let ids = members.iter().map(|t| t.id.clone()).collect();
-                let job =
-                    start_server_job(api, &self.jobs, *kind, &request, images.clone(), ids).await?;
+                let job = start_server_job(api, &self.jobs, *kind, &request, images.clone(), ids)
+                    .await
+                    .map_err(|e| ims_api::apply::refusal_of_kinds(e, members))?;
                 Ok(Some(job))
             }
             Step::Native {

@@ -4,6 +4,7 @@
 mod client;
 mod engine;
 mod follow_up;
+mod outcome;
 mod poller;
 mod server;
 
@@ -15,6 +16,7 @@ use yew::prelude::*;
 use client::{calls_for, start_client_job};
 pub use engine::{use_engine, Engine};
 pub use follow_up::FollowUp;
+pub use outcome::use_job_end;
 use follow_up::FollowUpRunner;
 pub use poller::JobPoller;
 use server::start_server_job;

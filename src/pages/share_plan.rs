@@ -10,6 +10,7 @@ use std::rc::Rc;
 use ims_api::apply::{self, Context};
 use ims_api::images::ListScope;
 use ims_api::jobs::{JobKind, TrackedJob};
+use ims_api::members::MemberKind;
 use ims_api::plan::{self, Change, Names, Outcome, PlanDiff, PlanRow, MAX_PLAN_BYTES};
 use ims_api::ApiError;
 use yew::prelude::*;
@@ -20,6 +21,7 @@ use crate::download::{picked_file, read_bytes, save_text};
 use crate::hooks::{use_api, use_image_list, use_submission, wait_view, SameList, Submission};
 use crate::jobs::{use_engine, use_jobs, Engine};
 use crate::names::{project_label, use_names};
+use crate::session::context::use_session;
 
 /// Rows shown per table; the rest are counted, and applied and exported all the same.
 const SHOWN: usize = 200;
@@ -133,6 +135,10 @@ pub fn SharePlan() -> Html {
             latest.clone(),
         );
         let ready = !list.loading && list.error.is_none();
+        let own_account = use_session()
+            .info()
+            .map(|i| i.domain_id.clone())
+            .unwrap_or_default();
         use_effect_with((*generation, ready), move |(gen, ready)| {
             let taken = rows.borrow().clone();
             if let (true, Some((file, rows))) = (*ready, taken) {
@@ -154,6 +160,11 @@ pub fn SharePlan() -> Html {
                         .map(|(id, n)| (id.clone(), n.clone()))
                         .collect(),
                     own_project: api.project_id.clone(),
+                    own_account: own_account.clone(),
+                    kinds: MemberKind::ALL
+                        .into_iter()
+                        .filter(|k| api.config.offers(*k, api.is_ims()))
+                        .collect(),
                 };
                 let ctx = Context::of(images.iter());
                 wasm_bindgen_futures::spawn_local(async move {
@@ -176,7 +187,7 @@ pub fn SharePlan() -> Html {
                                 Ok(l) => {
                                     current.insert(
                                         image.clone(),
-                                        l.into_iter().map(|m| m.member_id).collect(),
+                                        l.iter().map(|m| m.target_id().to_string()).collect(),
                                     );
                                 }
                                 Err(e) => {
@@ -453,13 +464,16 @@ fn steps(
     ctx: &Context,
     removals: bool,
 ) -> Result<Vec<apply::Step>, apply::Unsupported> {
-    let pairs = |changes: &[Change]| changes.iter().map(Change::pair).collect::<Vec<_>>();
-    let mut changes = vec![apply::Change::projects(JobKind::Share, &pairs(&diff.add))];
+    let pairs = |changes: &[Change]| changes.iter().map(Change::target).collect::<Vec<_>>();
+    let mut changes = vec![apply::Change {
+        kind: JobKind::Share,
+        pairs: pairs(&diff.add),
+    }];
     if removals {
-        changes.push(apply::Change::projects(
-            JobKind::StopSharing,
-            &pairs(&diff.remove),
-        ));
+        changes.push(apply::Change {
+            kind: JobKind::StopSharing,
+            pairs: pairs(&diff.remove),
+        });
     }
     apply::plan(api.calls(), &changes, ctx)
 }

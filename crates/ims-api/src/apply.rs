@@ -295,6 +295,28 @@ pub fn switched(steps: &[Step]) -> Vec<&str> {
         .collect()
 }
 
+/// A batch call with accounts or organizations that the service refused as a bad request:
+/// a cloud without those kinds (Open Telekom Cloud today) answers so. Said in plain words,
+/// with the service's own beside them; any other failure is left as it came.
+pub fn refusal_of_kinds(e: crate::ApiError, members: &[Target]) -> crate::ApiError {
+    let kinds: Vec<MemberKind> = MemberKind::ALL
+        .into_iter()
+        .filter(|k| *k != MemberKind::Project && members.iter().any(|t| t.kind == *k))
+        .collect();
+    if kinds.is_empty() || e.status() != Some(400) {
+        return e;
+    }
+    let named: Vec<&str> = kinds.iter().map(|k| k.plural()).collect();
+    crate::ApiError::Invalid {
+        message: format!(
+            "This cloud cannot share images with {}: its IMS refused the call ({}). Share with projects, or ask the operator to take {} out of member_kinds in config.json.",
+            named.join(" or "),
+            e.user_message(),
+            kinds.iter().map(|k| format!("\"{}\"", k.as_str())).collect::<Vec<_>>().join(" and ")
+        ),
+    }
+}
+
 /// What a form says once its change went out: "Started 2 share job(s): follow them under
 /// Jobs."
 pub fn started_text(kind: JobKind, jobs: usize) -> String {
@@ -520,6 +542,25 @@ mod tests {
         let reject = steps[1].request().unwrap().body.unwrap();
         assert!(reject.get("vault_id").is_none());
         assert_eq!(reject["status"], "rejected");
+    }
+
+    #[test]
+    fn a_bad_request_for_accounts_is_said_as_a_cloud_without_them() {
+        let refused = || crate::ApiError::Http {
+            status: 400,
+            code: Some("IMG.0001".into()),
+            message: "Unknown field domains.".into(),
+            request_id: None,
+            retry_after_s: None,
+        };
+        let account = Target {
+            kind: MemberKind::Domain,
+            id: "d".into(),
+        };
+        let said = refusal_of_kinds(refused(), &[p("x"), account]).user_message();
+        assert!(said.starts_with("This cloud cannot share images with accounts"), "{said}");
+        assert!(said.contains("Unknown field domains."), "{said}");
+        assert_eq!(refusal_of_kinds(refused(), &[p("x")]), refused(), "projects only: as it came");
     }
 
     #[test]

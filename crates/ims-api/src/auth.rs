@@ -135,6 +135,9 @@ pub struct SessionInfo {
     pub issued_at_ms: Option<i64>,
     pub user: Named,
     pub domain: String,
+    /// The user's account (domain) ID: an image is never shared with its own account.
+    #[serde(default)]
+    pub domain_id: String,
     pub project: Named,
     /// The public `image` endpoint of the catalog in the session's region, if any.
     pub image_endpoint: Option<String>,
@@ -198,6 +201,13 @@ pub fn session_from_response(
             .domain
             .as_ref()
             .map(|d| d.name.clone())
+            .unwrap_or_default(),
+        domain_id: env
+            .token
+            .user
+            .domain
+            .as_ref()
+            .map(|d| d.id.clone())
             .unwrap_or_default(),
         user: Named {
             id: env.token.user.id,

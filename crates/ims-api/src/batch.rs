@@ -1,19 +1,38 @@
 //! Planning a batch: how many shares a selection makes, how it is cut into calls.
 
+use crate::members::MemberKind;
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// "N images × M projects = K shares".
 pub fn preview(images: usize, projects: usize) -> String {
-    let plural = |n: usize, one: &str, many: &str| {
-        if n == 1 {
-            format!("{n} {one}")
-        } else {
-            format!("{n} {many}")
-        }
-    };
+    preview_members(images, &[(MemberKind::Project, projects)])
+}
+
+/// "2 images × 3 projects + 1 account + 1 organization = 10 shares": each kind counted, the
+/// kinds with none left out (projects are named when nothing is typed).
+pub fn preview_members(images: usize, counts: &[(MemberKind, usize)]) -> String {
+    let total: usize = counts.iter().map(|c| c.1).sum();
+    let parts: Vec<String> = counts
+        .iter()
+        .filter(|(k, n)| *n > 0 || (total == 0 && *k == MemberKind::Project))
+        .map(|&(k, n)| match k {
+            MemberKind::Project => plural(n, "project", "projects"),
+            MemberKind::Domain => plural(n, "account", "accounts"),
+            MemberKind::Organization => plural(n, "organization", "organizations"),
+        })
+        .collect();
     format!(
         "{} × {} = {}",
         plural(images, "image", "images"),
-        plural(projects, "project", "projects"),
-        plural(images * projects, "share", "shares")
+        parts.join(" + "),
+        plural(images * total, "share", "shares")
     )
 }
 
@@ -46,6 +65,21 @@ mod tests {
     fn preview_wording() {
         assert_eq!(preview(3, 4), "3 images × 4 projects = 12 shares");
         assert_eq!(preview(1, 1), "1 image × 1 project = 1 share");
+        assert_eq!(
+            preview_members(
+                2,
+                &[
+                    (MemberKind::Project, 3),
+                    (MemberKind::Domain, 1),
+                    (MemberKind::Organization, 1)
+                ]
+            ),
+            "2 images × 3 projects + 1 account + 1 organization = 10 shares"
+        );
+        assert_eq!(
+            preview_members(1, &[(MemberKind::Project, 0), (MemberKind::Domain, 2)]),
+            "1 image × 2 accounts = 2 shares"
+        );
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::members::MemberKind;
+
 /// Which API family the image endpoint speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -37,6 +39,9 @@ pub struct Config {
     pub request_timeout_s: u32,
     /// Embedding in a portal: off unless origins are listed.
     pub embed: Embed,
+    /// Whom images may be shared with: `project` everywhere; `domain` (accounts) and
+    /// `organization` on Huawei Cloud's IMS. A kind not listed is never offered or sent.
+    pub member_kinds: Vec<MemberKind>,
 }
 
 /// Which portals may frame the console and talk to it.
@@ -62,11 +67,18 @@ impl Default for Config {
             page_size: 500,
             request_timeout_s: 30,
             embed: Embed::default(),
+            member_kinds: vec![MemberKind::Project],
         }
     }
 }
 
 impl Config {
+    /// Whether images may be shared with members of `kind` here (on the Glance flavor,
+    /// projects only, whatever the list says).
+    pub fn offers(&self, kind: MemberKind, ims: bool) -> bool {
+        kind == MemberKind::Project || (ims && self.member_kinds.contains(&kind))
+    }
+
     /// The deadline of a job poll: shorter than other calls, as the next poll follows anyway.
     pub fn poll_timeout_s(&self) -> u32 {
         self.request_timeout_s.min(10)
@@ -107,6 +119,10 @@ impl Config {
         for origin in &c.embed.allowed_origins {
             check_portal_origin(origin)?;
         }
+        // Projects are always offered; each kind once, in the order of MemberKind.
+        c.member_kinds.push(MemberKind::Project);
+        c.member_kinds.sort();
+        c.member_kinds.dedup();
         Ok(c)
     }
 }
@@ -157,6 +173,21 @@ pub fn flavor_from_probe(status: u16, body: &str) -> Option<Flavor> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn member_kinds_default_to_projects_and_other_kinds_only_on_ims() {
+        let c = Config::from_json("{}").unwrap();
+        assert_eq!(c.member_kinds, vec![MemberKind::Project]);
+        assert!(!c.offers(MemberKind::Domain, true));
+        let c = Config::from_json(r#"{"member_kinds": ["organization", "domain"]}"#).unwrap();
+        assert_eq!(
+            c.member_kinds,
+            vec![MemberKind::Project, MemberKind::Domain, MemberKind::Organization]
+        );
+        assert!(c.offers(MemberKind::Organization, true));
+        assert!(!c.offers(MemberKind::Domain, false), "Glance has projects only");
+        assert!(Config::from_json(r#"{"member_kinds": ["team"]}"#).is_err());
+    }
 
     #[test]
     fn the_probe_tells_ims_from_glance() {

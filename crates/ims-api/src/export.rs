@@ -19,9 +19,12 @@ pub struct MemberRow {
     pub status: String,
     pub created: String,
     pub updated: String,
+    /// `project`, `domain` or `organization` (then `project_id` holds the URN), so that the
+    /// file reads back as a share plan.
+    pub member_type: String,
 }
 
-const MEMBER_COLUMNS: [&str; 7] = [
+const MEMBER_COLUMNS: [&str; 8] = [
     "image_id",
     "image_name",
     "project_id",
@@ -29,6 +32,7 @@ const MEMBER_COLUMNS: [&str; 7] = [
     "status",
     "created",
     "updated",
+    "member_type",
 ];
 
 /// The rows of one image's members, named from `project_names` (ID → name).
@@ -43,11 +47,15 @@ pub fn member_rows(
         .map(|m| MemberRow {
             image_id: image_id.to_string(),
             image_name: image_name.to_string(),
-            project_id: m.member_id.clone(),
+            project_id: m.target_id().to_string(),
             project_name: project_names.get(&m.member_id).cloned().unwrap_or_default(),
             status: m.status.clone(),
             created: m.created_at.clone().unwrap_or_default(),
             updated: m.updated_at.clone().unwrap_or_default(),
+            member_type: m
+                .member_type
+                .clone()
+                .unwrap_or_else(|| "project".to_string()),
         })
         .collect()
 }
@@ -64,6 +72,7 @@ pub fn members_csv(rows: &[MemberRow]) -> String {
                 r.status.clone(),
                 r.created.clone(),
                 r.updated.clone(),
+                r.member_type.clone(),
             ]
         })
         .collect();
@@ -115,6 +124,8 @@ mod tests {
             status: status.into(),
             created_at: Some("2026-11-01T10:00:00Z".into()),
             updated_at: None,
+            member_type: None,
+            urn: None,
         }
     }
 
@@ -131,15 +142,15 @@ mod tests {
         let lines: Vec<&str> = text.split("\r\n").collect();
         assert_eq!(
             lines[0],
-            "image_id,image_name,project_id,project_name,status,created,updated"
+            "image_id,image_name,project_id,project_name,status,created,updated,member_type"
         );
         assert_eq!(
             lines[1],
-            "img,\"debian \"\"12\"\"\",p1,\"acme, dev\",accepted,2026-11-01T10:00:00Z,"
+            "img,\"debian \"\"12\"\"\",p1,\"acme, dev\",accepted,2026-11-01T10:00:00Z,,project"
         );
         assert_eq!(
             lines[2],
-            "img,\"debian \"\"12\"\"\",p2,,pending,2026-11-01T10:00:00Z,"
+            "img,\"debian \"\"12\"\"\",p2,,pending,2026-11-01T10:00:00Z,,project"
         );
         let json: serde_json::Value = serde_json::from_str(&members_json(&rows)).unwrap();
         assert_eq!(json[0]["project_name"], "acme, dev");

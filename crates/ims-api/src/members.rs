@@ -15,11 +15,81 @@ pub struct Member {
     pub created_at: Option<String>,
     #[serde(default)]
     pub updated_at: Option<String>,
+    /// IMS's v1 list: `project`, `domain` or `organization`; absent on Glance (a project).
+    #[serde(default)]
+    pub member_type: Option<String>,
+    /// An organization's URN (IMS v1 list, organizations only).
+    #[serde(default)]
+    pub urn: Option<String>,
+}
+
+impl Member {
+    /// The member's kind; `None` for a kind this console does not know (shown as it came).
+    pub fn kind(&self) -> Option<MemberKind> {
+        match self.member_type.as_deref() {
+            None | Some("project") => Some(MemberKind::Project),
+            Some("domain") => Some(MemberKind::Domain),
+            Some("organization") => Some(MemberKind::Organization),
+            Some(_) => None,
+        }
+    }
+
+    /// The ID the batch calls take for this member: an organization's URN, else its ID.
+    pub fn target_id(&self) -> &str {
+        match self.kind() {
+            Some(MemberKind::Organization) => self.urn.as_deref().unwrap_or(&self.member_id),
+            _ => &self.member_id,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct MemberList {
     pub members: Vec<Member>,
+}
+
+/// One page of IMS's v1 member list.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct MemberPage {
+    pub members: Vec<Member>,
+    #[serde(default)]
+    pub page_info: Option<PageInfo>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct PageInfo {
+    #[serde(default)]
+    pub next_marker: Option<String>,
+    #[serde(default)]
+    pub current_count: Option<u32>,
+}
+
+impl MemberPage {
+    /// The marker of the next page, if there is one (an empty marker is none).
+    pub fn next_marker(&self) -> Option<&str> {
+        self.page_info
+            .as_ref()
+            .and_then(|p| p.next_marker.as_deref())
+            .filter(|m| !m.is_empty())
+    }
+}
+
+/// Members per page of the v1 list (the service takes 1 to 1000; 500 is its default).
+pub const MEMBER_PAGE: usize = 500;
+
+/// `GET /v1/{project_id}/cloudimages/{image_id}/members?limit=&marker=`: one page of an
+/// image's members with their kind, on IMS.
+pub fn list_page(project_id: &str, image_id: &str, limit: usize, marker: Option<&str>) -> ApiRequest {
+    let limit = limit.clamp(1, 1000).to_string();
+    ApiRequest::get(
+        Service::Image,
+        format!(
+            "/v1/{}/cloudimages/{}/members{}",
+            segment(project_id),
+            segment(image_id),
+            crate::request::query(&[("limit", &limit), ("marker", marker.unwrap_or_default())])
+        ),
+    )
 }
 
 /// A member status the recipient can set.
@@ -75,6 +145,15 @@ impl MemberKind {
             MemberKind::Project => "projects",
             MemberKind::Domain => "accounts",
             MemberKind::Organization => "organizations",
+        }
+    }
+
+    /// "a project ID", "an account ID", "an organization URN".
+    pub fn an_id(self) -> &'static str {
+        match self {
+            MemberKind::Project => "a project ID",
+            MemberKind::Domain => "an account ID",
+            MemberKind::Organization => "an organization URN",
         }
     }
 
@@ -219,6 +298,39 @@ mod tests {
         );
         assert!(r.body.unwrap().get("vault_id").is_none());
         assert_eq!(batch_stop(&imgs, &targets).method, Method::Delete);
+    }
+
+    #[test]
+    fn the_v1_member_page_of_the_vendor_model_parses_and_pages() {
+        let page: MemberPage = serde_json::from_str(r#"{"members":[
+            {"status":"accepted","created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-01T00:00:00Z","image_id":"i","member_id":"p1","schema":"/v2/schemas/member","member_type":"project"},
+            {"status":"pending","image_id":"i","member_id":"o-1","member_type":"organization","urn":"organizations::0123456789abcdef0123456789abcdef:ou:o-1/ou-2"},
+            {"status":"pending","image_id":"i","member_id":"d1","member_type":"domain"},
+            {"status":"pending","image_id":"i","member_id":"x","member_type":"team"}],
+            "schema":"/v2/schemas/members","page_info":{"next_marker":"d1","current_count":4}}"#).unwrap();
+        assert_eq!(page.next_marker(), Some("d1"));
+        let kinds: Vec<Option<MemberKind>> = page.members.iter().map(Member::kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                Some(MemberKind::Project),
+                Some(MemberKind::Organization),
+                Some(MemberKind::Domain),
+                None
+            ]
+        );
+        assert!(page.members[1].target_id().starts_with("organizations::"));
+        let last: MemberPage =
+            serde_json::from_str(r#"{"members":[],"page_info":{"current_count":0}}"#).unwrap();
+        assert_eq!(last.next_marker(), None);
+        assert_eq!(
+            list_page("p", "i", 5000, Some("m 1")).path,
+            "/v1/p/cloudimages/i/members?limit=1000&marker=m%201"
+        );
+        assert_eq!(
+            list_page("p", "i", 500, None).path,
+            "/v1/p/cloudimages/i/members?limit=500"
+        );
     }
 
     #[test]

@@ -4,8 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::ids::{is_image_id, is_project_id};
+use crate::ids::{is_image_id, is_organization_urn, is_project_id};
 use crate::jobs::{JobKind, JobState, TrackedJob};
+use crate::members::MemberKind;
 
 /// The largest plan file read, in bytes.
 pub const MAX_PLAN_BYTES: usize = 10 * 1024 * 1024;
@@ -24,6 +25,8 @@ pub struct PlanRow {
     pub image: String,
     pub project: String,
     pub state: String,
+    /// `project` (also when empty or the column is absent), `domain` or `organization`.
+    pub member_type: String,
 }
 
 /// What is wrong with a row, in words for the person who wrote the file.
@@ -42,6 +45,10 @@ pub struct Names {
     pub projects: Vec<(String, String)>,
     /// The signed-in project: sharing with it is refused by the service.
     pub own_project: String,
+    /// The signed-in user's account, refused as an account member.
+    pub own_account: String,
+    /// The kinds of member this cloud takes (`member_kinds`); rows of other kinds are refused.
+    pub kinds: Vec<MemberKind>,
 }
 
 /// One pair the plan changes, with the line that asks for it.
@@ -49,12 +56,25 @@ pub struct Names {
 pub struct Change {
     pub line: usize,
     pub image: String,
+    /// The member: a project or account ID, or an organization's URN.
     pub project: String,
+    pub kind: MemberKind,
 }
 
 impl Change {
     pub fn pair(&self) -> (String, String) {
         (self.image.clone(), self.project.clone())
+    }
+
+    /// The pair as the engine takes it.
+    pub fn target(&self) -> (String, crate::apply::Target) {
+        (
+            self.image.clone(),
+            crate::apply::Target {
+                kind: self.kind,
+                id: self.project.clone(),
+            },
+        )
     }
 }
 
@@ -119,6 +139,7 @@ fn read_json(text: &str) -> Result<Vec<PlanRow>, String> {
             image: field(v, "image"),
             project: field(v, "project"),
             state: field(v, "state"),
+            member_type: field(v, "member_type"),
         })
         .collect())
 }
@@ -141,6 +162,7 @@ fn read_csv(text: &str) -> Result<Vec<PlanRow>, String> {
             found.join(", ")
         ));
     };
+    let kind_column = find("member_type");
     Ok(records
         .map(|r| {
             let cell = |n: usize| {
@@ -154,6 +176,7 @@ fn read_csv(text: &str) -> Result<Vec<PlanRow>, String> {
                 image: cell(a),
                 project: cell(b),
                 state: cell(c),
+                member_type: kind_column.map(cell).unwrap_or_default(),
             }
         })
         .collect())
@@ -211,6 +234,69 @@ fn resolve_project(
             "{} projects are named {text}: use the project ID",
             many.len()
         )),
+    }
+}
+
+fn member_kind(text: &str, names: &Names) -> Result<MemberKind, String> {
+    let kind = match text.to_ascii_lowercase().as_str() {
+        "" | "project" => MemberKind::Project,
+        "domain" | "account" => MemberKind::Domain,
+        "organization" | "ou" => MemberKind::Organization,
+        other => {
+            return Err(format!(
+                "the member_type {other} is none of project, domain, organization"
+            ))
+        }
+    };
+    if kind != MemberKind::Project && !names.kinds.contains(&kind) {
+        return Err(format!(
+            "this cloud does not share images with {} (member_kinds in config.json)",
+            kind.plural()
+        ));
+    }
+    Ok(kind)
+}
+
+/// The member a row names, by its kind: a project (ID or known name), an account (ID or known
+/// name) or an organization (its URN).
+fn resolve_member(
+    kind: MemberKind,
+    text: &str,
+    names: &Names,
+    by_name: &HashMap<&str, Vec<&str>>,
+) -> Result<String, String> {
+    match kind {
+        MemberKind::Project => resolve_project(text, names, by_name),
+        MemberKind::Organization if is_organization_urn(text) => Ok(text.to_string()),
+        MemberKind::Organization => Err(format!(
+            "{text} is not an organization URN (organizations::<account ID>:ou:o-<org>/ou-<ou>)"
+        )),
+        MemberKind::Domain => {
+            let lower = text.to_ascii_lowercase();
+            let id = if is_project_id(&lower) {
+                lower
+            } else {
+                match by_name.get(text).map(Vec::as_slice).unwrap_or_default() {
+                    [one] => (*one).to_string(),
+                    [] => {
+                        return Err(format!(
+                            "{text} is neither an account ID (32 hex characters) nor a name you know"
+                        ))
+                    }
+                    many => {
+                        return Err(format!(
+                            "{} entries are named {text}: use the account ID",
+                            many.len()
+                        ))
+                    }
+                }
+            };
+            if id == names.own_account {
+                Err("this is your own account: an image cannot be shared with the account that owns it".into())
+            } else {
+                Ok(id)
+            }
+        }
     }
 }
 
@@ -278,13 +364,16 @@ pub fn diff(
 ) -> PlanDiff {
     let (by_name, ids) = image_index(names);
     let projects = project_index(names);
-    let mut seen: HashMap<(String, String), (Wanted, usize)> = HashMap::new();
+    let mut seen: HashMap<(String, MemberKind, String), (Wanted, usize)> = HashMap::new();
     let mut out = PlanDiff::default();
     for row in rows {
         let checked = resolve_image(&row.image, &by_name, &ids)
-            .and_then(|i| resolve_project(&row.project, names, &projects).map(|p| (i, p)))
-            .and_then(|(i, p)| wanted(&row.state).map(|w| (i, p, w)));
-        let (image, project, want) = match checked {
+            .and_then(|i| member_kind(&row.member_type, names).map(|k| (i, k)))
+            .and_then(|(i, k)| {
+                resolve_member(k, &row.project, names, &projects).map(|p| (i, k, p))
+            })
+            .and_then(|(i, k, p)| wanted(&row.state).map(|w| (i, k, p, w)));
+        let (image, kind, project, want) = match checked {
             Ok(x) => x,
             Err(message) => {
                 out.invalid.push(RowProblem {
@@ -294,7 +383,7 @@ pub fn diff(
                 continue;
             }
         };
-        match seen.get(&(image.clone(), project.clone())) {
+        match seen.get(&(image.clone(), kind, project.clone())) {
             Some((w, _)) if *w == want => continue,
             Some((_, first)) => {
                 out.invalid.push(RowProblem {
@@ -304,7 +393,7 @@ pub fn diff(
                 continue;
             }
             None => {
-                seen.insert((image.clone(), project.clone()), (want, row.line));
+                seen.insert((image.clone(), kind, project.clone()), (want, row.line));
             }
         }
         let is_member = members.get(&image).is_some_and(|m| m.contains(&project));
@@ -313,11 +402,13 @@ pub fn diff(
                 line: row.line,
                 image,
                 project,
+                kind,
             }),
             (Wanted::NotShared, true) => out.remove.push(Change {
                 line: row.line,
                 image,
                 project,
+                kind,
             }),
             _ => out.unchanged += 1,
         }
@@ -436,7 +527,48 @@ mod tests {
                 (OWN.into(), "acme-images".into()),
             ],
             own_project: OWN.into(),
+            own_account: OWN_ACCOUNT.into(),
+            kinds: vec![MemberKind::Project, MemberKind::Domain],
         }
+    }
+
+    const OWN_ACCOUNT: &str = "dddddddddddddddddddddddddddddddd";
+    const ACCOUNT: &str = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+
+    #[test]
+    fn rows_name_accounts_and_organizations_where_the_cloud_takes_them() {
+        let urn = format!("organizations::{ACCOUNT}:ou:o-abc/ou-def");
+        let rows = read(
+            format!(
+                "image,project,state,member_type
+                 debian-12,{ACCOUNT},shared,domain
+                 debian-12,acme-dev,shared,
+                 debian-12,{OWN_ACCOUNT},shared,domain
+                 debian-12,{urn},shared,organization
+                 debian-12,{ACCOUNT},shared,team
+"
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+        let members: HashMap<String, HashSet<String>> =
+            [(IMG_A.to_string(), [ACCOUNT.to_string()].into())].into();
+        let d = diff(&rows, &names(), &members);
+        assert_eq!(d.unchanged, 1, "the account is a member already");
+        assert_eq!(d.add.len(), 1);
+        assert_eq!(d.add[0].kind, MemberKind::Project);
+        let problems: Vec<(usize, &str)> =
+            d.invalid.iter().map(|p| (p.line, p.message.as_str())).collect();
+        assert!(problems[0].1.contains("your own account"), "{problems:?}");
+        assert!(problems[1].1.contains("does not share images with organizations"));
+        assert!(problems[2].1.contains("none of project, domain, organization"));
+        let with_orgs = Names {
+            kinds: MemberKind::ALL.to_vec(),
+            ..names()
+        };
+        let d = diff(&rows, &with_orgs, &members);
+        assert_eq!(d.add[1].target().1.id, urn);
+        assert_eq!(d.add[1].kind, MemberKind::Organization);
     }
 
     #[test]
@@ -485,7 +617,8 @@ mod tests {
                 line: 1,
                 image: "debian-12".into(),
                 project: "acme-dev".into(),
-                state: "shared".into()
+                state: "shared".into(),
+                member_type: String::new(),
             }]
         );
     }
@@ -516,7 +649,8 @@ mod tests {
             vec![Change {
                 line: 2,
                 image: IMG_A.to_string(),
-                project: DEV.to_string()
+                project: DEV.to_string(),
+                kind: MemberKind::Project,
             }]
         );
         assert_eq!(
@@ -524,7 +658,8 @@ mod tests {
             vec![Change {
                 line: 4,
                 image: IMG_B.to_string(),
-                project: DEV.to_string()
+                project: DEV.to_string(),
+                kind: MemberKind::Project,
             }]
         );
         assert_eq!(
@@ -548,6 +683,7 @@ mod tests {
             line: 3,
             image: IMG_A.into(),
             project: DEV.into(),
+            kind: MemberKind::Project,
         };
         let mut server = TrackedJob::new_server(
             JobKind::Share,

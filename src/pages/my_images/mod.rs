@@ -2,6 +2,7 @@
 //! sharing in batches.
 
 mod copy_form;
+mod member_boxes;
 mod share_form;
 mod stop_form;
 
@@ -17,6 +18,7 @@ use crate::components::image_table::{sort_images, ImageTable, SortKey};
 use crate::components::members_export::MembersExport;
 use crate::hooks::{use_api, use_image_list, wait_view, SameList};
 use copy_form::CopyForm;
+use member_boxes::use_member_texts;
 use share_form::ShareForm;
 use stop_form::StopForm;
 
@@ -45,8 +47,8 @@ pub fn MyImages() -> Html {
     let sort = use_state(|| (SortKey::Name, true));
     let selected = use_state(|| Rc::new(HashSet::<String>::new()));
     let panel = use_state(|| Panel::None);
-    let share_text = use_state(String::new);
-    let stop_text = use_state(String::new);
+    let share_texts = use_member_texts();
+    let stop_texts = use_member_texts();
 
     let visible: Rc<Vec<Image>> = use_memo(
         (SameList(list.images.clone()), (*filter).clone(), *sort),
@@ -140,13 +142,13 @@ pub fn MyImages() -> Html {
             </div>
             <MembersExport images={if chosen.is_empty() { list.images.clone() } else { Rc::new(chosen.clone()) }} />
             if *panel == Panel::Share && !chosen.is_empty() {
-                <ShareForm images={chosen.clone()} on_close={close.clone()} text={share_text.clone()} />
+                <ShareForm images={chosen.clone()} on_close={close.clone()} texts={share_texts.clone()} />
             }
             if *panel == Panel::Copy && !chosen.is_empty() {
                 <CopyForm images={chosen.clone()} all={list.images.clone()} on_close={close.clone()} />
             }
             if *panel == Panel::Stop && !chosen.is_empty() {
-                <StopForm images={chosen.clone()} on_close={close.clone()} text={stop_text.clone()} />
+                <StopForm images={chosen.clone()} on_close={close.clone()} texts={stop_texts.clone()} />
             }
             <ImageTable images={visible.clone()} selected={(*selected).clone()} on_toggle={on_toggle} sort={*sort} on_sort={on_sort} caption="Images owned by the signed-in project" />
         </section>

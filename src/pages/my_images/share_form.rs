@@ -1,10 +1,10 @@
-//! Share the selected images with projects: IDs checked in place, what the service will
-//! refuse said before sending, the member quota, a preview, then the calls (IMS: batch jobs
-//! of at most `chunk_size` projects; Glance: native calls in parallel).
+//! Share the selected images with projects (and, where the cloud offers them, accounts and
+//! organizations): IDs checked in place, what the service will refuse said before sending,
+//! the member quota, a preview, then the engine's calls (IMS: batch jobs of at most
+//! `chunk_size` members; Glance: native calls in parallel).
 
-use ims_api::apply::{calls_text, plan, started_text, switched, Change, Context, Target};
-use ims_api::batch::{preview, FULL_ECS_MEMBER_LIMIT};
-use ims_api::ids::{targets, Targets};
+use ims_api::apply::{calls_text, plan, started_text, switched, Change, Context};
+use ims_api::batch::{preview_members, FULL_ECS_MEMBER_LIMIT};
 use ims_api::images::Image;
 use ims_api::jobs::JobKind;
 use ims_api::quota::{self, QuotaAnswer};
@@ -12,23 +12,26 @@ use ims_api::ApiError;
 use yew::prelude::*;
 
 use crate::api::Api;
-use crate::components::{error_view, IdListInput};
+use crate::components::error_view;
 use crate::hooks::{use_api, use_submission, use_wait, wait_view};
 use crate::jobs::{use_engine, Engine};
+
+use super::member_boxes::{member_boxes, use_member_kinds, MemberTexts, Typed};
 
 #[derive(Properties, PartialEq)]
 pub struct ShareFormProps {
     pub images: Vec<Image>,
     pub on_close: Callback<()>,
     /// The typed IDs, owned by the page so they survive this form being closed or remounted.
-    pub text: UseStateHandle<String>,
+    pub texts: MemberTexts,
 }
 
 #[component]
 pub fn ShareForm(props: &ShareFormProps) -> Html {
     let api = use_api();
     let engine = use_engine();
-    let text = props.text.clone();
+    let texts = props.texts.clone();
+    let (kinds, own) = use_member_kinds(&api);
     let submission = use_submission::<ApiError>();
     let done = use_state(|| None::<String>);
     let quota = use_state(|| None::<Result<QuotaAnswer, ApiError>>);
@@ -45,10 +48,12 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
             }
         });
     }
-    let own = api.project_id.clone();
-    let Targets { projects, blocked } = targets(&text, Some(&own));
+    let Typed {
+        targets: members,
+        blocked,
+        counts,
+    } = texts.typed(&kinds, &own);
     let image_ids: Vec<String> = props.images.iter().map(|i| i.id.clone()).collect();
-    let members: Vec<Target> = projects.iter().map(Target::project).collect();
     let change = Change::every(JobKind::Share, &image_ids, &members);
     let ctx = Context::of(&props.images);
     let steps = plan(api.calls(), std::slice::from_ref(&change), &ctx).unwrap_or_default();
@@ -61,17 +66,17 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
             .collect()
     };
     let full_ecs_over =
-        props.images.iter().any(|i| i.is_full_ecs()) && projects.len() > FULL_ECS_MEMBER_LIMIT;
+        props.images.iter().any(|i| i.is_full_ecs()) && members.len() > FULL_ECS_MEMBER_LIMIT;
     let busy = submission.busy();
     let can_send =
-        !projects.is_empty() && !blocked && !busy && (not_shared.is_empty() || *make_shared);
+        !members.is_empty() && !blocked && !busy && (not_shared.is_empty() || *make_shared);
 
     let submit = {
         let form = Sending {
             api: submission.api(&api),
             engine: engine.clone(),
             done: done.clone(),
-            text: text.clone(),
+            texts: texts.clone(),
         };
         let submission = submission.clone();
         Callback::from(move |e: SubmitEvent| {
@@ -82,7 +87,7 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
             let (form, change, ctx) = (form.clone(), change.clone(), ctx.clone());
             submission.run(async move {
                 let started = form.engine.apply(&form.api, &[change], &ctx).await?;
-                form.text.set(String::new());
+                form.texts.clear();
                 form.done
                     .set(Some(started_text(JobKind::Share, started.len())));
                 Ok(())
@@ -129,17 +134,16 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
                     </label>
                 </div>
             }
-            <IdListInput id="share-projects" label="Project IDs to share with" value={(*text).clone()} on_input={{ let t = text.clone(); move |v| t.set(v) }}
-                own_project={Some(AttrValue::from(own.clone()))} disabled={busy} />
+            { member_boxes(&texts, &kinds, &own, "share", "to share with", busy) }
             if full_ecs_over {
-                <p class="field-error">{ format!("A full-ECS image takes at most {FULL_ECS_MEMBER_LIMIT} projects: the job will fail.") }</p>
+                <p class="field-error">{ format!("A full-ECS image takes at most {FULL_ECS_MEMBER_LIMIT} members: the job will fail.") }</p>
             }
             // Yew matches unkeyed siblings from the end: a bare `{ for … }` that grows from 0 to 1
             // node would re-create the text area above it, losing the focus and what is being
             // typed. Inside a fragment it stays one node.
             <>{ for quota_view }</>
             <>{ wait_view(&quota_wait) }</>
-            <p class="preview" data-testid="share-preview">{ preview(props.images.len(), projects.len()) }{ ". " }{ calls_text }</p>
+            <p class="preview" data-testid="share-preview">{ preview_members(props.images.len(), &counts) }{ ". " }{ calls_text }</p>
             if let Some(e) = submission.error() {
                 { error_view(e, "Sharing failed", Some(on_retry)) }
             }
@@ -159,5 +163,5 @@ struct Sending {
     api: Api,
     engine: Engine,
     done: UseStateHandle<Option<String>>,
-    text: UseStateHandle<String>,
+    texts: MemberTexts,
 }

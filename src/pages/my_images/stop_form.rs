@@ -1,38 +1,43 @@
-//! Stop sharing the selected images with chosen projects, after a confirmation that names
+//! Stop sharing the selected images with chosen members, after a confirmation that names
 //! what will stop.
 
-use ims_api::apply::{started_text, Change, Context, Target};
-use ims_api::batch::preview;
-use ims_api::ids::{targets, Targets};
+use ims_api::apply::{started_text, Change, Context};
+use ims_api::batch::preview_members;
 use ims_api::images::Image;
 use ims_api::jobs::JobKind;
 use ims_api::ApiError;
 use yew::prelude::*;
 
 use crate::api::Api;
-use crate::components::{error_view, ConfirmDialog, IdListInput};
+use crate::components::{error_view, ConfirmDialog};
 use crate::hooks::{use_api, use_submission};
 use crate::jobs::{use_engine, Engine};
+
+use super::member_boxes::{member_boxes, use_member_kinds, MemberTexts, Typed};
 
 #[derive(Properties, PartialEq)]
 pub struct StopFormProps {
     pub images: Vec<Image>,
     pub on_close: Callback<()>,
     /// The typed IDs, owned by the page so they survive this form being closed or remounted.
-    pub text: UseStateHandle<String>,
+    pub texts: MemberTexts,
 }
 
 #[component]
 pub fn StopForm(props: &StopFormProps) -> Html {
     let api = use_api();
     let engine = use_engine();
-    let text = props.text.clone();
+    let texts = props.texts.clone();
+    let (kinds, own) = use_member_kinds(&api);
     let confirming = use_state(|| false);
     let submission = use_submission::<ApiError>();
     let done = use_state(|| None::<String>);
-    let own = api.project_id.clone();
-    let Targets { projects, blocked } = targets(&text, Some(&own));
-    let ready = !projects.is_empty() && !blocked;
+    let Typed {
+        targets: members,
+        blocked,
+        counts,
+    } = texts.typed(&kinds, &own);
+    let ready = !members.is_empty() && !blocked;
     let busy = submission.busy();
     let ask = {
         let confirming = confirming.clone();
@@ -49,10 +54,9 @@ pub fn StopForm(props: &StopFormProps) -> Html {
             engine,
             done: done.clone(),
             confirming: confirming.clone(),
-            text: text.clone(),
+            texts: texts.clone(),
         };
         let images: Vec<String> = props.images.iter().map(|i| i.id.clone()).collect();
-        let members: Vec<Target> = projects.iter().map(Target::project).collect();
         let change = Change::every(JobKind::StopSharing, &images, &members);
         let submission = submission.clone();
         Callback::from(move |_| {
@@ -64,7 +68,7 @@ pub fn StopForm(props: &StopFormProps) -> Html {
                     .await;
                 form.confirming.set(false);
                 let started = result?;
-                form.text.set(String::new());
+                form.texts.clear();
                 form.done
                     .set(Some(started_text(JobKind::StopSharing, started.len())));
                 Ok(())
@@ -79,9 +83,8 @@ pub fn StopForm(props: &StopFormProps) -> Html {
     html! {
         <form class="panel" onsubmit={ask} aria-labelledby="stop-heading">
             <h2 id="stop-heading">{ format!("Stop sharing {} image(s)", props.images.len()) }</h2>
-            <IdListInput id="stop-projects" label="Project IDs to stop sharing with" value={(*text).clone()} on_input={{ let t = text.clone(); move |v| t.set(v) }}
-                own_project={Some(AttrValue::from(own.clone()))} disabled={busy} />
-            <p class="preview">{ preview(props.images.len(), projects.len()) }</p>
+            { member_boxes(&texts, &kinds, &own, "stop", "to stop sharing with", busy) }
+            <p class="preview">{ preview_members(props.images.len(), &counts) }</p>
             if let Some(e) = submission.error() {
                 { error_view(e, "Stopping failed", Some({ let c = confirming.clone(); Callback::from(move |_| c.set(true)) })) }
             }
@@ -93,9 +96,9 @@ pub fn StopForm(props: &StopFormProps) -> Html {
             </div>
             if *confirming {
                 <ConfirmDialog title="Stop sharing?" confirm_label="Stop sharing" busy={busy} on_confirm={confirm} on_cancel={{ let c = confirming.clone(); Callback::from(move |_| c.set(false)) }}>
-                    <p>{ format!("These {} project(s) will lose access to these {} image(s):", projects.len(), names.len()) }</p>
+                    <p>{ format!("These {} member(s) will lose access to these {} image(s):", members.len(), names.len()) }</p>
                     <p><strong>{"Images: "}</strong>{ names.join(", ") }</p>
-                    <p><strong>{"Projects: "}</strong><code>{ projects.join(", ") }</code></p>
+                    <p><strong>{"Members: "}</strong><code>{ members.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", ") }</code></p>
                 </ConfirmDialog>
             }
         </form>
@@ -109,5 +112,5 @@ struct Stopping {
     engine: Engine,
     done: UseStateHandle<Option<String>>,
     confirming: UseStateHandle<bool>,
-    text: UseStateHandle<String>,
+    texts: MemberTexts,
 }

@@ -8,7 +8,7 @@ use ims_api::apply::{started_text, Change, Context, Target};
 use ims_api::ids::is_image_id;
 use ims_api::images::{Image, ListScope};
 use ims_api::jobs::JobKind;
-use ims_api::members::{self, MemberStatus};
+use ims_api::members::MemberStatus;
 use ims_api::ApiError;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -16,13 +16,16 @@ use yew::prelude::*;
 use crate::api::Api;
 use crate::components::error_view;
 use crate::hooks::{use_api, use_image_list, use_submission, wait_view};
-use crate::jobs::{use_engine, use_jobs, Engine, JobsAction};
+use crate::jobs::{use_engine, use_jobs, Engine};
 use crate::names::{project_label, use_names};
 
-const TABS: [(&str, &str); 3] = [
-    ("pending", "Pending"),
-    ("accepted", "Accepted"),
-    ("rejected", "Rejected"),
+mod single;
+use single::use_single_answer;
+
+const TABS: [(MemberStatus, &str); 3] = [
+    (MemberStatus::Pending, "Pending"),
+    (MemberStatus::Accepted, "Accepted"),
+    (MemberStatus::Rejected, "Rejected"),
 ];
 
 /// The plain words for a refusal that comes from acting in the wrong project.
@@ -95,9 +98,9 @@ pub fn SharedWithMe() -> Html {
     let names = use_names();
     let jobs = use_jobs();
     let engine = use_engine();
-    let tab = use_state(|| "pending");
+    let tab = use_state(|| MemberStatus::Pending);
     let scope = api.token.as_ref().map(|_| ListScope::SharedWithMe {
-        member_status: (*tab).to_string(),
+        member_status: tab.as_str().to_string(),
     });
     let (list, reload, list_wait) = use_image_list(&api, scope, jobs.ended);
     let selected = use_state(HashSet::<String>::new);
@@ -209,55 +212,29 @@ pub fn SharedWithMe() -> Html {
         let run = run.clone();
         Callback::from(move |_| run.emit((ids.clone(), status, false)))
     };
-    // One image, native call: accept, reject or back to pending.
+    // One image from its row: accept, reject, or (Glance) back to pending.
+    let answer = use_single_answer(&api, &answering, &done, &reload, &project_name);
+    let busy = busy || answer.waiting();
     let single = {
-        let (api, answering, done, reload, project_name, vault, vault_error, last_failed) = (
+        let (api, vault, vault_error, last_failed) = (
             api.clone(),
-            answering.clone(),
-            done.clone(),
-            reload.clone(),
-            project_name.clone(),
             vault.clone(),
             vault_error.clone(),
             last_failed.clone(),
         );
+        let waiting = answer.waiting();
         Callback::from(move |(img, status): (Image, MemberStatus)| {
-            if status == MemberStatus::Accepted
-                && img.is_full_ecs()
-                && api.is_ims()
-                && vault.trim().is_empty()
-            {
+            let full_ecs_accept = status == MemberStatus::Accepted && img.is_full_ecs();
+            if waiting {
+                return;
+            }
+            if full_ecs_accept && api.is_ims() && vault.trim().is_empty() {
                 vault_error.set(Some(VAULT_NEEDED.into()));
                 return;
             }
-            let (api, done, reload, project_name, jobs) = (
-                api.clone(),
-                done.clone(),
-                reload.clone(),
-                project_name.clone(),
-                jobs.clone(),
-            );
-            let v = (img.is_full_ecs() && status == MemberStatus::Accepted)
-                .then(|| vault.trim().to_string());
-            let api = answering.api(&api);
-            let started = answering.run(async move {
-                let own = api.project_id.clone();
-                api.send(&members::set_status(&img.id, &own, status, v.as_deref()))
-                    .await
-                    .map_err(|e| explain(&e, &project_name))?;
-                done.set(Some(format!(
-                    "{} is now {}.",
-                    img.display_name(),
-                    status.as_str()
-                )));
-                reload.emit(());
-                jobs.dispatch(JobsAction::InboxChanged);
-                Ok(())
-            });
-            if started {
-                // The row's own button sends a one-image answer again; no batch retry applies.
-                last_failed.set(None);
-            }
+            // The row's own button sends a one-image answer again; no batch retry applies.
+            last_failed.set(None);
+            answer.send(img, status, full_ecs_accept.then(|| vault.trim().to_string()));
         })
     };
     let answer_by_id = |status: MemberStatus| {
@@ -301,9 +278,9 @@ pub fn SharedWithMe() -> Html {
                 <td>{ project_label(&names.known, img.owner.as_deref().unwrap_or_default()) }</td>
                 <td>{ img.os() }</td>
                 <td class="row-actions">
-                    if *tab != "accepted" { <button type="button" onclick={move |_| s1.emit((i1.clone(), MemberStatus::Accepted))} disabled={busy} aria-label={format!("Accept {name}")}>{"Accept"}</button> }
-                    if *tab != "rejected" { <button type="button" onclick={move |_| s2.emit((i2.clone(), MemberStatus::Rejected))} disabled={busy} aria-label={format!("Reject {name}")}>{"Reject"}</button> }
-                    if *tab != "pending" { <button type="button" onclick={move |_| s3.emit((i3.clone(), MemberStatus::Pending))} disabled={busy} aria-label={format!("Move {name} back to pending")}>{"Back to pending"}</button> }
+                    if *tab != MemberStatus::Accepted { <button type="button" onclick={move |_| s1.emit((i1.clone(), MemberStatus::Accepted))} disabled={busy} aria-label={format!("Accept {name}")}>{"Accept"}</button> }
+                    if *tab != MemberStatus::Rejected { <button type="button" onclick={move |_| s2.emit((i2.clone(), MemberStatus::Rejected))} disabled={busy} aria-label={format!("Reject {name}")}>{"Reject"}</button> }
+                    if *tab != MemberStatus::Pending && !api.is_ims() { <button type="button" onclick={move |_| s3.emit((i3.clone(), MemberStatus::Pending))} disabled={busy} aria-label={format!("Move {name} back to pending")}>{"Back to pending"}</button> }
                 </td>
             </tr>
         }
@@ -318,12 +295,12 @@ pub fn SharedWithMe() -> Html {
                     html! { <button type="button" role="tab" aria-selected={(*tab == key).to_string()} onclick={move |_| { tab.set(key); selected.set(HashSet::new()); }}>{ *label }</button> }
                 }) }
             </div>
-            <div role="tabpanel" aria-label={format!("{} images", *tab)}>
+            <div role="tabpanel" aria-label={format!("{} images", tab.as_str())}>
                 if let Some(e) = &list.error { { error_view(e, "Listing failed", Some(reload.clone())) } }
                 <div class="toolbar">
-                    <button type="button" class="primary" disabled={chosen.is_empty() || busy || *tab == "accepted"} onclick={bulk(selected_ids.clone(), MemberStatus::Accepted)}>{ format!("Accept {} selected", chosen.len()) }</button>
-                    <button type="button" disabled={chosen.is_empty() || busy || *tab == "rejected"} onclick={bulk(selected_ids.clone(), MemberStatus::Rejected)}>{ format!("Reject {} selected", chosen.len()) }</button>
-                    if *tab == "pending" {
+                    <button type="button" class="primary" disabled={chosen.is_empty() || busy || *tab == MemberStatus::Accepted} onclick={bulk(selected_ids.clone(), MemberStatus::Accepted)}>{ format!("Accept {} selected", chosen.len()) }</button>
+                    <button type="button" disabled={chosen.is_empty() || busy || *tab == MemberStatus::Rejected} onclick={bulk(selected_ids.clone(), MemberStatus::Rejected)}>{ format!("Reject {} selected", chosen.len()) }</button>
+                    if *tab == MemberStatus::Pending {
                         <button type="button" disabled={images.is_empty() || busy} onclick={bulk(all_ids.clone(), MemberStatus::Accepted)}>{ format!("Accept all {} pending", images.len()) }</button>
                     }
                     <span class="count" role="status">{ if list.loading { "Loading…".to_string() } else { format!("{} image(s)", images.len()) } }</span>
@@ -352,7 +329,10 @@ pub fn SharedWithMe() -> Html {
                     </tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
-                if images.is_empty() && !list.loading { <p>{ format!("No {} images.", *tab) }</p> }
+                if images.is_empty() && !list.loading { <p>{ format!("No {} images.", tab.as_str()) }</p> }
+                if *tab != MemberStatus::Pending && api.is_ims() && !images.is_empty() {
+                    <p class="hint">{"IMS takes accepted or rejected only: to use a rejected image, accept it."}</p>
+                }
             </div>
             <details class="panel">
                 <summary>{"Answer by image ID"}</summary>

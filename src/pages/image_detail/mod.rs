@@ -1,0 +1,108 @@
+//! One image: its facts, its members with their kind, status and dates, adding one member
+//! and removing some. Refreshes when a job on this image ends.
+
+mod add_member;
+mod members;
+
+use std::rc::Rc;
+
+use ims_api::images::{get_image, human_size, Image};
+use ims_api::members::Member;
+use ims_api::ApiError;
+use yew::prelude::*;
+use yew_router::prelude::Link;
+
+use crate::components::error_view;
+use crate::hooks::{use_api, use_wait, wait_view};
+use crate::jobs::use_jobs;
+use crate::routes::Route;
+use add_member::AddMember;
+use members::Members;
+
+#[derive(Properties, PartialEq)]
+pub struct ImageDetailProps {
+    pub id: String,
+}
+
+#[component]
+pub fn ImageDetail(props: &ImageDetailProps) -> Html {
+    let api = use_api();
+    let jobs = use_jobs();
+    let image = use_state(|| None::<Result<Image, ApiError>>);
+    let wait = use_wait();
+    let members = use_state(|| None::<Result<Rc<Vec<Member>>, ApiError>>);
+    let reload = use_state(|| 0u32);
+    // Refresh when a job that touched this image ends.
+    let job_tick = if jobs.last_ended_images.contains(&props.id) {
+        jobs.ended
+    } else {
+        0
+    };
+    {
+        let (api, image, members, id) = (
+            api.watched(&wait),
+            image.clone(),
+            members.clone(),
+            props.id.clone(),
+        );
+        let wait = wait.clone();
+        use_effect_with(
+            (id, *reload, job_tick, api.token.clone()),
+            move |(id, _, _, _)| {
+                let id = id.clone();
+                wait.start_operation();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let found = api.read::<Image>(&get_image(&id)).await;
+                    let visibility = found.as_ref().ok().and_then(|i| i.visibility.clone());
+                    image.set(Some(found));
+                    let listed = api.members(&id, visibility.as_ref()).await;
+                    members.set(Some(listed.map(Rc::new)));
+                });
+            },
+        );
+    }
+    let refresh = {
+        let reload = reload.clone();
+        Callback::from(move |_| reload.set(*reload + 1))
+    };
+    let title = match &*image {
+        Some(Ok(i)) => i.display_name().to_string(),
+        _ => props.id.clone(),
+    };
+    let listed = match &*members {
+        Some(Ok(list)) => list.clone(),
+        _ => Rc::default(),
+    };
+    html! {
+        <section aria-labelledby="detail-heading">
+            <p><Link<Route> to={Route::Images}>{"← My images"}</Link<Route>></p>
+            <h1 id="detail-heading">{ title }</h1>
+            <>{ wait_view(&wait) }</>
+            { match &*image {
+                Some(Ok(i)) => facts(i),
+                Some(Err(e)) => error_view(e, "Loading the image failed", Some(refresh.clone())),
+                None => html! { <p>{"Loading…"}</p> },
+            } }
+            <h2>{"Members"}</h2>
+            { match &*members {
+                Some(Ok(list)) => html! { <Members image_id={props.id.clone()} list={list.clone()} on_changed={refresh.clone()} /> },
+                Some(Err(e)) => error_view(e, "Loading members failed", Some(refresh.clone())),
+                None => html! { <p>{"Loading members…"}</p> },
+            } }
+            <AddMember image_id={props.id.clone()} members={listed} on_changed={refresh} />
+        </section>
+    }
+}
+
+fn facts(i: &Image) -> Html {
+    html! {
+        <dl class="facts">
+            <dt>{"ID"}</dt><dd><code>{ &i.id }</code></dd>
+            <dt>{"Status"}</dt><dd>{ i.status.clone().unwrap_or_default() }</dd>
+            <dt>{"OS"}</dt><dd>{ i.os() }</dd>
+            <dt>{"Size"}</dt><dd>{ i.size_bytes().map(human_size).unwrap_or_default() }</dd>
+            <dt>{"Visibility"}</dt><dd>{ i.visibility.as_ref().map(|v| v.to_string()).unwrap_or_default() }</dd>
+            if let Some(w) = i.share_warning() { <dt>{"Note"}</dt><dd>{ w }</dd> }
+        </dl>
+    }
+}
