@@ -35,6 +35,10 @@ pub struct SettingsBody {
     token_ttl_s: Option<i64>,
     job_delay_ms: Option<(i64, i64)>,
     glance_mode: Option<bool>,
+    /// `huawei` (the default) or `otc`.
+    cloud: Option<String>,
+    /// The most members a v1 list page holds; 0 for no cap.
+    member_page_max: Option<usize>,
 }
 
 pub async fn settings(State(state): State<AppState>, Json(b): Json<SettingsBody>) -> Response {
@@ -48,7 +52,13 @@ pub async fn settings(State(state): State<AppState>, Json(b): Json<SettingsBody>
     if let Some(g) = b.glance_mode {
         s.glance_mode = g;
     }
-    Json(json!({"token_ttl_s": s.token_ttl_s, "job_delay_ms": s.job_delay_ms, "glance_mode": s.glance_mode})).into_response()
+    if let Some(c) = b.cloud {
+        s.cloud_otc = c == "otc";
+    }
+    if let Some(m) = b.member_page_max {
+        s.member_page_max = (m > 0).then_some(m);
+    }
+    Json(json!({"token_ttl_s": s.token_ttl_s, "job_delay_ms": s.job_delay_ms, "glance_mode": s.glance_mode, "cloud": if s.cloud_otc { "otc" } else { "huawei" }})).into_response()
 }
 
 /// Back to the seed and the start-up settings; tokens issued so far stay valid.
@@ -72,6 +82,8 @@ pub async fn reset(State(state): State<AppState>) -> Response {
     s.token_ttl_s = state.options.token_ttl_s;
     s.job_delay_ms = state.options.job_delay_ms;
     s.glance_mode = state.options.glance_mode;
+    s.cloud_otc = state.options.cloud_otc;
+    s.member_page_max = None;
     StatusCode::NO_CONTENT.into_response()
 }
 
@@ -116,7 +128,13 @@ pub async fn seed_info(State(state): State<AppState>) -> Response {
         .iter()
         .map(|u| json!({"name": u.name, "password": u.password, "domain": u.domain, "projects": u.project_ids.iter().filter_map(|id| db.project(id).map(|p| p.name.clone())).collect::<Vec<_>>()}))
         .collect();
-    Json(json!({"domain": db.domain, "projects": projects, "users": users, "images": images, "image_count": image_count})).into_response()
+    let domains: Value = db
+        .domains
+        .iter()
+        .map(|d| (d.name.clone(), json!(d.id)))
+        .collect::<serde_json::Map<_, _>>()
+        .into();
+    Json(json!({"domain": db.domain, "domains": domains, "projects": projects, "users": users, "images": images, "image_count": image_count})).into_response()
 }
 
 /// The console's runtime configuration: the file given with `--config`, else the one in

@@ -428,6 +428,8 @@ pub async fn add_member(
     let now = now_ms();
     let m = Member {
         member_id: member.clone(),
+        member_type: "project",
+        urn: None,
         status: "pending".into(),
         created_ms: now,
         updated_ms: now,

@@ -47,6 +47,19 @@ pub async fn version() -> Json<Value> {
     )
 }
 
+/// An account as IAM names it: Huawei's account IDs are 32 hex characters.
+fn domain_json(name: &str) -> Value {
+    json!({"id": crate::model::domain_id(name), "name": name})
+}
+
+/// Whether `given` (a name, an ID, or Keystone's `default` for the first account) names the
+/// account `name`.
+fn names_domain(db: &Db, given: &str, name: &str) -> bool {
+    given.eq_ignore_ascii_case(name)
+        || given == crate::model::domain_id(name)
+        || (given == "default" && name.eq_ignore_ascii_case(&db.domain))
+}
+
 fn token_body(db: &Db, t: &Token) -> Value {
     let user = db.users.iter().find(|u| u.id == t.user_id);
     let project = db.project(&t.project_id);
@@ -55,9 +68,9 @@ fn token_body(db: &Db, t: &Token) -> Value {
         "expires_at": rfc3339(t.expires_ms),
         "issued_at": rfc3339(t.issued_ms),
         "user": {"id": t.user_id, "name": user.map(|u| u.name.clone()).unwrap_or_default(),
-                 "domain": {"id": "default", "name": db.domain}},
+                 "domain": domain_json(user.map_or(db.domain.as_str(), |u| u.domain.as_str()))},
         "project": {"id": t.project_id, "name": project.map(|p| p.name.clone()).unwrap_or_default(),
-                    "domain": {"id": "default", "name": db.domain}},
+                    "domain": domain_json(project.map_or(db.domain.as_str(), |p| p.domain.as_str()))},
         "roles": [{"id": "r-member", "name": "te_admin"}, {"id": "r-reader", "name": "reader"}],
         "catalog": [{"type": "image", "name": "ims", "id": "svc-image", "endpoints": catalog_endpoints()}]
     }})
@@ -88,14 +101,9 @@ fn scope_project(db: &Db, body: &Value) -> Result<String, Response> {
             .as_str()
             .or(p["domain"]["id"].as_str())
             .unwrap_or("");
-        if !domain.eq_ignore_ascii_case(&db.domain) && domain != "default" {
-            return Err(keystone(
-                StatusCode::UNAUTHORIZED,
-                "The project domain in the scope is not valid.",
-            ));
-        }
         return db
             .project_by_name(name)
+            .filter(|p| names_domain(db, domain, &p.domain))
             .map(|p| p.id.clone())
             .ok_or_else(|| {
                 keystone(
@@ -132,9 +140,7 @@ pub async fn issue(State(state): State<AppState>, body: Option<Json<Value>>) -> 
             .or(u["domain"]["id"].as_str())
             .unwrap_or("");
         let found = db.users.iter().find(|x| {
-            x.name == name
-                && x.password == password
-                && (x.domain.eq_ignore_ascii_case(domain) || domain == "default")
+            x.name == name && x.password == password && names_domain(&db, domain, &x.domain)
         });
         match found {
             Some(u) => u.id.clone(),
@@ -235,7 +241,7 @@ pub async fn projects(State(state): State<AppState>, headers: HeaderMap) -> Resp
         .project_ids
         .iter()
         .filter_map(|id| db.project(id))
-        .map(|p| json!({"id": p.id, "name": p.name, "domain_id": "default", "enabled": true}))
+        .map(|p| json!({"id": p.id, "name": p.name, "domain_id": crate::model::domain_id(&p.domain), "enabled": true}))
         .collect();
     Json(json!({"projects": list, "links": {"self": "/v3/auth/projects"}})).into_response()
 }

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 
 use crate::errors::ims;
 use crate::iam::{check_token, header};
+use crate::member_kinds::Target;
 use crate::model::{now_ms, random_uuid, rfc3339_short, Db, Effect, Job, JobResult, Token};
 use crate::AppState;
 
@@ -32,7 +33,7 @@ fn is_uuid(s: &str) -> bool {
 }
 
 /// Token check plus the Glance-mode switch (plain Glance has no /v1).
-fn gate(state: &AppState, headers: &HeaderMap) -> Result<Token, Response> {
+pub fn gate(state: &AppState, headers: &HeaderMap) -> Result<Token, Response> {
     if state.settings().glance_mode {
         return Err(crate::errors::glance(
             headers,
@@ -87,15 +88,6 @@ fn check_ids(images: &[String], projects: &[String]) -> Result<(), Response> {
     Ok(())
 }
 
-/// The `{images, projects}` body of share and stop-sharing, with both ID formats checked.
-fn images_and_projects(body: Option<Json<Value>>) -> Result<(Vec<String>, Vec<String>), Response> {
-    let body = body.map(|b| b.0).unwrap_or(Value::Null);
-    let images = string_list(&body, "images", "IMG.0066", "image IDs")?;
-    let projects = string_list(&body, "projects", "IMG.0067", "project IDs")?;
-    check_ids(&images, &projects)?;
-    Ok((images, projects))
-}
-
 fn start_job(
     state: &AppState,
     db: &mut Db,
@@ -145,7 +137,92 @@ fn ok(image_id: &str, project_id: Option<&str>) -> JobResult {
     }
 }
 
-/// `POST /v1/cloudimages/members`: the owner shares images with projects.
+/// The images and members of a batch add or delete body, checked.
+fn batch_body(
+    state: &AppState,
+    body: Option<Json<Value>>,
+    own: Option<(&str, &str)>,
+) -> Result<(Vec<String>, Vec<Target>), Response> {
+    let body = body.map(|b| b.0).unwrap_or(Value::Null);
+    let images = string_list(&body, "images", "IMG.0066", "image IDs")?;
+    if let Some(bad) = images.iter().find(|i| !is_uuid(i)) {
+        return Err(ims(
+            StatusCode::BAD_REQUEST,
+            "IMG.0066",
+            &format!("The image ID is incorrect: {bad}."),
+        ));
+    }
+    let cloud_otc = state.settings().cloud_otc;
+    Ok((images, crate::member_kinds::targets(&body, cloud_otc, own)?))
+}
+
+/// Whether an image may be shared at all, as the owner `project_id`: the refusal otherwise.
+fn unshareable(db: &Db, image_id: &str, project_id: &str) -> Option<JobResult> {
+    let Some(img) = db.image(image_id) else {
+        return Some(fail(
+            image_id,
+            None,
+            "IMG.0027",
+            format!("Image {image_id} does not exist."),
+        ));
+    };
+    let (code, reason) = if img.owner != project_id {
+        (
+            "IMG.0047",
+            format!("Only the owner can share image {image_id}."),
+        )
+    } else if img.visibility == "public" {
+        (
+            "IMG.0089",
+            format!("Public image {image_id} can not be shared."),
+        )
+    } else if img.status != "active" {
+        (
+            "IMG.0046",
+            format!("Image {image_id} is {}, not active.", img.status),
+        )
+    } else if img.cmk_id.is_some() && img.default_key {
+        (
+            "IMG.0098",
+            format!("Image {image_id} is encrypted with a default key and can not be shared."),
+        )
+    } else {
+        return None;
+    };
+    Some(fail(image_id, None, code, reason))
+}
+
+/// The members an image has, and those that jobs accepted but not yet carried out: the
+/// quota counts both.
+fn members_to_be(db: &Db, image_id: &str) -> Vec<String> {
+    let mut existing: Vec<String> = db
+        .members_of(image_id)
+        .iter()
+        .map(|m| m.member_id.clone())
+        .collect();
+    for job in db
+        .jobs
+        .values()
+        .filter(|j| !j.settled && j.failure.is_none())
+    {
+        for e in &job.effects {
+            if let Effect::AddMember {
+                image_id: i,
+                project_id,
+                ..
+            } = e
+            {
+                if i == image_id && !existing.contains(project_id) {
+                    existing.push(project_id.clone());
+                }
+            }
+        }
+    }
+    existing
+}
+
+/// `POST /v1/cloudimages/members`: the owner shares images with projects, accounts and
+/// organizations.
 pub async fn share(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -155,112 +232,44 @@ pub async fn share(
         Ok(t) => t,
         Err(r) => return r,
     };
-    let (images, projects) = match images_and_projects(body) {
+    let account = crate::member_kinds::account_of(&state.db(), &token);
+    let (images, targets) = match batch_body(&state, body, Some((&token.project_id, &account))) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    if projects
-        .iter()
-        .any(|p| p.eq_ignore_ascii_case(&token.project_id))
-    {
-        return ims(
-            StatusCode::BAD_REQUEST,
-            "IMG.0076",
-            "Can not share image to yourself.",
-        );
-    }
     let mut db = state.db();
     let mut results = Vec::new();
     let mut effects = Vec::new();
     for image_id in &images {
-        let Some(img) = db.image(image_id).cloned() else {
-            results.push(fail(
-                image_id,
-                None,
-                "IMG.0027",
-                format!("Image {image_id} does not exist."),
-            ));
-            continue;
-        };
-        if img.owner != token.project_id {
-            results.push(fail(
-                image_id,
-                None,
-                "IMG.0047",
-                format!("Only the owner can share image {image_id}."),
-            ));
+        if let Some(refused) = unshareable(&db, image_id, &token.project_id) {
+            results.push(refused);
             continue;
         }
-        if img.visibility == "public" {
-            results.push(fail(
-                image_id,
-                None,
-                "IMG.0089",
-                format!("Public image {image_id} can not be shared."),
-            ));
-            continue;
-        }
-        if img.status != "active" {
-            results.push(fail(
-                image_id,
-                None,
-                "IMG.0046",
-                format!("Image {image_id} is {}, not active.", img.status),
-            ));
-            continue;
-        }
-        if img.cmk_id.is_some() && img.default_key {
-            results.push(fail(
-                image_id,
-                None,
-                "IMG.0098",
-                format!("Image {image_id} is encrypted with a default key and can not be shared."),
-            ));
-            continue;
-        }
-        // The members it has, and those that jobs accepted but not yet carried out: the
-        // quota counts both.
-        let mut existing: Vec<String> = db
-            .members_of(image_id)
+        let img = db.image(image_id).cloned().expect("checked above");
+        let existing = members_to_be(&db, image_id);
+        let new = targets
             .iter()
-            .map(|m| m.member_id.clone())
-            .collect();
-        for job in db
-            .jobs
-            .values()
-            .filter(|j| !j.settled && j.failure.is_none())
-        {
-            for e in &job.effects {
-                if let Effect::AddMember {
-                    image_id: i,
-                    project_id,
-                } = e
-                {
-                    if i == image_id && !existing.contains(project_id) {
-                        existing.push(project_id.clone());
-                    }
-                }
-            }
-        }
-        let new: Vec<&String> = projects.iter().filter(|p| !existing.contains(p)).collect();
+            .filter(|t| !existing.contains(&t.member_id))
+            .count();
         let limit = if img.whole_image {
             FULL_ECS_MEMBER_LIMIT
         } else {
             MEMBER_LIMIT
         };
-        if existing.len() + new.len() > limit {
+        if existing.len() + new > limit {
             results.push(fail(
                 image_id,
                 None,
                 "IMG.0088",
                 format!(
                     "Image {image_id} would have {} members; the limit is {limit}.",
-                    existing.len() + new.len()
+                    existing.len() + new
                 ),
             ));
             continue;
         }
-        for p in &projects {
+        for t in &targets {
+            let p = &t.member_id;
             if let Some(key) = &img.cmk_id {
                 if !db.key_grants.get(key).is_some_and(|g| g.contains(p)) {
                     results.push(fail(
@@ -276,6 +285,8 @@ pub async fn share(
             effects.push(Effect::AddMember {
                 image_id: image_id.clone(),
                 project_id: p.clone(),
+                member_type: t.member_type,
+                urn: t.urn.clone(),
             });
         }
     }
@@ -300,7 +311,7 @@ pub async fn stop(
         Ok(t) => t,
         Err(r) => return r,
     };
-    let (images, projects) = match images_and_projects(body) {
+    let (images, targets) = match batch_body(&state, body, None) {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -322,11 +333,11 @@ pub async fn stop(
                 format!("Only the owner can stop sharing image {image_id}."),
             )),
             Some(_) => {
-                for p in &projects {
-                    results.push(ok(image_id, Some(p)));
+                for t in &targets {
+                    results.push(ok(image_id, Some(&t.member_id)));
                     effects.push(Effect::RemoveMember {
                         image_id: image_id.clone(),
-                        project_id: p.clone(),
+                        project_id: t.member_id.clone(),
                     });
                 }
             }

@@ -10,6 +10,7 @@ pub mod errors;
 pub mod glance;
 pub mod iam;
 pub mod ims;
+pub mod member_kinds;
 pub mod middleware;
 pub mod model;
 pub mod seed;
@@ -39,6 +40,8 @@ pub struct Options {
     pub token_ttl_s: i64,
     pub job_delay_ms: (i64, i64),
     pub glance_mode: bool,
+    /// Answer as Open Telekom Cloud's IMS: projects only as members.
+    pub cloud_otc: bool,
     pub cors_origins: Vec<String>,
     pub dist: Option<PathBuf>,
     pub config: Option<PathBuf>,
@@ -52,6 +55,7 @@ impl Default for Options {
             token_ttl_s: 86_400,
             job_delay_ms: (1000, 2000),
             glance_mode: false,
+            cloud_otc: false,
             cors_origins: Vec::new(),
             dist: None,
             config: None,
@@ -64,6 +68,10 @@ pub struct Settings {
     pub token_ttl_s: i64,
     pub job_delay_ms: (i64, i64),
     pub glance_mode: bool,
+    pub cloud_otc: bool,
+    /// The most members one page of the v1 list holds, whatever `limit` asks: a server may
+    /// answer short pages, and a client must follow `next_marker` all the same.
+    pub member_page_max: Option<usize>,
 }
 
 pub struct Shared {
@@ -111,6 +119,8 @@ pub fn build_state(options: Options) -> Result<AppState, String> {
                 token_ttl_s: options.token_ttl_s,
                 job_delay_ms: options.job_delay_ms,
                 glance_mode: options.glance_mode,
+                cloud_otc: options.cloud_otc,
+                member_page_max: None,
             }),
             faults: Mutex::new(Vec::new()),
             options: options.clone(),
@@ -134,6 +144,14 @@ fn image_routes() -> Router<AppState> {
         )
         .route("/v1/cloudimages/quota", get(ims::quota))
         .route("/v1/{project_id}/jobs/{job_id}", get(ims::job))
+        .route(
+            "/v1/{project_id}/cloudimages/{image_id}/members",
+            get(member_kinds::list_members),
+        )
+        .route(
+            "/v1/{project_id}/cloudimages/{image_id}/members/{member_id}",
+            get(member_kinds::get_member),
+        )
         .route("/v2/cloudimages", get(glance::list_cloudimages))
         .route("/v2/images", get(glance::list_images))
         .route(
@@ -165,15 +183,17 @@ async fn with_iam_state(
         .tokens
         .clone();
     region.db.lock().unwrap_or_else(|e| e.into_inner()).tokens = tokens;
-    let (glance_mode, job_delay_ms, token_ttl_s) = {
+    let copy = {
         let s = primary.settings();
-        (s.glance_mode, s.job_delay_ms, s.token_ttl_s)
+        Settings {
+            glance_mode: s.glance_mode,
+            job_delay_ms: s.job_delay_ms,
+            token_ttl_s: s.token_ttl_s,
+            cloud_otc: s.cloud_otc,
+            member_page_max: s.member_page_max,
+        }
     };
-    *region.settings() = Settings {
-        glance_mode,
-        job_delay_ms,
-        token_ttl_s,
-    };
+    *region.settings() = copy;
     next.run(req).await
 }
 

@@ -26,6 +26,10 @@ struct Cli {
     /// Behave as plain OpenStack Glance (no IMS paths).
     #[arg(long = "glance")]
     glance_mode: bool,
+    /// Which vendor's IMS to answer as: `huawei` (accounts and organizations as members)
+    /// or `otc` (projects only: a body with `domains` or `organizations` gets a 400).
+    #[arg(long, value_parser = ["huawei", "otc"], default_value = "huawei")]
+    cloud: String,
     /// Origins allowed to call over CORS (repeatable).
     #[arg(long = "cors-origin")]
     cors_origins: Vec<String>,
@@ -57,6 +61,7 @@ async fn main() {
         token_ttl_s: cli.token_ttl_s,
         job_delay_ms: cli.job_delay_ms,
         glance_mode: cli.glance_mode,
+        cloud_otc: cli.cloud == "otc",
         cors_origins: cli.cors_origins,
         dist: cli.dist,
         config: cli.config,

@@ -73,6 +73,19 @@ pub fn random_uuid() -> String {
 pub struct Project {
     pub id: String,
     pub name: String,
+    /// The name of the account (domain) that holds it.
+    pub domain: String,
+}
+
+/// An account (IAM domain): 32 hex characters, like a project ID.
+#[derive(Clone, Debug)]
+pub struct Domain {
+    pub id: String,
+    pub name: String,
+}
+
+pub fn domain_id(name: &str) -> String {
+    hex32_from(&format!("domain:{}", name.to_ascii_lowercase()))
 }
 
 #[derive(Clone, Debug)]
@@ -116,6 +129,10 @@ pub struct Image {
 #[derive(Clone, Debug)]
 pub struct Member {
     pub member_id: String,
+    /// `project`, `domain` or `organization`.
+    pub member_type: &'static str,
+    /// An organization's URN.
+    pub urn: Option<String>,
     pub status: String,
     pub created_ms: i64,
     pub updated_ms: i64,
@@ -127,6 +144,8 @@ pub enum Effect {
     AddMember {
         image_id: String,
         project_id: String,
+        member_type: &'static str,
+        urn: Option<String>,
     },
     SetStatus {
         image_id: String,
@@ -163,7 +182,9 @@ pub struct Job {
 
 #[derive(Default)]
 pub struct Db {
+    /// The first account's name (the seed's `domain`); `domains` holds every account.
     pub domain: String,
+    pub domains: Vec<Domain>,
     pub projects: Vec<Project>,
     pub users: Vec<User>,
     pub tokens: HashMap<String, Token>,
@@ -223,11 +244,15 @@ impl Db {
             Effect::AddMember {
                 image_id,
                 project_id,
+                member_type,
+                urn,
             } => {
                 let list = self.members.entry(image_id).or_default();
                 if !list.iter().any(|m| m.member_id == project_id) {
                     list.push(Member {
                         member_id: project_id,
+                        member_type,
+                        urn,
                         status: "pending".into(),
                         created_ms: now,
                         updated_ms: now,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use crate::model::{hex32_from, uuid_from, Db, Image, Member, Project, User};
+use crate::model::{domain_id, hex32_from, uuid_from, Db, Domain, Image, Member, Project, User};
 
 #[derive(Deserialize)]
 pub struct SeedFile {
@@ -15,6 +15,16 @@ pub struct SeedFile {
     #[serde(default)]
     pub key_grants: HashMap<String, Vec<String>>,
     pub images: Vec<SeedImage>,
+    /// Further accounts, each with its own projects and users.
+    #[serde(default)]
+    pub other_domains: Vec<SeedDomain>,
+}
+
+#[derive(Deserialize)]
+pub struct SeedDomain {
+    pub name: String,
+    pub projects: Vec<String>,
+    pub users: Vec<SeedUser>,
 }
 
 #[derive(Deserialize)]
@@ -69,18 +79,32 @@ impl Db {
             domain: seed.domain.clone(),
             ..Default::default()
         };
-        for name in &seed.projects {
-            db.projects.push(Project {
-                id: hex32_from(&format!("project:{name}")),
-                name: name.clone(),
+        let accounts = std::iter::once((&seed.domain, &seed.projects, &seed.users)).chain(
+            seed.other_domains
+                .iter()
+                .map(|d| (&d.name, &d.projects, &d.users)),
+        );
+        let mut users = Vec::new();
+        for (domain, projects, seed_users) in accounts {
+            db.domains.push(Domain {
+                id: domain_id(domain),
+                name: domain.clone(),
             });
+            for name in projects {
+                db.projects.push(Project {
+                    id: hex32_from(&format!("project:{name}")),
+                    name: name.clone(),
+                    domain: domain.clone(),
+                });
+            }
+            users.extend(seed_users.iter().map(|u| (domain.clone(), u)));
         }
         let pid = |db: &Db, name: &str| {
             db.project_by_name(name)
                 .map(|p| p.id.clone())
                 .ok_or_else(|| format!("seed: unknown project {name}"))
         };
-        for u in &seed.users {
+        for (domain, u) in users {
             let project_ids = u
                 .projects
                 .iter()
@@ -90,7 +114,7 @@ impl Db {
                 id: hex32_from(&format!("user:{}", u.name)),
                 name: u.name.clone(),
                 password: u.password.clone(),
-                domain: seed.domain.clone(),
+                domain,
                 project_ids,
             });
         }
@@ -139,6 +163,8 @@ impl Db {
             for (pname, status) in &s.members {
                 members.push(Member {
                     member_id: pid(&db, pname)?,
+                    member_type: "project",
+                    urn: None,
                     status: status.clone(),
                     created_ms: t,
                     updated_ms: t,

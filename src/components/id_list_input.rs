@@ -29,7 +29,9 @@ pub struct IdListInputProps {
 
 fn placeholder(kind: MemberKind) -> &'static str {
     match kind {
-        MemberKind::Organization => "organizations::0123456789abcdef0123456789abcdef:ou:o-abc123/ou-def456",
+        MemberKind::Organization => {
+            "organizations::0123456789abcdef0123456789abcdef:ou:o-abc123/ou-def456"
+        }
         _ => "9c61004714024f9586705d090530f9fa, edc89b490d7d4392898e19b2deb34797",
     }
 }

@@ -16,8 +16,8 @@ use yew::prelude::*;
 use client::{calls_for, start_client_job};
 pub use engine::{use_engine, Engine};
 pub use follow_up::FollowUp;
-pub use outcome::use_job_end;
 use follow_up::FollowUpRunner;
+pub use outcome::use_job_end;
 pub use poller::JobPoller;
 use server::start_server_job;
 

@@ -558,9 +558,16 @@ mod tests {
             id: "d".into(),
         };
         let said = refusal_of_kinds(refused(), &[p("x"), account]).user_message();
-        assert!(said.starts_with("This cloud cannot share images with accounts"), "{said}");
+        assert!(
+            said.starts_with("This cloud cannot share images with accounts"),
+            "{said}"
+        );
         assert!(said.contains("Unknown field domains."), "{said}");
-        assert_eq!(refusal_of_kinds(refused(), &[p("x")]), refused(), "projects only: as it came");
+        assert_eq!(
+            refusal_of_kinds(refused(), &[p("x")]),
+            refused(),
+            "projects only: as it came"
+        );
     }
 
     #[test]

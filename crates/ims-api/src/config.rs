@@ -182,10 +182,17 @@ mod tests {
         let c = Config::from_json(r#"{"member_kinds": ["organization", "domain"]}"#).unwrap();
         assert_eq!(
             c.member_kinds,
-            vec![MemberKind::Project, MemberKind::Domain, MemberKind::Organization]
+            vec![
+                MemberKind::Project,
+                MemberKind::Domain,
+                MemberKind::Organization
+            ]
         );
         assert!(c.offers(MemberKind::Organization, true));
-        assert!(!c.offers(MemberKind::Domain, false), "Glance has projects only");
+        assert!(
+            !c.offers(MemberKind::Domain, false),
+            "Glance has projects only"
+        );
         assert!(Config::from_json(r#"{"member_kinds": ["team"]}"#).is_err());
     }
 

@@ -89,7 +89,8 @@ impl IdProblem {
             IdProblem::Duplicate { first } => format!("duplicate of ID #{}", first + 1),
             IdProblem::OwnProject => crate::error::OWN_PROJECT.into(),
             IdProblem::OwnAccount => {
-                "this is your own account: an image cannot be shared with the account that owns it".into()
+                "this is your own account: an image cannot be shared with the account that owns it"
+                    .into()
             }
         }
     }
@@ -117,9 +118,8 @@ fn is_separator(c: char) -> bool {
 
 fn malformed_hint(kind: MemberKind, t: &str) -> &'static str {
     let hex_only: String = t.chars().filter(|c| *c != '-').collect();
-    let a_uuid = t.contains('-')
-        && hex_only.len() == 32
-        && hex_only.bytes().all(|b| b.is_ascii_hexdigit());
+    let a_uuid =
+        t.contains('-') && hex_only.len() == 32 && hex_only.bytes().all(|b| b.is_ascii_hexdigit());
     let hex = t.bytes().all(|b| b.is_ascii_hexdigit());
     match kind {
         MemberKind::Organization if is_project_id(t) => {
@@ -330,17 +330,33 @@ mod tests {
     fn account_boxes_refuse_the_own_account_and_say_what_a_urn_is_doing_there() {
         let own = "ffffffffffffffffffffffffffffffff";
         let urn = format!("organizations::{ACCOUNT}:organization:o-abc");
-        let toks = parse_ids(MemberKind::Domain, &format!("{ACCOUNT} {own} {urn} abc"), Some(own));
+        let toks = parse_ids(
+            MemberKind::Domain,
+            &format!("{ACCOUNT} {own} {urn} abc"),
+            Some(own),
+        );
         assert!(toks[0].is_valid());
         assert_eq!(toks[1].problem, Some(IdProblem::OwnAccount));
-        assert!(toks[2].problem.as_ref().unwrap().message().contains("enter it under organizations"));
+        assert!(toks[2]
+            .problem
+            .as_ref()
+            .unwrap()
+            .message()
+            .contains("enter it under organizations"));
         assert_eq!(
             toks[3].problem.as_ref().unwrap().message(),
             "not an account ID: too short: an account ID has 32 hex characters"
         );
-        let t = targets_of(MemberKind::Organization, &format!("{urn}\n{ACCOUNT}"), Some(own));
+        let t = targets_of(
+            MemberKind::Organization,
+            &format!("{urn}\n{ACCOUNT}"),
+            Some(own),
+        );
         assert_eq!(t.projects, vec![urn.clone()]);
-        assert!(t.blocked, "an account ID in the organizations box blocks the list");
+        assert!(
+            t.blocked,
+            "an account ID in the organizations box blocks the list"
+        );
     }
 
     #[test]

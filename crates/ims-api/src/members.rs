@@ -79,7 +79,12 @@ pub const MEMBER_PAGE: usize = 500;
 
 /// `GET /v1/{project_id}/cloudimages/{image_id}/members?limit=&marker=`: one page of an
 /// image's members with their kind, on IMS.
-pub fn list_page(project_id: &str, image_id: &str, limit: usize, marker: Option<&str>) -> ApiRequest {
+pub fn list_page(
+    project_id: &str,
+    image_id: &str,
+    limit: usize,
+    marker: Option<&str>,
+) -> ApiRequest {
     let limit = limit.clamp(1, 1000).to_string();
     ApiRequest::get(
         Service::Image,

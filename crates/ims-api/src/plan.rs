@@ -278,11 +278,9 @@ fn resolve_member(
             } else {
                 match by_name.get(text).map(Vec::as_slice).unwrap_or_default() {
                     [one] => (*one).to_string(),
-                    [] => {
-                        return Err(format!(
-                            "{text} is neither an account ID (32 hex characters) nor a name you know"
-                        ))
-                    }
+                    [] => return Err(format!(
+                        "{text} is neither an account ID (32 hex characters) nor a name you know"
+                    )),
                     many => {
                         return Err(format!(
                             "{} entries are named {text}: use the account ID",
@@ -369,9 +367,7 @@ pub fn diff(
     for row in rows {
         let checked = resolve_image(&row.image, &by_name, &ids)
             .and_then(|i| member_kind(&row.member_type, names).map(|k| (i, k)))
-            .and_then(|(i, k)| {
-                resolve_member(k, &row.project, names, &projects).map(|p| (i, k, p))
-            })
+            .and_then(|(i, k)| resolve_member(k, &row.project, names, &projects).map(|p| (i, k, p)))
             .and_then(|(i, k, p)| wanted(&row.state).map(|w| (i, k, p, w)));
         let (image, kind, project, want) = match checked {
             Ok(x) => x,
@@ -557,11 +553,18 @@ mod tests {
         assert_eq!(d.unchanged, 1, "the account is a member already");
         assert_eq!(d.add.len(), 1);
         assert_eq!(d.add[0].kind, MemberKind::Project);
-        let problems: Vec<(usize, &str)> =
-            d.invalid.iter().map(|p| (p.line, p.message.as_str())).collect();
+        let problems: Vec<(usize, &str)> = d
+            .invalid
+            .iter()
+            .map(|p| (p.line, p.message.as_str()))
+            .collect();
         assert!(problems[0].1.contains("your own account"), "{problems:?}");
-        assert!(problems[1].1.contains("does not share images with organizations"));
-        assert!(problems[2].1.contains("none of project, domain, organization"));
+        assert!(problems[1]
+            .1
+            .contains("does not share images with organizations"));
+        assert!(problems[2]
+            .1
+            .contains("none of project, domain, organization"));
         let with_orgs = Names {
             kinds: MemberKind::ALL.to_vec(),
             ..names()

@@ -39,7 +39,10 @@ struct Form {
 pub fn AddMember(props: &AddMemberProps) -> Html {
     let api = use_api();
     let session = use_session();
-    let own_account = session.info().map(|i| i.domain_id.clone()).unwrap_or_default();
+    let own_account = session
+        .info()
+        .map(|i| i.domain_id.clone())
+        .unwrap_or_default();
     let kinds: Vec<MemberKind> = MemberKind::ALL
         .into_iter()
         .filter(|k| api.config.offers(*k, api.is_ims()))
@@ -76,13 +79,15 @@ pub fn AddMember(props: &AddMemberProps) -> Html {
             on_changed.emit(());
             wasm_bindgen_futures::spawn_local(async move {
                 let listed = form.api.members(&image, None).await.unwrap_or_default();
-                form.added.set(Some(match listed.iter().find(|m| m.target_id() == target.id) {
-                    Some(m) => record(m),
-                    None => format!(
-                        "The share job succeeded, but {} is not listed as a member yet.",
-                        target.id
-                    ),
-                }));
+                form.added.set(Some(
+                    match listed.iter().find(|m| m.target_id() == target.id) {
+                        Some(m) => record(m),
+                        None => format!(
+                            "The share job succeeded, but {} is not listed as a member yet.",
+                            target.id
+                        ),
+                    },
+                ));
             });
         });
     }
@@ -207,7 +212,11 @@ fn checked(
         Some(p) => return Err(p.message()),
         None => {}
     }
-    if let Some(m) = members.iter().find(|m| m.target_id() == id).filter(|_| api.is_ims()) {
+    if let Some(m) = members
+        .iter()
+        .find(|m| m.target_id() == id)
+        .filter(|_| api.is_ims())
+    {
         return Err(format!("{id} is already a member (status {}).", m.status));
     }
     Ok(Target { kind, id })

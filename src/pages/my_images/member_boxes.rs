@@ -96,7 +96,10 @@ pub fn use_member_kinds(api: &Api) -> (Vec<MemberKind>, Own) {
         .collect();
     let own = Own {
         project: api.project_id.clone(),
-        account: session.info().map(|i| i.domain_id.clone()).unwrap_or_default(),
+        account: session
+            .info()
+            .map(|i| i.domain_id.clone())
+            .unwrap_or_default(),
     };
     (kinds, own)
 }

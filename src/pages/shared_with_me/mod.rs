@@ -234,7 +234,11 @@ pub fn SharedWithMe() -> Html {
             }
             // The row's own button sends a one-image answer again; no batch retry applies.
             last_failed.set(None);
-            answer.send(img, status, full_ecs_accept.then(|| vault.trim().to_string()));
+            answer.send(
+                img,
+                status,
+                full_ecs_accept.then(|| vault.trim().to_string()),
+            );
         })
     };
     let answer_by_id = |status: MemberStatus| {

@@ -56,7 +56,12 @@ impl SingleAnswer {
             };
             if !me.api.is_ims() {
                 me.api
-                    .send(&members::set_status(&img.id, &own, status, vault.as_deref()))
+                    .send(&members::set_status(
+                        &img.id,
+                        &own,
+                        status,
+                        vault.as_deref(),
+                    ))
                     .await
                     .map_err(|e| explain(&e, &me.project_name))?;
                 me.answered(&name, status);
