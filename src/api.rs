@@ -45,6 +45,14 @@ impl Api {
         self.flavor == Flavor::Ims
     }
 
+    /// The kinds of member offered here: projects, and on IMS what `member_kinds` adds.
+    pub fn member_kinds(&self) -> Vec<ims_api::members::MemberKind> {
+        ims_api::members::MemberKind::ALL
+            .into_iter()
+            .filter(|k| self.config.offers(*k, self.is_ims()))
+            .collect()
+    }
+
     /// How this flavor carries out member changes (the engine's plan).
     pub fn calls(&self) -> ims_api::apply::Calls {
         if self.is_ims() {

@@ -90,8 +90,8 @@ test('sharing starts a job that is watched to success; the members appear on the
   await page.getByRole('link', { name: 'ubuntu-24.04-base' }).click();
   const members = page.getByRole('table', { name: 'Members' });
   await members.waitFor();
-  assert.match(await members.innerText(), new RegExp(`${ids.projects['acme-dev']}\\s+pending`));
-  assert.match(await members.innerText(), new RegExp(`${ids.projects['acme-test']}\\s+pending`));
+  assert.match(await members.innerText(), new RegExp(`${ids.projects['acme-dev']}\\s+project\\s+pending`));
+  assert.match(await members.innerText(), new RegExp(`${ids.projects['acme-test']}\\s+project\\s+pending`));
 });
 
 test('more projects than the chunk size go out as several jobs', async () => {
@@ -154,21 +154,21 @@ test('on the image page a double click adds a member once and removes it once', 
   await page.getByRole('table', { name: 'Members' }).waitFor();
   const newcomer = 'cd'.repeat(16);
   await page.getByLabel('Project ID').fill(newcomer);
-  await fault({ method: 'POST', path: '/v2/images/*/members', delay_ms: 400 });
+  await fault({ method: 'POST', path: '/v1/cloudimages/members', delay_ms: 400 });
   const posts = countRequests(page, 'POST', '/members');
   await page.getByRole('button', { name: 'Add member' }).dblclick();
   await page.getByRole('status', { name: 'Added member' }).waitFor();
   assert.equal(posts.n, 1);
   await page.getByLabel(`Select member ${newcomer}`).check();
   await page.getByRole('button', { name: /Remove 1 selected/ }).click();
-  await fault({ method: 'DELETE', path: '/v2/images/*/members/*', delay_ms: 400 });
-  const deletes = countRequests(page, 'DELETE', '/members/');
+  await fault({ method: 'DELETE', path: '/v1/cloudimages/members', delay_ms: 400 });
+  const deletes = countRequests(page, 'DELETE', '/members');
   await page.getByRole('dialog', { name: 'Remove members?' }).getByRole('button', { name: 'Remove' }).dblclick();
   await page.waitForFunction((id) => !document.querySelector('table[aria-label=Members]').innerText.includes(id), newcomer);
   assert.equal(deletes.n, 1);
 });
 
-test('the image page adds one member, shows the returned record, and removes members', async () => {
+test('the image page adds one member through the batch job, shows its record, and removes members', async () => {
   const page = await newPage(browser);
   await signIn(page, USERS.owner, `/images/${ids.images['shared-to-many'].id}`);
   await page.getByRole('table', { name: 'Members' }).waitFor();
@@ -185,7 +185,7 @@ test('the image page adds one member, shows the returned record, and removes mem
   // A duplicate is refused with the service's words, and the field keeps the ID.
   await page.getByLabel('Project ID').fill(newcomer);
   await page.getByRole('button', { name: 'Add member' }).click();
-  await page.getByText(/already a member.*HTTP 409/).waitFor();
+  await page.getByText(`${newcomer} is already a member (status pending).`).waitFor();
   assert.equal(await page.getByLabel('Project ID').inputValue(), newcomer);
   await page.getByLabel(`Select member ${newcomer}`).check();
   await page.getByLabel(`Select member ${ids.projects['partner-prod']}`).check();
@@ -272,6 +272,6 @@ test('the image page refreshes its members when a job on that image ends', async
   await form.getByRole('button', { name: 'Share', exact: true }).click();
   await form.getByText(/Started 1 share job/).waitFor();
   await page.getByRole('link', { name: 'opensuse-15.6' }).click();
-  await page.getByText('Not shared with any project.').waitFor();
+  await page.getByText('Not shared with anyone.').waitFor();
   await page.getByRole('table', { name: 'Members' }).getByText(ids.projects['partner-prod']).waitFor({ timeout: 10000 });
 });

@@ -60,16 +60,16 @@ test('owner shares; the recipient sees the badge and the images, accepts some, r
   await inboxRow(recipient, 'debian-12-hardened').waitFor();
   await tab(recipient, 'Rejected').click();
   await inboxRow(recipient, 'fedora-40-ci').waitFor();
-  // Re-accept the rejected one, one at a time through the native call.
+  // Re-accept the rejected one, one at a time (on IMS: the batch call and its job).
   await recipient.getByRole('button', { name: 'Accept fedora-40-ci' }).click();
   await recipient.getByText('fedora-40-ci is now accepted.').waitFor();
   await tab(recipient, 'Accepted').click();
   await inboxRow(recipient, 'fedora-40-ci').waitFor();
   const s = await seed();
   assert.equal(s.images['fedora-40-ci'].members[ids.projects['acme-test']], 'accepted');
-  // And move it back to pending.
-  await recipient.getByRole('button', { name: 'Move fedora-40-ci back to pending' }).click();
-  await recipient.getByText('fedora-40-ci is now pending.').waitFor();
+  // IMS has no way back to pending: the row does not offer it, and says what to do instead.
+  await recipient.getByText('IMS takes accepted or rejected only: to use a rejected image, accept it.').waitFor();
+  assert.equal(await recipient.getByRole('button', { name: 'Move fedora-40-ci back to pending' }).count(), 0);
   assert.deepEqual(recipient.errors, []);
 });
 
@@ -173,8 +173,8 @@ test('a double click on a row\'s Accept sends one answer', async () => {
   const page = await newPage(browser);
   await signIn(page, USERS.dev, '/shared');
   await inboxRow(page, 'test-fixtures').waitFor();
-  await fault({ method: 'PUT', path: '/v2/images/*/members/*', delay_ms: 600 });
-  const puts = countRequests(page, 'PUT', '/members/');
+  await fault({ method: 'PUT', path: '/v1/cloudimages/members', delay_ms: 600 });
+  const puts = countRequests(page, 'PUT', '/members');
   await page.getByRole('button', { name: 'Accept test-fixtures' }).dblclick();
   await page.getByRole('status').filter({ hasText: 'test-fixtures is now accepted.' }).waitFor();
   assert.equal(puts.n, 1);

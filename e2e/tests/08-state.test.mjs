@@ -35,14 +35,13 @@ test('one image accepted from its row: the badge follows the list at once', asyn
   await agree(page, 4);
 });
 
-test('one image moved back to pending: the badge counts it again', async () => {
+test('one image rejected from its row: the badge counts one less once its job ends', async () => {
   const page = await newPage(browser);
   await signIn(page, USERS.dev, '/shared');
   await agree(page, 5);
-  await page.getByRole('tab', { name: 'Accepted' }).click();
-  await page.getByRole('button', { name: 'Move shared-accepted-dev back to pending' }).click();
-  await page.getByText('shared-accepted-dev is now pending.').waitFor();
-  await agree(page, 6);
+  await page.getByRole('button', { name: 'Reject shared-pending-dev' }).click();
+  await page.getByText('shared-pending-dev is now rejected.').waitFor();
+  await agree(page, 4);
 });
 
 test('a batch answer: badge, list and job panel agree when the job ends', async () => {

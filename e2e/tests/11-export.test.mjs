@@ -44,7 +44,7 @@ test('with nothing selected, every image\'s members export as JSON', async () =>
   const rows = JSON.parse(text);
   assert.ok(rows.length > 0);
   assert.equal(rows.length, expected);
-  assert.deepEqual(Object.keys(rows[0]), ['image_id', 'image_name', 'project_id', 'project_name', 'status', 'created', 'updated']);
+  assert.deepEqual(Object.keys(rows[0]), ['image_id', 'image_name', 'project_id', 'project_name', 'status', 'created', 'updated', 'member_type']);
 });
 
 test('a job\'s results export as CSV', async () => {

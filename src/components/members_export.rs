@@ -53,6 +53,7 @@ pub fn MembersExport(props: &MembersExportProps) -> Html {
                 known.clone(),
             );
             let api = exporting.api(&api);
+            let with_kind = api.member_kinds().len() > 1;
             exporting.run(async move {
                 progress.set(Some((0, images.len())));
                 outcome.set(None);
@@ -60,9 +61,13 @@ pub fn MembersExport(props: &MembersExportProps) -> Html {
                 let mut failed = Vec::new();
                 for (n, img) in images.iter().enumerate() {
                     match api.members(&img.id, img.visibility.as_ref()).await {
-                        Ok(list) => {
-                            rows.extend(member_rows(&img.id, img.display_name(), &list, &names))
-                        }
+                        Ok(list) => rows.extend(member_rows(
+                            &img.id,
+                            img.display_name(),
+                            &list,
+                            &names,
+                            with_kind,
+                        )),
                         Err(e) => {
                             failed.push(format!("{}: {}", img.display_name(), e.user_message()))
                         }

@@ -10,7 +10,6 @@ use std::rc::Rc;
 use ims_api::apply::{self, Context};
 use ims_api::images::ListScope;
 use ims_api::jobs::{JobKind, TrackedJob};
-use ims_api::members::MemberKind;
 use ims_api::plan::{self, Change, Names, Outcome, PlanDiff, PlanRow, MAX_PLAN_BYTES};
 use ims_api::ApiError;
 use yew::prelude::*;
@@ -161,10 +160,7 @@ pub fn SharePlan() -> Html {
                         .collect(),
                     own_project: api.project_id.clone(),
                     own_account: own_account.clone(),
-                    kinds: MemberKind::ALL
-                        .into_iter()
-                        .filter(|k| api.config.offers(*k, api.is_ims()))
-                        .collect(),
+                    kinds: api.member_kinds(),
                 };
                 let ctx = Context::of(images.iter());
                 wasm_bindgen_futures::spawn_local(async move {

@@ -428,6 +428,8 @@ pub fn plan_benchmark() -> Result<(), String> {
             .collect(),
         projects,
         own_project: "f".repeat(32),
+        own_account: "e".repeat(32),
+        kinds: vec![ims_api::members::MemberKind::Project],
     };
     let mut times = Vec::new();
     let mut counts = (0, 0, 0, 0);

@@ -156,7 +156,7 @@ fn run_layers(skip_openstack: bool, only: Option<Layer>) -> Result<(), String> {
             || {
                 // The image endpoint comes from the catalog, so a project's region picks it.
                 let config = logs_dir().join("e2e-config.json");
-                let text = r#"{"iam_url": "", "ims_url": "", "flavor": "auto", "region": "sandbox-1", "default_domain": "Default"}"#;
+                let text = r#"{"iam_url": "", "ims_url": "", "flavor": "auto", "region": "sandbox-1", "default_domain": "Default", "member_kinds": ["project", "domain", "organization"]}"#;
                 std::fs::write(&config, text).map_err(|e| e.to_string())?;
                 let _main = sandbox(
                     E2E_PORT,

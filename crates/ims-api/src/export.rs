@@ -20,8 +20,9 @@ pub struct MemberRow {
     pub created: String,
     pub updated: String,
     /// `project`, `domain` or `organization` (then `project_id` holds the URN), so that the
-    /// file reads back as a share plan.
-    pub member_type: String,
+    /// file reads back as a share plan. Only where the cloud has more than projects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_type: Option<String>,
 }
 
 const MEMBER_COLUMNS: [&str; 8] = [
@@ -35,12 +36,14 @@ const MEMBER_COLUMNS: [&str; 8] = [
     "member_type",
 ];
 
-/// The rows of one image's members, named from `project_names` (ID → name).
+/// The rows of one image's members, named from `project_names` (ID → name). `with_kind`:
+/// each row says its member's kind (clouds with accounts or organizations as members).
 pub fn member_rows(
     image_id: &str,
     image_name: &str,
     members: &[Member],
     project_names: &HashMap<String, String>,
+    with_kind: bool,
 ) -> Vec<MemberRow> {
     members
         .iter()
@@ -52,19 +55,21 @@ pub fn member_rows(
             status: m.status.clone(),
             created: m.created_at.clone().unwrap_or_default(),
             updated: m.updated_at.clone().unwrap_or_default(),
-            member_type: m
-                .member_type
-                .clone()
-                .unwrap_or_else(|| "project".to_string()),
+            member_type: with_kind.then(|| {
+                m.member_type
+                    .clone()
+                    .unwrap_or_else(|| "project".to_string())
+            }),
         })
         .collect()
 }
 
 pub fn members_csv(rows: &[MemberRow]) -> String {
+    let with_kind = rows.iter().any(|r| r.member_type.is_some());
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            vec![
+            let mut row = vec![
                 r.image_id.clone(),
                 r.image_name.clone(),
                 r.project_id.clone(),
@@ -72,11 +77,17 @@ pub fn members_csv(rows: &[MemberRow]) -> String {
                 r.status.clone(),
                 r.created.clone(),
                 r.updated.clone(),
-                r.member_type.clone(),
-            ]
+            ];
+            row.extend(r.member_type.clone());
+            row
         })
         .collect();
-    csv(&MEMBER_COLUMNS, &cells)
+    let columns = if with_kind {
+        &MEMBER_COLUMNS[..]
+    } else {
+        &MEMBER_COLUMNS[..7]
+    };
+    csv(columns, &cells)
 }
 
 pub fn members_json(rows: &[MemberRow]) -> String {
@@ -137,6 +148,7 @@ mod tests {
             "debian \"12\"",
             &[member("p1", "accepted"), member("p2", "pending")],
             &names,
+            true,
         );
         let text = members_csv(&rows);
         let lines: Vec<&str> = text.split("\r\n").collect();
@@ -155,6 +167,17 @@ mod tests {
         let json: serde_json::Value = serde_json::from_str(&members_json(&rows)).unwrap();
         assert_eq!(json[0]["project_name"], "acme, dev");
         assert_eq!(json[1]["status"], "pending");
+        let plain = member_rows("img", "x", &[member("p1", "accepted")], &names, false);
+        assert_eq!(
+            members_csv(&plain).split("\r\n").next(),
+            Some("image_id,image_name,project_id,project_name,status,created,updated"),
+            "a cloud of projects only keeps the columns it always had"
+        );
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&members_json(&plain)).unwrap()[0]
+                .get("member_type")
+                .is_none()
+        );
     }
 
     #[test]

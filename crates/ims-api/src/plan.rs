@@ -278,9 +278,11 @@ fn resolve_member(
             } else {
                 match by_name.get(text).map(Vec::as_slice).unwrap_or_default() {
                     [one] => (*one).to_string(),
-                    [] => return Err(format!(
+                    [] => {
+                        return Err(format!(
                         "{text} is neither an account ID (32 hex characters) nor a name you know"
-                    )),
+                    ))
+                    }
                     many => {
                         return Err(format!(
                             "{} entries are named {text}: use the account ID",

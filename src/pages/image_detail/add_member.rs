@@ -43,10 +43,7 @@ pub fn AddMember(props: &AddMemberProps) -> Html {
         .info()
         .map(|i| i.domain_id.clone())
         .unwrap_or_default();
-    let kinds: Vec<MemberKind> = MemberKind::ALL
-        .into_iter()
-        .filter(|k| api.config.offers(*k, api.is_ims()))
-        .collect();
+    let kinds = api.member_kinds();
     let kind = use_state(|| MemberKind::Project);
     let adding = use_submission::<String>();
     let form = Form {

@@ -90,6 +90,12 @@ pub fn Members(props: &MembersProps) -> Html {
         })
     };
     let busy = removing.busy() || form.job.is_some();
+    // A cloud of projects only (Glance, OTC) keeps the table it always had.
+    let show_kind = api.member_kinds().len() > 1
+        || props
+            .list
+            .iter()
+            .any(|m| m.kind() != Some(MemberKind::Project));
     let rows = props.list.iter().map(|m| {
         let id = m.target_id().to_string();
         let toggle = {
@@ -106,7 +112,9 @@ pub fn Members(props: &MembersProps) -> Html {
             <tr key={id.clone()}>
                 <td><input type="checkbox" checked={form.selected.contains(&id)} onchange={toggle} aria-label={format!("Select member {id}")} /></td>
                 <td>{ project_label(&names.known, &id) }</td>
-                <td>{ m.kind().map_or_else(|| m.member_type.clone().unwrap_or_default(), |k| kind_label(k).to_string()) }</td>
+                if show_kind {
+                    <td>{ m.kind().map_or_else(|| m.member_type.clone().unwrap_or_default(), |k| kind_label(k).to_string()) }</td>
+                }
                 <td><span class={format!("status status-{}", m.status)}>{ &m.status }</span></td>
                 <td>{ m.created_at.clone().unwrap_or_default() }</td>
                 <td>{ m.updated_at.clone().unwrap_or_default() }</td>
@@ -120,10 +128,11 @@ pub fn Members(props: &MembersProps) -> Html {
     html! {
         <>
             if props.list.is_empty() {
-                <p>{"Not shared with anyone."}</p>
+                <p>{ if show_kind { "Not shared with anyone." } else { "Not shared with any project." } }</p>
             } else {
                 <table aria-label="Members">
-                    <thead><tr><th scope="col"><span class="visually-hidden">{"Selected"}</span></th><th scope="col">{"Member"}</th><th scope="col">{"Kind"}</th><th scope="col">{"Status"}</th><th scope="col">{"Added"}</th><th scope="col">{"Updated"}</th></tr></thead>
+                    <thead><tr><th scope="col"><span class="visually-hidden">{"Selected"}</span></th><th scope="col">{ if show_kind { "Member" } else { "Project" } }</th>
+                        if show_kind { <th scope="col">{"Kind"}</th> }<th scope="col">{"Status"}</th><th scope="col">{"Added"}</th><th scope="col">{"Updated"}</th></tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
             }

@@ -90,10 +90,7 @@ impl Own {
 #[hook]
 pub fn use_member_kinds(api: &Api) -> (Vec<MemberKind>, Own) {
     let session = use_session();
-    let kinds = MemberKind::ALL
-        .into_iter()
-        .filter(|k| api.config.offers(*k, api.is_ims()))
-        .collect();
+    let kinds = api.member_kinds();
     let own = Own {
         project: api.project_id.clone(),
         account: session

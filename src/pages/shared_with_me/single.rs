@@ -67,7 +67,8 @@ impl SingleAnswer {
                 me.answered(&name, status);
                 return Ok(());
             }
-            let change = Change::every(kind, &[img.id.clone()], &[Target::project(own)]);
+            let change =
+                Change::every(kind, std::slice::from_ref(&img.id), &[Target::project(own)]);
             let ctx = Context {
                 vault_id: vault,
                 ..Context::default()
