@@ -9,6 +9,7 @@ mod nginx;
 mod openstack;
 mod package;
 mod proc;
+mod sdk;
 mod setup;
 mod sizes;
 mod test;

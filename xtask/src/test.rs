@@ -16,7 +16,7 @@ pub const OS_CONSOLE_PORT: u16 = 18092;
 pub const MATRIX_PORT: u16 = 18096;
 /// What a first visit may download (brotli): a guard against growth. It stands at today's
 /// size plus a little; the goal is well below (see docs/size.md).
-pub const SIZE_BUDGET_BYTES: u64 = 325_000;
+pub const SIZE_BUDGET_BYTES: u64 = 342_000;
 pub const EMBED_PORTAL_PORT: u16 = 18097;
 pub const EMBED_CONSOLE_PORT: u16 = 18098;
 pub const EMBED_FOREIGN_PORT: u16 = 18099;
@@ -119,6 +119,8 @@ pub fn all(skip_openstack: bool, only: Option<Layer>) -> Result<(), String> {
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Layer {
     Native,
+    /// Huawei's Python SDK for IMS against the sandbox.
+    Sdk,
     Browser,
     E2e,
     Nginx,
@@ -136,6 +138,12 @@ fn run_layers(skip_openstack: bool, only: Option<Layer>) -> Result<(), String> {
                     .current_dir(root()),
             )
         })?;
+    }
+    if want(Layer::Sdk) {
+        layer(
+            "1b. the vendor's SDK (huaweicloudsdkims) against the sandbox",
+            crate::sdk::layer,
+        )?;
     }
     if want(Layer::Browser) || want(Layer::E2e) {
         layer("release build", build)?;
