@@ -118,6 +118,7 @@ fn job_kind(kind: JobKind) -> &'static str {
         JobKind::StopSharing => "stop",
         JobKind::Accept => "accept",
         JobKind::Reject => "reject",
+        JobKind::Replicate => "replicate",
     }
 }
 

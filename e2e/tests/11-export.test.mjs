@@ -63,3 +63,25 @@ test('a job\'s results export as CSV', async () => {
   assert.ok(lines.length >= 2);
   assert.ok(lines.slice(1).every((l) => l.startsWith('Share,') && l.includes(',ok,')));
 });
+
+test('the members export as Terraform for the provider chosen, and the file parses as HCL', async () => {
+  const { parse } = await import('@cdktf/hcl2json');
+  const page = await newPage(browser);
+  await signIn(page, USERS.owner);
+  await page.getByLabel('Select shared-to-many', { exact: true }).check();
+  await page.getByLabel('Select shared-accepted-dev', { exact: true }).check();
+  for (const [provider, resource] of [['huaweicloud', 'huaweicloud_images_image_share'], ['opentelekomcloud', 'opentelekomcloud_ims_image_share_v1']]) {
+    await page.getByLabel('Terraform provider').selectOption(provider);
+    const { name, text } = await download(page, () => page.getByRole('button', { name: 'as Terraform' }).click());
+    assert.equal(name, 'image-members.tf');
+    const hcl = await parse(name, text);
+    assert.ok(hcl.terraform[0].required_providers[0][provider], `${provider} is pinned`);
+    const shares = hcl.resource[resource];
+    assert.deepEqual(Object.keys(shares).sort(), ['shared_accepted_dev', 'shared_to_many']);
+    assert.equal(shares.shared_to_many[0].source_image_id, ids.images['shared-to-many'].id);
+    assert.deepEqual([...shares.shared_to_many[0].target_project_ids].sort(),
+      [ids.projects['acme-dev'], ids.projects['acme-test'], ids.projects['partner-prod']].sort());
+    assert.match(text, new RegExp(`"${ids.projects['acme-dev']}", # acme-dev`), 'names from the address book as comments');
+    assert.match(text, /documentation defines it\n# from version \d+\.\d+\.\d+ on/, 'the provider version is cited');
+  }
+});

@@ -39,6 +39,7 @@ pub struct SettingsBody {
     cloud: Option<String>,
     /// The most members a v1 list page holds; 0 for no cap.
     member_page_max: Option<usize>,
+    refuse_rescope: Option<bool>,
 }
 
 pub async fn settings(State(state): State<AppState>, Json(b): Json<SettingsBody>) -> Response {
@@ -57,6 +58,9 @@ pub async fn settings(State(state): State<AppState>, Json(b): Json<SettingsBody>
     }
     if let Some(m) = b.member_page_max {
         s.member_page_max = (m > 0).then_some(m);
+    }
+    if let Some(r) = b.refuse_rescope {
+        s.refuse_rescope = r;
     }
     Json(json!({"token_ttl_s": s.token_ttl_s, "job_delay_ms": s.job_delay_ms, "glance_mode": s.glance_mode, "cloud": if s.cloud_otc { "otc" } else { "huawei" }})).into_response()
 }
@@ -84,6 +88,7 @@ pub async fn reset(State(state): State<AppState>) -> Response {
     s.glance_mode = state.options.glance_mode;
     s.cloud_otc = state.options.cloud_otc;
     s.member_page_max = None;
+    s.refuse_rescope = false;
     StatusCode::NO_CONTENT.into_response()
 }
 

@@ -152,6 +152,13 @@ pub async fn issue(State(state): State<AppState>, body: Option<Json<Value>>) -> 
             }
         }
     } else if methods.iter().any(|m| m == "token") {
+        // Some IAM policies forbid exchanging a token for one of another project.
+        if state.settings().refuse_rescope {
+            return keystone(
+                StatusCode::FORBIDDEN,
+                "Getting a token with a token is not allowed by the security policy.",
+            );
+        }
         let old = body["auth"]["identity"]["token"]["id"].as_str();
         match check_token(&db, old) {
             Ok(t) => t.user_id,

@@ -88,7 +88,7 @@ fn check_ids(images: &[String], projects: &[String]) -> Result<(), Response> {
     Ok(())
 }
 
-fn start_job(
+pub fn start_job(
     state: &AppState,
     db: &mut Db,
     job_type: &'static str,

@@ -13,6 +13,7 @@ pub mod ims;
 pub mod member_kinds;
 pub mod middleware;
 pub mod model;
+pub mod replicate;
 pub mod seed;
 pub mod static_files;
 
@@ -72,6 +73,8 @@ pub struct Settings {
     /// The most members one page of the v1 list holds, whatever `limit` asks: a server may
     /// answer short pages, and a client must follow `next_marker` all the same.
     pub member_page_max: Option<usize>,
+    /// IAM refuses the token method (rescoping), as a strict security policy does.
+    pub refuse_rescope: bool,
 }
 
 pub struct Shared {
@@ -121,6 +124,7 @@ pub fn build_state(options: Options) -> Result<AppState, String> {
                 glance_mode: options.glance_mode,
                 cloud_otc: options.cloud_otc,
                 member_page_max: None,
+                refuse_rescope: false,
             }),
             faults: Mutex::new(Vec::new()),
             options: options.clone(),
@@ -143,6 +147,7 @@ fn image_routes() -> Router<AppState> {
             post(ims::share).put(ims::answer).delete(ims::stop),
         )
         .route("/v1/cloudimages/quota", get(ims::quota))
+        .route("/v1/cloudimages/{image_id}/copy", post(replicate::copy))
         .route("/v1/{project_id}/jobs/{job_id}", get(ims::job))
         .route(
             "/v1/{project_id}/cloudimages/{image_id}/members",
@@ -191,6 +196,7 @@ async fn with_iam_state(
             token_ttl_s: s.token_ttl_s,
             cloud_otc: s.cloud_otc,
             member_page_max: s.member_page_max,
+            refuse_rescope: s.refuse_rescope,
         }
     };
     *region.settings() = copy;

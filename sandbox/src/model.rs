@@ -157,6 +157,8 @@ pub enum Effect {
         image_id: String,
         project_id: String,
     },
+    /// A replica: the new image appears when its job ends.
+    AddImage(Box<Image>),
 }
 
 #[derive(Clone, Debug)]
@@ -286,6 +288,7 @@ impl Db {
                     l.retain(|m| m.member_id != project_id);
                 }
             }
+            Effect::AddImage(image) => self.images.push(*image),
         }
     }
 }

@@ -24,14 +24,14 @@ pub struct ClientCall {
 }
 
 /// The native call that does `kind` for one pair. Accept and reject name the signed-in
-/// project, which is the member.
+/// project, which is the member. A replica has no native call: Glance cannot copy.
 pub fn client_request(
     kind: JobKind,
     image_id: &str,
     project_id: &str,
     vault_id: Option<&str>,
-) -> ApiRequest {
-    match kind {
+) -> Option<ApiRequest> {
+    Some(match kind {
         JobKind::Share => members::add(image_id, project_id),
         JobKind::StopSharing => members::remove(image_id, project_id),
         JobKind::Accept => {
@@ -40,7 +40,8 @@ pub fn client_request(
         JobKind::Reject => {
             members::set_status(image_id, project_id, MemberStatus::Rejected, vault_id)
         }
-    }
+        JobKind::Replicate => return None,
+    })
 }
 
 /// One call per (image, project) pair.
@@ -51,10 +52,12 @@ pub fn calls_for(
 ) -> Vec<ClientCall> {
     pairs
         .into_iter()
-        .map(|(image_id, project_id)| ClientCall {
-            request: client_request(kind, &image_id, &project_id, vault_id),
-            image_id,
-            project_id,
+        .filter_map(|(image_id, project_id)| {
+            Some(ClientCall {
+                request: client_request(kind, &image_id, &project_id, vault_id)?,
+                image_id,
+                project_id,
+            })
         })
         .collect()
 }

@@ -75,6 +75,28 @@ impl Engine {
         )
     }
 
+    /// Replicates `image` into the signed-in project as `name` (IMS): one job, whose ID this
+    /// answers.
+    pub async fn replicate(
+        &self,
+        api: &Api,
+        image: &str,
+        name: &str,
+        cmk_id: Option<&str>,
+        vault_id: Option<&str>,
+    ) -> Result<String, ApiError> {
+        let request = ims_api::images::copy(image, name, cmk_id, vault_id);
+        start_server_job(
+            api,
+            &self.jobs,
+            ims_api::jobs::JobKind::Replicate,
+            &request,
+            vec![image.to_string()],
+            vec![api.project_id.clone()],
+        )
+        .await
+    }
+
     /// Jobs the last plan started so far (after a failure: those that did start).
     pub fn started(&self) -> Vec<String> {
         self.progress.borrow().started().to_vec()

@@ -1,24 +1,83 @@
-//! Work that waits for jobs to end: "stop sharing the source" after a copy of its members.
-//! It lives in the jobs context, so it runs wherever the user is in the app (not across a
-//! reload: the page says so).
+//! Work that waits for jobs to end: "stop sharing the source" after a copy of its members,
+//! and "also accept in my projects" after a share. It lives in the jobs context, so it runs
+//! wherever the user is in the app (not across a reload: the pages say so).
 
 use ims_api::apply::{Change, Context, Target};
 use ims_api::jobs::{JobKind, JobState};
 use yew::prelude::*;
 
-use super::{use_jobs, Engine, JobsAction};
-use crate::components::notices::{use_notices, NoticeAction};
+use super::accept_across::{self, Credentials, OwnProjects};
+use super::{use_jobs, Engine, JobsAction, JobsHandle};
+use crate::api::Api;
+use crate::components::notices::{use_notices, NoticeAction, NoticesHandle};
 use crate::hooks::use_api;
 
-/// Stop sharing `source` with `projects` once every job of `after` has succeeded.
+/// `action`, once every job of `after` has succeeded.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FollowUp {
     pub after: Vec<String>,
-    pub source: String,
-    pub source_name: String,
-    pub projects: Vec<String>,
+    pub action: FollowUpAction,
     /// The session that asked for it: it runs only under the same user and project.
     pub owner: ims_api::jobs::JobOwner,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum FollowUpAction {
+    /// Stop sharing `source` with `projects` (image rotation after a copy of members).
+    StopSharing {
+        source: String,
+        source_name: String,
+        projects: Vec<String>,
+    },
+    /// Accept `images` in the user's own `projects` (a share made usable at once).
+    AcceptIn {
+        images: Vec<String>,
+        projects: OwnProjects,
+    },
+}
+
+impl FollowUpAction {
+    /// What is said when the jobs it waited for did not all succeed.
+    fn dropped(&self) -> String {
+        match self {
+            FollowUpAction::StopSharing { source_name, .. } => {
+                format!("{source_name} is still shared: copying its members did not fully succeed.")
+            }
+            FollowUpAction::AcceptIn { .. } => {
+                "Nothing was accepted in your projects: the share did not fully succeed.".into()
+            }
+        }
+    }
+
+    fn run(self, api: Api, jobs: JobsHandle, notices: NoticesHandle) {
+        match self {
+            FollowUpAction::AcceptIn { images, projects } => {
+                accept_across::start(&api, &jobs, images, projects, Credentials::Rescope);
+            }
+            FollowUpAction::StopSharing {
+                source,
+                source_name,
+                projects,
+            } => wasm_bindgen_futures::spawn_local(async move {
+                let targets: Vec<Target> = projects.iter().map(Target::project).collect();
+                let change = Change::every(
+                    JobKind::StopSharing,
+                    std::slice::from_ref(&source),
+                    &targets,
+                );
+                let engine = Engine::detached(jobs);
+                if let Err(e) = engine.apply(&api, &[change], &Context::default()).await {
+                    notices.dispatch(NoticeAction::Push {
+                        text: format!(
+                            "Stopping the sharing of {source_name} failed: {}",
+                            e.user_message()
+                        ),
+                        error: true,
+                    });
+                }
+            }),
+        }
+    }
 }
 
 #[component]
@@ -43,40 +102,16 @@ pub fn FollowUpRunner() -> Html {
                 jobs.dispatch(JobsAction::FollowUpTaken(f.clone()));
                 if states.iter().any(|s| *s != Some(JobState::Succeeded)) {
                     notices.dispatch(NoticeAction::Push {
-                        text: format!(
-                            "{} is still shared: copying its members did not fully succeed.",
-                            f.source_name
-                        ),
+                        text: f.action.dropped(),
                         error: true,
                     });
                     continue;
                 }
-                let (api, jobs, notices, f) =
-                    (api.clone(), jobs.clone(), notices.clone(), f.clone());
-                wasm_bindgen_futures::spawn_local(async move {
-                    let change = Change::every(
-                        JobKind::StopSharing,
-                        std::slice::from_ref(&f.source),
-                        &targets(&f),
-                    );
-                    let engine = Engine::detached(jobs);
-                    if let Err(e) = engine.apply(&api, &[change], &Context::default()).await {
-                        notices.dispatch(NoticeAction::Push {
-                            text: format!(
-                                "Stopping the sharing of {} failed: {}",
-                                f.source_name,
-                                e.user_message()
-                            ),
-                            error: true,
-                        });
-                    }
-                });
+                f.action
+                    .clone()
+                    .run(api.clone(), jobs.clone(), notices.clone());
             }
         },
     );
     Html::default()
-}
-
-fn targets(f: &FollowUp) -> Vec<Target> {
-    f.projects.iter().map(Target::project).collect()
 }

@@ -1,10 +1,12 @@
 //! Every job of this tab, server-side (polled) and client-side (native calls in parallel),
 //! kept in sessionStorage so a reload goes on watching them.
 
+mod accept_across;
 mod client;
 mod engine;
 mod follow_up;
 mod outcome;
+mod password_prompt;
 mod poller;
 mod server;
 
@@ -13,11 +15,14 @@ use std::rc::Rc;
 use ims_api::jobs::{JobState, PairResult, TrackedJob};
 use yew::prelude::*;
 
+pub use accept_across::start as accept_in_own_projects;
+pub use accept_across::{Credentials, OwnProjects, PasswordAsk};
 use client::{calls_for, start_client_job};
 pub use engine::{use_engine, Engine};
-pub use follow_up::FollowUp;
 use follow_up::FollowUpRunner;
+pub use follow_up::{FollowUp, FollowUpAction};
 pub use outcome::use_job_end;
+use password_prompt::PasswordPrompt;
 pub use poller::JobPoller;
 use server::start_server_job;
 
@@ -75,6 +80,8 @@ pub struct Jobs {
     pub inbox_changed: u64,
     /// Work waiting for jobs to end.
     pub follow_ups: Vec<FollowUp>,
+    /// Accepts in own projects that IAM would not rescope to: the password is asked once.
+    pub password_asks: Vec<PasswordAsk>,
 }
 
 pub enum JobsAction {
@@ -109,6 +116,9 @@ pub enum JobsAction {
     /// A user signed in: the jobs and follow-ups of any other user are forgotten.
     KeepUser(String),
     FollowUp(FollowUp),
+    AskPassword(PasswordAsk),
+    /// The password was given (or declined) for this ask.
+    Asked(PasswordAsk),
     /// The follow-up's jobs ended: it is carried out (or dropped) now.
     FollowUpTaken(FollowUp),
 }
@@ -157,6 +167,7 @@ impl Reducible for Jobs {
             JobsAction::ForgetAll => {
                 next.list.clear();
                 next.follow_ups.clear();
+                next.password_asks.clear();
                 next.last_ended_images.clear();
             }
             JobsAction::KeepUser(user) => {
@@ -167,8 +178,11 @@ impl Reducible for Jobs {
                 }
                 next.list.retain(|j| j.owner.user_id == user);
                 next.follow_ups.retain(|f| f.owner.user_id == user);
+                next.password_asks.retain(|a| a.owner.user_id == user);
             }
             JobsAction::FollowUp(f) => next.follow_ups.push(f),
+            JobsAction::AskPassword(a) => next.password_asks.push(a),
+            JobsAction::Asked(a) => next.password_asks.retain(|x| *x != a),
             JobsAction::FollowUpTaken(f) => next.follow_ups.retain(|x| *x != f),
         }
         if let Some(images) = ended {
@@ -200,6 +214,7 @@ impl Jobs {
             last_ended_images: Vec::new(),
             inbox_changed: 0,
             follow_ups: Vec::new(),
+            password_asks: Vec::new(),
         }
     }
 }
@@ -255,6 +270,7 @@ pub fn JobsProvider(props: &JobsProviderProps) -> Html {
         <ContextProvider<JobsHandle> context={jobs}>
             <JobPoller />
             <FollowUpRunner />
+            <PasswordPrompt />
             {props.children.clone()}
         </ContextProvider<JobsHandle>>
     }

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use ims_api::jobs::{JobState, TrackedJob};
+use ims_api::jobs::{JobKind, JobState, TrackedJob};
 use ims_api::time::format_rfc3339;
 use yew::prelude::*;
 
@@ -33,6 +33,25 @@ pub fn JobsPage() -> Html {
             jobs.dispatch(JobsAction::Retried { id: job.id, by });
         })
     };
+    // "Accept in my projects" on a finished share: each job once, whatever the clicks.
+    let accepted = use_mut_ref(HashSet::<String>::new);
+    let names = crate::names::use_names();
+    let accept_in_mine = {
+        let (api, jobs, own) = (api.clone(), jobs.clone(), names.own.clone());
+        Callback::from(move |job: TrackedJob| {
+            let mine = mine(&job, &own);
+            if mine.is_empty() || !accepted.borrow_mut().insert(job.id.clone()) {
+                return;
+            }
+            crate::jobs::accept_in_own_projects(
+                &api,
+                &jobs,
+                job.images.clone(),
+                mine,
+                crate::jobs::Credentials::Rescope,
+            );
+        })
+    };
     let clear = {
         let jobs = jobs.clone();
         Callback::from(move |_| jobs.dispatch(JobsAction::ClearFinished))
@@ -50,7 +69,12 @@ pub fn JobsPage() -> Html {
                     <th scope="col">{"Status"}</th><th scope="col">{"Started"}</th><th scope="col">{"Time"}</th><th scope="col">{"Details"}</th>
                 </tr></thead>
                 <tbody>
-                    { for jobs.list.iter().map(|j| job_row(j, now, &jobs, retry_offer(j, &api, &retry))) }
+                    { for jobs.list.iter().map(|j| {
+                        let accept = (j.kind == JobKind::Share && j.state == JobState::Succeeded
+                            && j.runs_under(&api.user_id, &api.project_id) && !mine(j, &names.own).is_empty())
+                            .then(|| accept_in_mine.clone());
+                        job_row(j, now, &jobs, retry_offer(j, &api, &retry), accept)
+                    }) }
                 </tbody>
             </table>
         </section>
@@ -78,7 +102,21 @@ fn retry_offer<'a>(
     }
 }
 
-fn job_row(j: &TrackedJob, now: i64, jobs: &crate::jobs::JobsHandle, retry: RetryOffer) -> Html {
+/// The projects of a share that are the user's own (other than the one signed in to).
+fn mine(job: &TrackedJob, own: &[(String, String)]) -> Vec<(String, String)> {
+    own.iter()
+        .filter(|(id, _)| job.projects.contains(id) && *id != job.owner.project_id)
+        .cloned()
+        .collect()
+}
+
+fn job_row(
+    j: &TrackedJob,
+    now: i64,
+    jobs: &crate::jobs::JobsHandle,
+    retry: RetryOffer,
+    accept: Option<Callback<TrackedJob>>,
+) -> Html {
     let elapsed = (j.finished_ms.unwrap_or(now) - j.started_ms).max(0) / 1000;
     let check_again = {
         let (jobs, id) = (jobs.clone(), j.id.clone());
@@ -146,6 +184,9 @@ fn job_row(j: &TrackedJob, now: i64, jobs: &crate::jobs::JobsHandle, retry: Retr
                 </details>
                 if j.state == JobState::GaveUp { <button type="button" onclick={check_again}>{"Check again"}</button> }
                 { retry_button }
+                if let Some(accept) = accept {
+                    <button type="button" onclick={{ let job = j.clone(); move |_| accept.emit(job.clone()) }}>{"Accept in my projects"}</button>
+                }
                 if let Some(by) = &j.retried_as { <p class="hint">{ format!("Sent again as job {by}.") }</p> }
             </td>
         </tr>

@@ -117,9 +117,12 @@ pub fn all() -> Result<(), String> {
     let pw = std::fs::read_to_string(e2e.join("node_modules/playwright-core/package.json"))
         .unwrap_or_default();
     let npm_ok = pw.contains(&format!("\"version\": \"{PLAYWRIGHT_VERSION}\""))
-        && e2e.join("node_modules/axe-core/axe.min.js").exists();
+        && e2e.join("node_modules/axe-core/axe.min.js").exists()
+        && e2e
+            .join("node_modules/@cdktf/hcl2json/package.json")
+            .exists();
     step(
-        &format!("playwright-core {PLAYWRIGHT_VERSION} and axe-core (npm ci, no browser download)"),
+        &format!("playwright-core {PLAYWRIGHT_VERSION}, axe-core and hcl2json (npm ci, no browser download)"),
         npm_ok,
         || {
             run(cmd("npm")

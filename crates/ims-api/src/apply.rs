@@ -203,6 +203,8 @@ impl Step {
             } => Some(match kind {
                 JobKind::Share => members::batch_share(images, members),
                 JobKind::StopSharing => members::batch_stop(images, members),
+                // Not a change of members: the engine's replicate() sends it.
+                JobKind::Replicate => return None,
                 JobKind::Accept | JobKind::Reject => {
                     let status = if *kind == JobKind::Accept {
                         MemberStatus::Accepted

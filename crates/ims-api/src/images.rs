@@ -258,6 +258,56 @@ pub fn next_page(
     }
 }
 
+/// Why IMS would refuse `name` for an image, if it would: 1 to 128 characters of letters,
+/// digits, spaces, `_`, `-` and `.`, neither starting nor ending with a space.
+pub fn name_problem(name: &str) -> Option<&'static str> {
+    let n = name.chars().count();
+    if n == 0 {
+        Some("Enter a name.")
+    } else if n > 128 {
+        Some("At most 128 characters.")
+    } else if name.starts_with(' ') || name.ends_with(' ') {
+        Some("A name may not start or end with a space.")
+    } else if !name
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.'))
+    {
+        Some("Only letters, digits, spaces, _, - and . are allowed.")
+    } else {
+        None
+    }
+}
+
+/// The name a replica gets unless the user gives another: `<name>-copy`, cut to IMS's
+/// length.
+pub fn replica_name(source: &str) -> String {
+    let kept: String = source.trim().chars().take(128 - 5).collect();
+    format!("{}-copy", kept.trim_end())
+}
+
+/// `POST /v1/cloudimages/{image_id}/copy`: a private copy in the signed-in project (a job).
+/// `cmk_id` encrypts the copy; `vault_id` holds a full-ECS image's backups.
+pub fn copy(
+    image_id: &str,
+    name: &str,
+    cmk_id: Option<&str>,
+    vault_id: Option<&str>,
+) -> ApiRequest {
+    let mut body = serde_json::json!({ "name": name });
+    if let Some(k) = cmk_id.filter(|k| !k.is_empty()) {
+        body["cmk_id"] = serde_json::json!(k);
+    }
+    if let Some(v) = vault_id.filter(|v| !v.is_empty()) {
+        body["vault_id"] = serde_json::json!(v);
+    }
+    ApiRequest::new(
+        crate::Method::Post,
+        Service::Image,
+        format!("/v1/cloudimages/{}/copy", segment(image_id)),
+    )
+    .json(body)
+}
+
 /// `GET /v2/images/{id}`.
 pub fn get_image(id: &str) -> ApiRequest {
     ApiRequest::get(Service::Image, format!("/v2/images/{}", segment(id)))
@@ -279,6 +329,22 @@ pub fn set_visibility(id: &str, visibility: &Visibility) -> ApiRequest {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn replica_names_follow_the_ims_rule_and_the_copy_call_carries_key_and_vault() {
+        assert_eq!(name_problem("debian-12 copy.v2_a"), None);
+        assert_eq!(name_problem(""), Some("Enter a name."));
+        assert!(name_problem(" lead").is_some() && name_problem("semi;colon").is_some());
+        assert!(name_problem(&"x".repeat(129)).is_some());
+        assert_eq!(replica_name("debian-12"), "debian-12-copy");
+        assert_eq!(replica_name(&"y".repeat(200)).chars().count(), 128);
+        let r = copy("i", "n", Some("key-1"), Some(""));
+        assert_eq!(r.label(), "POST /v1/cloudimages/i/copy");
+        assert_eq!(
+            r.body.unwrap(),
+            serde_json::json!({"name": "n", "cmk_id": "key-1"})
+        );
+    }
+
     use super::*;
 
     fn img(v: Value) -> Image {

@@ -77,6 +77,8 @@ pub enum JobKind {
     StopSharing,
     Accept,
     Reject,
+    /// A private copy of an image in the signed-in project (IMS only).
+    Replicate,
 }
 
 impl JobKind {
@@ -86,6 +88,7 @@ impl JobKind {
             JobKind::StopSharing => "Stop sharing",
             JobKind::Accept => "Accept",
             JobKind::Reject => "Reject",
+            JobKind::Replicate => "Replicate",
         }
     }
 }
@@ -334,6 +337,14 @@ impl TrackedJob {
             && self.state.is_final()
             && self.retried_as.is_none()
             && !self.retry_pairs().is_empty()
+            && !self.answers_elsewhere()
+    }
+
+    /// An accept in the user's other projects ("also accept in my projects"): its calls need
+    /// those projects' tokens, so "retry the failed ones" from this session cannot send them.
+    pub fn answers_elsewhere(&self) -> bool {
+        matches!(self.kind, JobKind::Accept | JobKind::Reject)
+            && self.projects.iter().any(|p| *p != self.owner.project_id)
     }
 }
 

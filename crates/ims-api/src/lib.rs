@@ -24,6 +24,7 @@ pub mod plan;
 pub mod quota;
 pub mod request;
 pub mod retry;
+pub mod terraform;
 pub mod time;
 pub mod wait;
 

@@ -15,6 +15,7 @@ use yew_router::prelude::Link;
 use crate::components::error_view;
 use crate::hooks::{use_api, use_wait, wait_view};
 use crate::jobs::use_jobs;
+use crate::pages::shared_with_me::replicate::ReplicateForm;
 use crate::routes::Route;
 use add_member::AddMember;
 use members::Members;
@@ -69,6 +70,14 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
         Some(Ok(i)) => i.display_name().to_string(),
         _ => props.id.clone(),
     };
+    // An image shared with this project (IMS) can be replicated into it.
+    let replicating = use_state(|| false);
+    let shared_here = match &*image {
+        Some(Ok(i)) if api.is_ims() && i.owner.as_deref().is_some_and(|o| o != api.project_id) => {
+            Some(i.clone())
+        }
+        _ => None,
+    };
     let listed = match &*members {
         Some(Ok(list)) => list.clone(),
         _ => Rc::default(),
@@ -83,6 +92,13 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
                 Some(Err(e)) => error_view(e, "Loading the image failed", Some(refresh.clone())),
                 None => html! { <p>{"Loading…"}</p> },
             } }
+            if let Some(i) = &shared_here {
+                if *replicating {
+                    <ReplicateForm images={vec![i.clone()]} on_close={{ let r = replicating.clone(); Callback::from(move |_| r.set(false)) }} />
+                } else {
+                    <button type="button" onclick={{ let r = replicating.clone(); move |_| r.set(true) }}>{"Replicate into this project…"}</button>
+                }
+            }
             <h2>{"Members"}</h2>
             { match &*members {
                 Some(Ok(list)) => html! { <Members image_id={props.id.clone()} list={list.clone()} on_changed={refresh.clone()} /> },

@@ -16,7 +16,7 @@ use yew::prelude::*;
 use crate::api::Api;
 use crate::components::error_view;
 use crate::hooks::{use_api, use_submission};
-use crate::jobs::{use_engine, use_jobs, Engine, FollowUp, JobsAction, JobsHandle};
+use crate::jobs::{use_engine, use_jobs, Engine, FollowUp, FollowUpAction, JobsAction, JobsHandle};
 use crate::names::{project_label, use_names};
 
 #[derive(Properties, PartialEq)]
@@ -248,9 +248,11 @@ async fn copy(form: &Copying, p: &CopyPreview) -> Result<String, ApiError> {
     if p.stop_source && !p.projects.is_empty() {
         form.jobs.dispatch(JobsAction::FollowUp(FollowUp {
             after: started.clone(),
-            source: p.source.id.clone(),
-            source_name: p.source.display_name().to_string(),
-            projects: p.projects.clone(),
+            action: FollowUpAction::StopSharing {
+                source: p.source.id.clone(),
+                source_name: p.source.display_name().to_string(),
+                projects: p.projects.clone(),
+            },
             owner: form.api.owner(),
         }));
     }

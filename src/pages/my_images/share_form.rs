@@ -14,7 +14,11 @@ use yew::prelude::*;
 use crate::api::Api;
 use crate::components::error_view;
 use crate::hooks::{use_api, use_submission, use_wait, wait_view};
-use crate::jobs::{use_engine, Engine};
+use crate::jobs::{
+    use_engine, use_jobs, Engine, FollowUp, FollowUpAction, JobsAction, JobsHandle, OwnProjects,
+};
+use crate::names::use_names;
+use ims_api::members::MemberKind;
 
 use super::member_boxes::{member_boxes, use_member_kinds, MemberTexts, Typed};
 
@@ -71,13 +75,31 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
     let can_send =
         !members.is_empty() && !blocked && !busy && (not_shared.is_empty() || *make_shared);
 
+    // Targets that are the user's own projects: the share can be accepted there at once.
+    let names = use_names();
+    let also_accept = use_state(|| false);
+    let mine: OwnProjects = names
+        .own
+        .iter()
+        .filter(|(id, _)| {
+            members
+                .iter()
+                .any(|t| t.kind == MemberKind::Project && t.id == *id)
+        })
+        .cloned()
+        .collect();
     let submit = {
         let form = Sending {
             api: submission.api(&api),
             engine: engine.clone(),
             done: done.clone(),
             texts: texts.clone(),
+            jobs: use_jobs(),
         };
+        let accept_in = (*also_accept)
+            .then(|| mine.clone())
+            .filter(|m| !m.is_empty());
+        let images = image_ids.clone();
         let submission = submission.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -85,8 +107,16 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
                 return;
             }
             let (form, change, ctx) = (form.clone(), change.clone(), ctx.clone());
+            let (accept_in, images) = (accept_in.clone(), images.clone());
             submission.run(async move {
                 let started = form.engine.apply(&form.api, &[change], &ctx).await?;
+                if let Some(projects) = accept_in {
+                    form.jobs.dispatch(JobsAction::FollowUp(FollowUp {
+                        after: started.clone(),
+                        action: FollowUpAction::AcceptIn { images, projects },
+                        owner: form.api.owner(),
+                    }));
+                }
                 form.texts.clear();
                 form.done
                     .set(Some(started_text(JobKind::Share, started.len())));
@@ -135,6 +165,15 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
                 </div>
             }
             { member_boxes(&texts, &kinds, &own, "share", "to share with", busy) }
+            if !mine.is_empty() {
+                <div class="field">
+                    <label>
+                        <input type="checkbox" checked={*also_accept} onchange={{ let a = also_accept.clone(); move |_| a.set(!*a) }} />
+                        { format!(" Also accept in my {} project(s): {}", mine.len(), mine.iter().map(|p| p.1.as_str()).collect::<Vec<_>>().join(", ")) }
+                    </label>
+                    <p class="hint">{"Once the share job succeeds, a token for each of these projects (this session's, rescoped) accepts it there; the tokens are revoked after. Keep this tab open until then."}</p>
+                </div>
+            }
             if full_ecs_over {
                 <p class="field-error">{ format!("A full-ECS image takes at most {FULL_ECS_MEMBER_LIMIT} members: the job will fail.") }</p>
             }
@@ -164,4 +203,5 @@ struct Sending {
     engine: Engine,
     done: UseStateHandle<Option<String>>,
     texts: MemberTexts,
+    jobs: JobsHandle,
 }

@@ -19,7 +19,9 @@ use crate::hooks::{use_api, use_image_list, use_submission, wait_view};
 use crate::jobs::{use_engine, use_jobs, Engine};
 use crate::names::{project_label, use_names};
 
+pub mod replicate;
 mod single;
+use replicate::ReplicateForm;
 use single::use_single_answer;
 
 const TABS: [(MemberStatus, &str); 3] = [
@@ -270,6 +272,13 @@ pub fn SharedWithMe() -> Html {
             selected.set(s);
         })
     };
+    // Replicas (IMS): the images whose copies are being asked for.
+    let replicating = use_state(|| None::<Vec<Image>>);
+    let can_replicate = api.is_ims() && *tab == MemberStatus::Accepted;
+    let replicate = |chosen: Vec<Image>| {
+        let replicating = replicating.clone();
+        Callback::from(move |_| replicating.set(Some(chosen.clone())))
+    };
     let rows = images.iter().map(|img| {
         let (s1, s2, s3) = (single.clone(), single.clone(), single.clone());
         let (i1, i2, i3) = (img.clone(), img.clone(), img.clone());
@@ -285,6 +294,7 @@ pub fn SharedWithMe() -> Html {
                     if *tab != MemberStatus::Accepted { <button type="button" onclick={move |_| s1.emit((i1.clone(), MemberStatus::Accepted))} disabled={busy} aria-label={format!("Accept {name}")}>{"Accept"}</button> }
                     if *tab != MemberStatus::Rejected { <button type="button" onclick={move |_| s2.emit((i2.clone(), MemberStatus::Rejected))} disabled={busy} aria-label={format!("Reject {name}")}>{"Reject"}</button> }
                     if *tab != MemberStatus::Pending && !api.is_ims() { <button type="button" onclick={move |_| s3.emit((i3.clone(), MemberStatus::Pending))} disabled={busy} aria-label={format!("Move {name} back to pending")}>{"Back to pending"}</button> }
+                    if can_replicate { <button type="button" onclick={replicate(vec![img.clone()])} aria-label={format!("Replicate {name} into {project_name}")}>{"Replicate"}</button> }
                 </td>
             </tr>
         }
@@ -307,9 +317,18 @@ pub fn SharedWithMe() -> Html {
                     if *tab == MemberStatus::Pending {
                         <button type="button" disabled={images.is_empty() || busy} onclick={bulk(all_ids.clone(), MemberStatus::Accepted)}>{ format!("Accept all {} pending", images.len()) }</button>
                     }
+                    if can_replicate {
+                        <button type="button" disabled={chosen.is_empty()} onclick={replicate(chosen.clone())}>{ format!("Replicate {} selected into {project_name}…", chosen.len()) }</button>
+                    }
                     <span class="count" role="status">{ if list.loading { "Loading…".to_string() } else { format!("{} image(s)", images.len()) } }</span>
                     <>{ wait_view(&list_wait) }</>
                 </div>
+                if *tab == MemberStatus::Accepted && !api.is_ims() {
+                    <p class="hint">{"Replicas are an IMS call (a copy job); plain Glance has none: download the image and upload it to this project to keep a copy."}</p>
+                }
+                if let Some(chosen) = &*replicating {
+                    <ReplicateForm key={chosen.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(",")} images={chosen.clone()} on_close={{ let r = replicating.clone(); Callback::from(move |_| r.set(None)) }} />
+                }
                 if needs_vault || vault_error.is_some() {
                     <div class="field">
                         <label for="vault-id">{"CBR vault ID for full-ECS images"}</label>
