@@ -20,6 +20,9 @@ USERS = {  # name: (password, project, roles)
     'consumer2': ('Consumer2-Pass-1', 'consumer2', ['member', 'reader']),
     'glance': (os.environ.get('OS_GLANCE_PASSWORD', 'Glance-Pass-1'), 'service', ['admin']),
 }
+# The owner works in consumer2 as well: "also accept in my projects" has a project of its own
+# to accept in there.
+ALSO_MEMBER_OF = {'owner': ['consumer2']}
 # name: (visibility, {member user: status})
 IMAGES = {
     'seed-private': ('private', {}),
@@ -74,8 +77,9 @@ def seed_keystone():
         projects[p] = found['id']
     for name, (password, project, role_names) in USERS.items():
         u = first(f'{KS}/users?name={name}', 'users', tok) or call('POST', f'{KS}/users', tok, {'user': {'name': name, 'domain_id': 'default', 'password': password, 'default_project_id': projects[project]}})[2]['user']
-        for r in role_names:
-            call('PUT', f"{KS}/projects/{projects[project]}/users/{u['id']}/roles/{roles[r]}", tok)
+        for p in [project] + ALSO_MEMBER_OF.get(name, []):
+            for r in role_names:
+                call('PUT', f"{KS}/projects/{projects[p]}/users/{u['id']}/roles/{roles[r]}", tok)
     svc = first(f'{KS}/services?type=image', 'services', tok) or call('POST', f'{KS}/services', tok, {'service': {'type': 'image', 'name': 'glance'}})[2]['service']
     if not first(f"{KS}/endpoints?service_id={svc['id']}&interface=public", 'endpoints', tok):
         call('POST', f'{KS}/endpoints', tok, {'endpoint': {'service_id': svc['id'], 'interface': 'public', 'region_id': 'RegionOne', 'url': GL}})

@@ -94,6 +94,24 @@ export function defineGlanceJourneys(target) {
     return membersText(page);
   };
 
+  test(`[${target.name}] a share also accepted in the user's own other project: accepted there, pending for the foreign one`, async () => {
+    const owner = await newPage(browser);
+    await signIn(owner, target.owner, '/images', target.base);
+    await owner.getByLabel(`Select ${target.sharedImage}`, { exact: true }).check();
+    await owner.getByRole('button', { name: /Share 1 selected/ }).click();
+    const form = owner.getByRole('form', { name: /Share 1 image/ });
+    const own = target.projects[target.ownOther];
+    const foreign = target.projects[target.recipient.project];
+    await form.getByLabel('Project IDs to share with').fill(`${own}\n${foreign}`);
+    await form.getByLabel(`Also accept in my 1 project(s): ${target.ownOther}`).check();
+    await form.getByRole('button', { name: 'Share', exact: true }).click();
+    await owner.getByRole('link', { name: 'Jobs', exact: true }).click();
+    await owner.getByRole('row').filter({ hasText: 'Accept (native calls)' }).getByText('Succeeded').waitFor({ timeout: 30000 });
+    const text = await membersOf(owner, target.sharedImage);
+    assert.match(text, new RegExp(`${own}\\s+accepted`));
+    assert.match(text, new RegExp(`${foreign}\\s+pending`));
+  });
+
   test(`[${target.name}] the members of an image export as CSV`, async () => {
     const page = await newPage(browser);
     await signIn(page, target.owner, '/images', target.base);

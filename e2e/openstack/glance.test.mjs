@@ -31,6 +31,8 @@ defineGlanceJourneys({
   copySource: 'seed-shared-accepted',
   copyAccepted: 'consumer1',
   copyPending: 'consumer2',
+  // The seed gives the owner a role in consumer2 too, for "also accept in my projects".
+  ownOther: 'consumer2',
   // The seed converges: visibility and members go back to what it defines.
   prepare: async () => { execFileSync(process.env.OS_PYTHON, [process.env.OS_SEED_SCRIPT, 'glance'], { env: process.env, stdio: 'ignore' }); },
   token,

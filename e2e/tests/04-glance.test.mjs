@@ -22,6 +22,8 @@ defineGlanceJourneys({
   copySource: 'shared-accepted-dev',
   copyAccepted: 'acme-dev',
   copyPending: 'acme-test',
+  // Another project of the owner's, for "also accept in my projects".
+  ownOther: 'acme-dev',
   prepare: async () => { await reset(); await admin(BASE, 'settings', { glance_mode: true }); },
   token: async (who) => {
     const r = await fetch(`${BASE}/v3/auth/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: who.user, password: who.password, domain: { name: 'Default' } } } }, scope: { project: { name: who.project, domain: { name: 'Default' } } } } }) });
