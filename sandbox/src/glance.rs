@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
+use crate::caller::GlanceCaller;
 use crate::errors::{glance, ims};
 use crate::iam::{check_token, header};
 use crate::ims::{FULL_ECS_MEMBER_LIMIT, MEMBER_LIMIT};
@@ -160,13 +161,10 @@ fn select(
 
 pub async fn list_images(
     State(state): State<AppState>,
+    GlanceCaller(token): GlanceCaller,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let token = match auth(&state, &headers) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     let glance_mode = state.settings().glance_mode;
     let db = state.db();
     match select(&db, &token.project_id, &q, 25) {
@@ -217,13 +215,10 @@ pub async fn list_cloudimages(
 
 pub async fn get_image(
     State(state): State<AppState>,
+    GlanceCaller(token): GlanceCaller,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let token = match auth(&state, &headers) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     let glance_mode = state.settings().glance_mode;
     let db = state.db();
     match visible_image(&db, &headers, &id, &token.project_id) {
@@ -235,14 +230,11 @@ pub async fn get_image(
 /// `PATCH /v2/images/{id}`: only `replace /visibility`, which is all the console needs.
 pub async fn patch_image(
     State(state): State<AppState>,
+    GlanceCaller(token): GlanceCaller,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: String,
 ) -> Response {
-    let token = match auth(&state, &headers) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     let glance_mode = state.settings().glance_mode;
     let ops: Vec<Value> = match serde_json::from_str(&body) {
         Ok(v) => v,
@@ -297,13 +289,10 @@ pub async fn patch_image(
 
 pub async fn list_members(
     State(state): State<AppState>,
+    GlanceCaller(token): GlanceCaller,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let token = match auth(&state, &headers) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     let glance_mode = state.settings().glance_mode;
     let db = state.db();
     let img = match visible_image(&db, &headers, &id, &token.project_id) {
@@ -330,14 +319,11 @@ pub async fn list_members(
 
 pub async fn add_member(
     State(state): State<AppState>,
+    GlanceCaller(token): GlanceCaller,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Option<Json<Value>>,
 ) -> Response {
-    let token = match auth(&state, &headers) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     let glance_mode = state.settings().glance_mode;
     let Some(member) = body
         .as_ref()

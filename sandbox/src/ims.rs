@@ -2,16 +2,16 @@
 //! query, and the quota.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use rand::Rng;
 use serde_json::{json, Value};
 
+use crate::caller::ImsCaller;
 use crate::errors::ims;
-use crate::iam::{check_token, header};
 use crate::member_kinds::Target;
-use crate::model::{now_ms, random_uuid, rfc3339_short, Db, Effect, Job, JobResult, Token};
+use crate::model::{now_ms, random_uuid, rfc3339_short, Db, Effect, Job, JobResult};
 use crate::AppState;
 
 pub const MEMBER_LIMIT: usize = 256;
@@ -30,20 +30,6 @@ fn is_uuid(s: &str) -> bool {
                 c.is_ascii_hexdigit()
             }
         })
-}
-
-/// Token check plus the Glance-mode switch (plain Glance has no /v1).
-pub fn gate(state: &AppState, headers: &HeaderMap) -> Result<Token, Response> {
-    if state.settings().glance_mode {
-        return Err(crate::errors::glance(
-            headers,
-            StatusCode::NOT_FOUND,
-            "The resource could not be found.",
-        ));
-    }
-    let db = state.db();
-    check_token(&db, header(headers, "x-auth-token"))
-        .map_err(|f| ims(StatusCode::UNAUTHORIZED, "IMG.0087", f.message()))
 }
 
 fn string_list(v: &Value, field: &str, code: &str, what: &str) -> Result<Vec<String>, Response> {
@@ -225,13 +211,9 @@ fn members_to_be(db: &Db, image_id: &str) -> Vec<String> {
 /// organizations.
 pub async fn share(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    ImsCaller(token): ImsCaller,
     body: Option<Json<Value>>,
 ) -> Response {
-    let token = match gate(&state, &headers) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     let account = crate::member_kinds::account_of(&state.db(), &token);
     let (images, targets) = match batch_body(&state, body, Some((&token.project_id, &account))) {
         Ok(x) => x,
@@ -304,13 +286,9 @@ pub async fn share(
 /// `DELETE /v1/cloudimages/members`: the owner stops sharing.
 pub async fn stop(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    ImsCaller(token): ImsCaller,
     body: Option<Json<Value>>,
 ) -> Response {
-    let token = match gate(&state, &headers) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     let (images, targets) = match batch_body(&state, body, None) {
         Ok(x) => x,
         Err(r) => return r,
@@ -357,13 +335,9 @@ pub async fn stop(
 /// `PUT /v1/cloudimages/members`: the recipient accepts or rejects.
 pub async fn answer(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    ImsCaller(token): ImsCaller,
     body: Option<Json<Value>>,
 ) -> Response {
-    let token = match gate(&state, &headers) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     let body = body.map(|b| b.0).unwrap_or(Value::Null);
     let images = match string_list(&body, "images", "IMG.0066", "image IDs") {
         Ok(i) => i,
@@ -432,13 +406,9 @@ pub async fn answer(
 /// `GET /v1/{project_id}/jobs/{job_id}`.
 pub async fn job(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    ImsCaller(token): ImsCaller,
     Path((project_id, job_id)): Path<(String, String)>,
 ) -> Response {
-    let token = match gate(&state, &headers) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     if project_id != token.project_id {
         return ims(
             StatusCode::FORBIDDEN,
@@ -499,11 +469,7 @@ pub async fn job(
 }
 
 /// `GET /v1/cloudimages/quota`.
-pub async fn quota(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let token = match gate(&state, &headers) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+pub async fn quota(State(state): State<AppState>, ImsCaller(token): ImsCaller) -> Response {
     let db = state.db();
     let own: Vec<&crate::model::Image> = db
         .images

@@ -4,12 +4,13 @@
 //! the `otc` cloud mode, which answers such a body as a cloud without the feature would.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::caller::ImsCaller;
 use crate::errors::ims;
 use crate::model::{rfc3339_short, Db, Member, Token};
 use crate::AppState;
@@ -222,14 +223,10 @@ fn check_project(token: &Token, project_id: &str) -> Result<(), Response> {
 /// ID; `marker` is the last member of the previous page.
 pub async fn list_members(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    ImsCaller(token): ImsCaller,
     Path((project_id, image_id)): Path<(String, String)>,
     Query(paging): Query<Paging>,
 ) -> Response {
-    let token = match crate::ims::gate(&state, &headers) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     if let Err(r) = check_project(&token, &project_id) {
         return r;
     }
@@ -289,13 +286,9 @@ pub async fn list_members(
 /// `GET /v1/{project_id}/cloudimages/{image_id}/members/{member_id}`.
 pub async fn get_member(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    ImsCaller(token): ImsCaller,
     Path((project_id, image_id, member_id)): Path<(String, String, String)>,
 ) -> Response {
-    let token = match crate::ims::gate(&state, &headers) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     if let Err(r) = check_project(&token, &project_id) {
         return r;
     }

@@ -3,11 +3,12 @@
 //! replicated once accepted; the copy outlives the owner's share.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use serde_json::Value;
 
+use crate::caller::ImsCaller;
 use crate::errors::ims;
 use crate::model::{now_ms, random_uuid, Effect, Image, JobResult};
 use crate::AppState;
@@ -26,14 +27,10 @@ pub fn valid_name(name: &str) -> bool {
 
 pub async fn copy(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    ImsCaller(token): ImsCaller,
     Path(image_id): Path<String>,
     body: Option<Json<Value>>,
 ) -> Response {
-    let token = match crate::ims::gate(&state, &headers) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     let body = body.map(|b| b.0).unwrap_or(Value::Null);
     let name = body["name"].as_str().unwrap_or_default().to_string();
     if !valid_name(&name) {
