@@ -45,6 +45,38 @@ impl Api {
         self.flavor == Flavor::Ims
     }
 
+    /// What this cloud can do, by name, so that screens ask for a capability rather than a
+    /// flavor. IMS: member writes go through the batch calls and their job (Huawei files the
+    /// native writes as deprecated); Glance: the native calls.
+    pub fn member_writes_are_jobs(&self) -> bool {
+        self.is_ims()
+    }
+
+    /// A private copy of an image shared with this project (`POST /v1/cloudimages/{id}/copy`).
+    pub fn can_replicate(&self) -> bool {
+        self.is_ims()
+    }
+
+    /// Accepting a full-ECS image stores its backups in a CBR vault, whose ID IMS needs.
+    pub fn full_ecs_needs_vault(&self) -> bool {
+        self.is_ims()
+    }
+
+    /// Glance lets a member set its status back to pending; IMS takes accepted or rejected.
+    pub fn has_back_to_pending(&self) -> bool {
+        !self.is_ims()
+    }
+
+    /// IMS reports quotas (`image_member` among them); Glance has no such call.
+    pub fn has_quota(&self) -> bool {
+        self.is_ims()
+    }
+
+    /// IMS checks member IDs' shape (32 hex); Glance takes any ID Keystone may issue.
+    pub fn checks_member_ids(&self) -> bool {
+        self.is_ims()
+    }
+
     /// The kinds of member offered here: projects, and on IMS what `member_kinds` adds.
     pub fn member_kinds(&self) -> Vec<ims_api::members::MemberKind> {
         ims_api::members::MemberKind::ALL

@@ -16,8 +16,9 @@ use crate::embed::{use_embedding, EmbedBridge, Embedding};
 use crate::hooks::{use_api, use_image_list};
 use crate::jobs::{use_jobs, JobsProvider};
 use crate::names::NamesProvider;
+use crate::pages;
 use crate::pages::sign_in::sign_in_page;
-use crate::routes::{switch, Route};
+use crate::routes::Route;
 use crate::session::context::{use_session, SessionProvider, StoredSession};
 use crate::session::SessionAction;
 
@@ -165,5 +166,31 @@ fn nav_link(
                 <span class="badge" aria-label={format!("{n} {what}")}>{ n }</span>
             }
         </Link<Route>>
+    }
+}
+
+/// The page each address shows.
+pub fn switch(route: Route) -> Html {
+    match route {
+        Route::Home | Route::Images => html! { <pages::my_images::MyImages /> },
+        Route::SignIn => html! { <Redirect<Route> to={Route::Images} /> },
+        // The ID comes from the address bar or a portal's message: checked before any request.
+        Route::Image { id } if ims_api::ids::is_image_id(&id) => {
+            html! { <pages::image_detail::ImageDetail {id} /> }
+        }
+        Route::Image { .. } => html! {
+            <section>
+                <h1>{"This is not an image ID"}</h1>
+                <p>{"Image IDs are UUIDs such as 0b0e6b7c-1b8a-4c83-9d6e-2f4b0a1c9e77. Nothing was sent."}</p>
+                <Link<Route> to={Route::Images}>{"Go to My images"}</Link<Route>>
+            </section>
+        },
+        Route::Shared => html! { <pages::shared_with_me::SharedWithMe /> },
+        Route::Plan => html! { <pages::share_plan::SharePlan /> },
+        Route::Jobs => html! { <pages::jobs::JobsPage /> },
+        Route::Settings => html! { <pages::settings::Settings /> },
+        Route::NotFound => {
+            html! { <section><h1>{"Page not found"}</h1><Link<Route> to={Route::Images}>{"Go to My images"}</Link<Route>></section> }
+        }
     }
 }

@@ -75,7 +75,7 @@ test('sharing starts a job that is watched to success; the members appear on the
   await signIn(page, USERS.owner);
   const form = await openShare(page, ['debian-12-hardened', 'ubuntu-24.04-base']);
   await form.getByTestId('member-quota').waitFor();
-  assert.match(await form.getByTestId('member-quota').innerText(), /up to 256 projects per image/);
+  assert.match(await form.getByTestId('member-quota').innerText(), /Member quota \(image_member, as IMS reports it\): up to 256 members per image/);
   await form.getByLabel('Project IDs to share with').fill(`${ids.projects['acme-dev']}\n${ids.projects['acme-test']}`);
   assert.match(await form.getByTestId('share-preview').innerText(), /2 images × 2 projects = 4 shares\. Sent as 1 call/);
   await form.getByRole('button', { name: 'Share', exact: true }).click();

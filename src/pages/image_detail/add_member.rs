@@ -156,7 +156,7 @@ impl Form {
         let form = self.clone();
         self.adding.run(async move {
             form.added.set(None);
-            if form.api.is_ims() {
+            if form.api.member_writes_are_jobs() {
                 let change = Change::every(JobKind::Share, &[image], std::slice::from_ref(&target));
                 let started = form
                     .engine
@@ -203,7 +203,7 @@ fn checked(
     };
     match problem {
         // Glance takes any member ID Keystone may issue; IMS checks the shape.
-        Some(IdProblem::Malformed { .. }) if !api.is_ims() => {}
+        Some(IdProblem::Malformed { .. }) if !api.checks_member_ids() => {}
         Some(IdProblem::Malformed { .. }) => return Err(shape(kind).into()),
         Some(IdProblem::OwnProject) => return Err(ims_api::error::own_project_sentence()),
         Some(p) => return Err(p.message()),
@@ -212,7 +212,7 @@ fn checked(
     if let Some(m) = members
         .iter()
         .find(|m| m.target_id() == id)
-        .filter(|_| api.is_ims())
+        .filter(|_| api.member_writes_are_jobs())
     {
         return Err(format!("{id} is already a member (status {}).", m.status));
     }

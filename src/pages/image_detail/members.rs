@@ -155,7 +155,7 @@ pub fn Members(props: &MembersProps) -> Html {
 
 impl Removal {
     async fn remove(&self, image: &str, targets: Vec<Target>) -> Result<(), String> {
-        if self.api.is_ims() {
+        if self.api.member_writes_are_jobs() {
             let change = Change::every(JobKind::StopSharing, &[image.to_string()], &targets);
             let started = self
                 .engine

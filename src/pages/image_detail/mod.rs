@@ -73,7 +73,9 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
     // An image shared with this project (IMS) can be replicated into it.
     let replicating = use_state(|| false);
     let shared_here = match &*image {
-        Some(Ok(i)) if api.is_ims() && i.owner.as_deref().is_some_and(|o| o != api.project_id) => {
+        Some(Ok(i))
+            if api.can_replicate() && i.owner.as_deref().is_some_and(|o| o != api.project_id) =>
+        {
             Some(i.clone())
         }
         _ => None,

@@ -45,7 +45,7 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
         let (api, quota, wait) = (api.watched(&quota_wait), quota.clone(), quota_wait.clone());
         use_effect_with(api.token.clone(), move |_| {
             wait.start_operation();
-            if api.is_ims() {
+            if api.has_quota() {
                 wasm_bindgen_futures::spawn_local(async move {
                     quota.set(Some(api.read::<QuotaAnswer>(&quota::get()).await))
                 });
@@ -141,7 +141,7 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
     let quota_view = match &*quota {
         Some(Ok(q)) => q.resource("image_member").map(|r| {
             let headroom = r.quota - r.used;
-            html! { <p class="quota" data-testid="member-quota">{ format!("Member quota: up to {} projects per image; your fullest image has {} ({} left).", r.quota, r.used, headroom) }</p> }
+            html! { <p class="quota" data-testid="member-quota">{ format!("Member quota (image_member, as IMS reports it): up to {} members per image; your fullest image has {} ({} left).", r.quota, r.used, headroom) }</p> }
         }),
         Some(Err(e)) => Some(html! { <p class="hint">{ format!("The member quota could not be read: {}", e.user_message()) }</p> }),
         None => None,

@@ -129,7 +129,7 @@ pub fn SharedWithMe() -> Html {
         .filter(|i| selected.contains(&i.id))
         .cloned()
         .collect();
-    let needs_vault = api.is_ims() && chosen.iter().any(Image::is_full_ecs);
+    let needs_vault = api.full_ecs_needs_vault() && chosen.iter().any(Image::is_full_ecs);
 
     // The batch answer that failed last, so its error can offer to send it again.
     let last_failed = use_state(|| None::<(Vec<String>, MemberStatus)>);
@@ -153,8 +153,8 @@ pub fn SharedWithMe() -> Html {
         let all: Vec<Image> = images.clone();
         Callback::from(
             move |(ids, status, typed): (Vec<String>, MemberStatus, bool)| {
-                let full_ecs =
-                    api.is_ims() && all.iter().any(|i| ids.contains(&i.id) && i.is_full_ecs());
+                let full_ecs = api.full_ecs_needs_vault()
+                    && all.iter().any(|i| ids.contains(&i.id) && i.is_full_ecs());
                 if status == MemberStatus::Accepted && full_ecs && vault.trim().is_empty() {
                     vault_error.set(Some(VAULT_NEEDED.into()));
                     return;
@@ -230,7 +230,7 @@ pub fn SharedWithMe() -> Html {
             if waiting {
                 return;
             }
-            if full_ecs_accept && api.is_ims() && vault.trim().is_empty() {
+            if full_ecs_accept && api.full_ecs_needs_vault() && vault.trim().is_empty() {
                 vault_error.set(Some(VAULT_NEEDED.into()));
                 return;
             }
@@ -274,7 +274,7 @@ pub fn SharedWithMe() -> Html {
     };
     // Replicas (IMS): the images whose copies are being asked for.
     let replicating = use_state(|| None::<Vec<Image>>);
-    let can_replicate = api.is_ims() && *tab == MemberStatus::Accepted;
+    let can_replicate = api.can_replicate() && *tab == MemberStatus::Accepted;
     let replicate = |chosen: Vec<Image>| {
         let replicating = replicating.clone();
         Callback::from(move |_| replicating.set(Some(chosen.clone())))
@@ -293,7 +293,7 @@ pub fn SharedWithMe() -> Html {
                 <td class="row-actions">
                     if *tab != MemberStatus::Accepted { <button type="button" onclick={move |_| s1.emit((i1.clone(), MemberStatus::Accepted))} disabled={busy} aria-label={format!("Accept {name}")}>{"Accept"}</button> }
                     if *tab != MemberStatus::Rejected { <button type="button" onclick={move |_| s2.emit((i2.clone(), MemberStatus::Rejected))} disabled={busy} aria-label={format!("Reject {name}")}>{"Reject"}</button> }
-                    if *tab != MemberStatus::Pending && !api.is_ims() { <button type="button" onclick={move |_| s3.emit((i3.clone(), MemberStatus::Pending))} disabled={busy} aria-label={format!("Move {name} back to pending")}>{"Back to pending"}</button> }
+                    if *tab != MemberStatus::Pending && api.has_back_to_pending() { <button type="button" onclick={move |_| s3.emit((i3.clone(), MemberStatus::Pending))} disabled={busy} aria-label={format!("Move {name} back to pending")}>{"Back to pending"}</button> }
                     if can_replicate { <button type="button" onclick={replicate(vec![img.clone()])} aria-label={format!("Replicate {name} into {project_name}")}>{"Replicate"}</button> }
                 </td>
             </tr>
@@ -323,7 +323,7 @@ pub fn SharedWithMe() -> Html {
                     <span class="count" role="status">{ if list.loading { "Loading…".to_string() } else { format!("{} image(s)", images.len()) } }</span>
                     <>{ wait_view(&list_wait) }</>
                 </div>
-                if *tab == MemberStatus::Accepted && !api.is_ims() {
+                if *tab == MemberStatus::Accepted && !api.can_replicate() {
                     <p class="hint">{"Replicas are an IMS call (a copy job); plain Glance has none: download the image and upload it to this project to keep a copy."}</p>
                 }
                 if let Some(chosen) = &*replicating {
@@ -353,7 +353,7 @@ pub fn SharedWithMe() -> Html {
                     <tbody>{ for rows }</tbody>
                 </table>
                 if images.is_empty() && !list.loading { <p>{ format!("No {} images.", tab.as_str()) }</p> }
-                if *tab != MemberStatus::Pending && api.is_ims() && !images.is_empty() {
+                if *tab != MemberStatus::Pending && !api.has_back_to_pending() && !images.is_empty() {
                     <p class="hint">{"IMS takes accepted or rejected only: to use a rejected image, accept it."}</p>
                 }
             </div>

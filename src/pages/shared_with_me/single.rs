@@ -54,7 +54,7 @@ impl SingleAnswer {
                     return Ok(());
                 }
             };
-            if !me.api.is_ims() {
+            if !me.api.member_writes_are_jobs() {
                 me.api
                     .send(&members::set_status(
                         &img.id,
