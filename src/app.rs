@@ -7,15 +7,15 @@ use ims_api::images::ListScope;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::components::header::Header;
-use crate::components::jobs_panel::JobsPanel;
-use crate::components::notices::NoticesProvider;
 use crate::components::offline_banner::OfflineBanner;
-use crate::components::sign_in_form::SignInForm;
 use crate::embed::{use_embedding, EmbedBridge, Embedding};
+use crate::frame::header::Header;
+use crate::frame::jobs_panel::JobsPanel;
+use crate::frame::sign_in_form::SignInForm;
 use crate::hooks::{use_api, use_image_list};
 use crate::jobs::{use_jobs, JobsProvider};
 use crate::names::NamesProvider;
+use crate::notices::NoticesProvider;
 use crate::pages;
 use crate::pages::sign_in::sign_in_page;
 use crate::routes::Route;
@@ -56,6 +56,7 @@ pub fn App(props: &AppProps) -> Html {
                                 <BrowserRouter>
                                     if embedding.active { <EmbedBridge /> }
                                     <Layout />
+                                    <pages::accept_password::PasswordPrompt />
                                 </BrowserRouter>
                             </NamesProvider>
                         </JobsProvider>

@@ -9,8 +9,8 @@ use yew::prelude::*;
 use super::accept_across::{self, Credentials, OwnProjects};
 use super::{use_jobs, Engine, JobsAction, JobsHandle};
 use crate::api::Api;
-use crate::components::notices::{use_notices, NoticeAction, NoticesHandle};
 use crate::hooks::use_api;
+use crate::notices::{use_notices, NoticeAction, NoticesHandle};
 
 /// `action`, once every job of `after` has succeeded.
 #[derive(Clone, Debug, PartialEq)]

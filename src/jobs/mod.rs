@@ -6,7 +6,6 @@ mod client;
 mod engine;
 mod follow_up;
 mod outcome;
-mod password_prompt;
 mod poller;
 mod server;
 
@@ -22,7 +21,6 @@ pub use engine::{use_engine, Engine};
 use follow_up::FollowUpRunner;
 pub use follow_up::{FollowUp, FollowUpAction};
 pub use outcome::use_job_end;
-use password_prompt::PasswordPrompt;
 pub use poller::JobPoller;
 use server::start_server_job;
 
@@ -270,7 +268,6 @@ pub fn JobsProvider(props: &JobsProviderProps) -> Html {
         <ContextProvider<JobsHandle> context={jobs}>
             <JobPoller />
             <FollowUpRunner />
-            <PasswordPrompt />
             {props.children.clone()}
         </ContextProvider<JobsHandle>>
     }

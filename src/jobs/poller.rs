@@ -11,8 +11,8 @@ use yew::prelude::*;
 
 use super::{use_jobs, JobsAction};
 use crate::api::{now_ms, Api};
-use crate::components::notices::{use_notices, NoticeAction};
 use crate::hooks::use_api;
+use crate::notices::{use_notices, NoticeAction};
 
 const OFFLINE_POLL: &str = "Offline: checked again when the network is back.";
 

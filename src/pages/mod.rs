@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod accept_password;
 pub mod image_detail;
 pub mod jobs;
 pub mod my_images;

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::components::sign_in_form::SignInForm;
+use crate::frame::sign_in_form::SignInForm;
 use crate::session::context::StoredSession;
 
 /// A plain function, not a component: it holds no state of its own (see `app::waiting_for_portal`).

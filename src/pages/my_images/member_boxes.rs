@@ -7,8 +7,8 @@ use ims_api::ids::targets_of;
 use ims_api::members::MemberKind;
 use yew::prelude::*;
 
+use super::id_list_input::IdListInput;
 use crate::api::Api;
-use crate::components::IdListInput;
 use crate::session::context::use_session;
 
 /// What was typed in each box, owned by the page so that it survives the form being closed.

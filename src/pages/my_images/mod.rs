@@ -2,7 +2,9 @@
 //! sharing in batches.
 
 mod copy_form;
+mod id_list_input;
 mod member_boxes;
+mod members_export;
 mod share_form;
 mod stop_form;
 
@@ -15,10 +17,10 @@ use yew::prelude::*;
 
 use crate::components::error_view;
 use crate::components::image_table::{sort_images, ImageTable, SortKey};
-use crate::components::members_export::MembersExport;
 use crate::hooks::{use_api, use_image_list, wait_view, SameList};
 use copy_form::CopyForm;
 use member_boxes::use_member_texts;
+use members_export::MembersExport;
 use share_form::ShareForm;
 use stop_form::StopForm;
 

@@ -5,10 +5,9 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::accept_across::{self, Credentials};
-use super::{use_jobs, JobsAction};
 use crate::components::ConfirmDialog;
 use crate::hooks::use_api;
+use crate::jobs::{accept_in_own_projects, use_jobs, Credentials, JobsAction};
 use crate::session::context::use_session;
 
 #[component]
@@ -44,7 +43,7 @@ pub fn PasswordPrompt() -> Html {
                 domain: domain.clone(),
                 password: given,
             };
-            accept_across::start(
+            accept_in_own_projects(
                 &api,
                 &jobs,
                 ask.images.clone(),

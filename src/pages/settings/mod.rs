@@ -6,10 +6,11 @@ use ims_api::config::{Config, Flavor};
 use ims_api::time::format_rfc3339;
 use yew::prelude::*;
 
-use crate::components::address_book::AddressBook;
+mod address_book;
 use crate::hooks::use_api;
 use crate::jobs::{use_jobs, JobsAction};
 use crate::session::context::use_session;
+use address_book::AddressBook;
 
 fn flavor_name(f: Flavor) -> &'static str {
     match f {
