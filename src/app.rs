@@ -123,7 +123,7 @@ fn Nav() -> Html {
     let api = use_api();
     let jobs = use_jobs();
     let scope = api.token.as_ref().map(|_| ListScope::SharedWithMe {
-        member_status: "pending".into(),
+        member_status: ims_api::members::MemberStatus::Pending,
     });
     // Reloads when a job ends and when one image's answer changes, so the badge agrees with
     // the inbox after every kind of answer.

@@ -357,8 +357,8 @@ async fn already_holds(api: &Api, kind: JobKind, call: &ClientCall) -> Option<bo
     match (kind, found) {
         (JobKind::Share, Ok(_))
         | (JobKind::StopSharing, Err(ApiError::Http { status: 404, .. })) => Some(true),
-        (JobKind::Accept, Ok(m)) => Some(m.status == MemberStatus::Accepted.as_str()),
-        (JobKind::Reject, Ok(m)) => Some(m.status == MemberStatus::Rejected.as_str()),
+        (JobKind::Accept, Ok(m)) => Some(m.status == MemberStatus::Accepted),
+        (JobKind::Reject, Ok(m)) => Some(m.status == MemberStatus::Rejected),
         (_, Err(e)) if e.is_retryable() => None,
         _ => Some(false),
     }

@@ -315,8 +315,7 @@ pub fn SharePlan() -> Html {
         if *removals {
             results.extend(prepared.diff.remove.iter().enumerate().map(|(n, c)| (c, "stop sharing", outcome_of(true, n, c))));
         }
-        let count = |label: &str| results.iter().filter(|(_, _, o)| o.label() == label).count();
-        let (done, failed, pending) = (count("done"), count("failed"), count("pending"));
+        let plan::Tally { done, failed, pending } = plan::Tally::of(results.iter().map(|r| &r.2));
         let export = {
             let (image_names, known) = (image_names.clone(), names.known.clone());
             let text = plan::results_csv(&results, &|id| image_names.get(id).cloned().unwrap_or_default(), &|id| known.get(id).cloned().unwrap_or_default());

@@ -52,7 +52,7 @@ pub fn member_rows(
             image_name: image_name.to_string(),
             project_id: m.target_id().to_string(),
             project_name: project_names.get(&m.member_id).cloned().unwrap_or_default(),
-            status: m.status.clone(),
+            status: m.status.to_string(),
             created: m.created_at.clone().unwrap_or_default(),
             updated: m.updated_at.clone().unwrap_or_default(),
             member_type: with_kind.then(|| {

@@ -185,7 +185,9 @@ pub enum ListScope {
     /// Images owned by this project.
     Owned { project_id: String },
     /// Images shared with this project, in one member status (pending, accepted, rejected).
-    SharedWithMe { member_status: String },
+    SharedWithMe {
+        member_status: crate::members::MemberStatus,
+    },
 }
 
 /// The first page's request.
@@ -196,7 +198,7 @@ pub fn first_page(flavor: Flavor, scope: &ListScope, limit: usize) -> ApiRequest
         ListScope::Owned { project_id } => pairs.push(("owner", project_id)),
         ListScope::SharedWithMe { member_status } => {
             pairs.push(("visibility", "shared"));
-            pairs.push(("member_status", member_status));
+            pairs.push(("member_status", member_status.as_str()));
             if flavor == Flavor::Ims {
                 pairs.push(("__imagetype", "shared"));
             }
@@ -372,7 +374,7 @@ mod tests {
     #[test]
     fn ims_inbox_query_adds_imagetype_and_glance_does_not() {
         let scope = ListScope::SharedWithMe {
-            member_status: "pending".into(),
+            member_status: crate::members::MemberStatus::Pending,
         };
         assert_eq!(
             first_page(Flavor::Ims, &scope, 100).path,

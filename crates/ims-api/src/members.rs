@@ -10,7 +10,7 @@ use crate::request::{segment, ApiRequest, Method, Service};
 pub struct Member {
     pub member_id: String,
     pub image_id: String,
-    pub status: String,
+    pub status: MemberStatus,
     #[serde(default)]
     pub created_at: Option<String>,
     #[serde(default)]
@@ -97,22 +97,55 @@ pub fn list_page(
     )
 }
 
-/// A member status the recipient can set.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// A member's status. The recipient sets `accepted` or `rejected` (and, on Glance, `pending`
+/// again); a value this console does not know survives as [`MemberStatus::Other`] and is
+/// shown as it came.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
 pub enum MemberStatus {
     Pending,
     Accepted,
     Rejected,
+    Other(String),
 }
 
 impl MemberStatus {
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             MemberStatus::Pending => "pending",
             MemberStatus::Accepted => "accepted",
             MemberStatus::Rejected => "rejected",
+            MemberStatus::Other(s) => s,
         }
+    }
+}
+
+impl From<String> for MemberStatus {
+    fn from(s: String) -> Self {
+        match s.as_str() {
+            "pending" => MemberStatus::Pending,
+            "accepted" => MemberStatus::Accepted,
+            "rejected" => MemberStatus::Rejected,
+            _ => MemberStatus::Other(s),
+        }
+    }
+}
+
+impl From<&str> for MemberStatus {
+    fn from(s: &str) -> Self {
+        MemberStatus::from(s.to_string())
+    }
+}
+
+impl From<MemberStatus> for String {
+    fn from(s: MemberStatus) -> Self {
+        s.as_str().to_string()
+    }
+}
+
+impl std::fmt::Display for MemberStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -353,6 +386,15 @@ mod tests {
     #[test]
     fn member_record_of_seed_page_003_parses() {
         let m: Member = serde_json::from_str(r#"{ "status": "pending", "created_at": "2016-09-01T02:05:14Z", "updated_at": "2016-09-01T02:05:14Z", "image_id": "d164b5df-1bc3-4c3f-893e-3e471fd16e64", "member_id": "edc89b490d7d4392898e19b2deb34797", "schema": "/v2/schemas/member" }"#).unwrap();
-        assert_eq!(m.status, "pending");
+        assert_eq!(m.status, MemberStatus::Pending);
+        let odd: Member =
+            serde_json::from_str(r#"{"status": "suspended", "image_id": "i", "member_id": "p"}"#)
+                .unwrap();
+        assert_eq!(
+            odd.status,
+            MemberStatus::Other("suspended".into()),
+            "an unknown status survives"
+        );
+        assert_eq!(serde_json::to_value(&odd).unwrap()["status"], "suspended");
     }
 }

@@ -423,6 +423,28 @@ pub enum Outcome {
     Failed(String),
 }
 
+/// How many changes stand where: done, failed, still pending.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub done: usize,
+    pub failed: usize,
+    pub pending: usize,
+}
+
+impl Tally {
+    pub fn of<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) -> Self {
+        let mut t = Tally::default();
+        for o in outcomes {
+            match o {
+                Outcome::Done(_) => t.done += 1,
+                Outcome::Failed(_) => t.failed += 1,
+                Outcome::Pending => t.pending += 1,
+            }
+        }
+        t
+    }
+}
+
 impl Outcome {
     pub fn label(&self) -> &'static str {
         match self {

@@ -115,7 +115,7 @@ pub fn Members(props: &MembersProps) -> Html {
                 if show_kind {
                     <td>{ m.kind().map_or_else(|| m.member_type.clone().unwrap_or_default(), |k| kind_label(k).to_string()) }</td>
                 }
-                <td><span class={format!("status status-{}", m.status)}>{ &m.status }</span></td>
+                <td><span class={format!("status status-{}", m.status)}>{ m.status.as_str() }</span></td>
                 <td>{ m.created_at.clone().unwrap_or_default() }</td>
                 <td>{ m.updated_at.clone().unwrap_or_default() }</td>
             </tr>

@@ -192,7 +192,7 @@ async fn build_preview(
     let list = api.members(&source.id, source.visibility.as_ref()).await?;
     let projects: Vec<String> = list
         .into_iter()
-        .filter(|m| !accepted_only || m.status == MemberStatus::Accepted.as_str())
+        .filter(|m| !accepted_only || m.status == MemberStatus::Accepted)
         .map(|m| m.member_id)
         .collect();
     let mut new_pairs = Vec::new();

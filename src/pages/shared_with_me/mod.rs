@@ -102,7 +102,7 @@ pub fn SharedWithMe() -> Html {
     let engine = use_engine();
     let tab = use_state(|| MemberStatus::Pending);
     let scope = api.token.as_ref().map(|_| ListScope::SharedWithMe {
-        member_status: tab.as_str().to_string(),
+        member_status: (*tab).clone(),
     });
     let (list, reload, list_wait) = use_image_list(&api, scope, jobs.ended);
     let selected = use_state(HashSet::<String>::new);
@@ -181,7 +181,7 @@ pub fn SharedWithMe() -> Html {
                             return Ok(());
                         }
                     }
-                    match answer(&api, &engine, ids.clone(), status, v).await {
+                    match answer(&api, &engine, ids.clone(), status.clone(), v).await {
                         Ok(m) => {
                             answered.set(Some(m));
                             selected.set(HashSet::new());
@@ -212,7 +212,7 @@ pub fn SharedWithMe() -> Html {
     let all_ids: Vec<String> = images.iter().map(|i| i.id.clone()).collect();
     let bulk = |ids: Vec<String>, status: MemberStatus| {
         let run = run.clone();
-        Callback::from(move |_| run.emit((ids.clone(), status, false)))
+        Callback::from(move |_| run.emit((ids.clone(), status.clone(), false)))
     };
     // One image from its row: accept, reject, or (Glance) back to pending.
     let answer = use_single_answer(&api, &answering, &done, &reload, &project_name);
@@ -259,7 +259,7 @@ pub fn SharedWithMe() -> Html {
                 by_id_error.set(Some(format!("{bad} is not an image ID (a UUID such as d164b5df-1bc3-4c3f-893e-3e471fd16e64).")));
                 return;
             }
-            run.emit((ids, status, true));
+            run.emit((ids, status.clone(), true));
         })
     };
     let toggle = |id: String| {
@@ -305,8 +305,9 @@ pub fn SharedWithMe() -> Html {
             <div role="tablist" aria-label="Member status" class="tabs">
                 { for TABS.iter().map(|(key, label)| {
                     let (tab, selected) = (tab.clone(), selected.clone());
-                    let key = *key;
-                    html! { <button type="button" role="tab" aria-selected={(*tab == key).to_string()} onclick={move |_| { tab.set(key); selected.set(HashSet::new()); }}>{ *label }</button> }
+                    let selected_now = *tab == *key;
+                    let key = key.clone();
+                    html! { <button type="button" role="tab" aria-selected={selected_now.to_string()} onclick={move |_| { tab.set(key.clone()); selected.set(HashSet::new()); }}>{ *label }</button> }
                 }) }
             </div>
             <div role="tabpanel" aria-label={format!("{} images", tab.as_str())}>

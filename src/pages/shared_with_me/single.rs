@@ -41,25 +41,26 @@ impl SingleAnswer {
         self.answering.run(async move {
             let own = me.api.project_id.clone();
             let name = img.display_name().to_string();
-            let kind = match status {
+            let kind = match &status {
                 MemberStatus::Accepted => JobKind::Accept,
                 MemberStatus::Rejected => JobKind::Reject,
                 // IMS has no way back to pending: the row does not offer it there.
                 MemberStatus::Pending => {
                     me.api
-                        .send(&members::set_status(&img.id, &own, status, None))
+                        .send(&members::set_status(&img.id, &own, status.clone(), None))
                         .await
                         .map_err(|e| explain(&e, &me.project_name))?;
                     me.answered(&name, status);
                     return Ok(());
                 }
+                MemberStatus::Other(s) => return Err(format!("{s} is no answer to a share.")),
             };
             if !me.api.member_writes_are_jobs() {
                 me.api
                     .send(&members::set_status(
                         &img.id,
                         &own,
-                        status,
+                        status.clone(),
                         vault.as_deref(),
                     ))
                     .await
