@@ -1,6 +1,7 @@
 //! The benchmarks `cargo xtask bench` runs: the sharing benchmark on real Keystone + Glance
 //! (started by `crate::openstack`), the cold start, the share plan, scale and large inputs.
 
+use anyhow::Context;
 use std::path::PathBuf;
 
 use crate::openstack::{console_config, os_base, os_env, os_python, OpenStack};
@@ -16,7 +17,7 @@ const BENCH_NGINX_PORT: u16 = 18194;
 /// in the same run, once with Glance's token cache off (`token_cache_time` -1) and once at
 /// 300 s. Prints figures.
 /// Needs the set-up and the release build done.
-pub fn share_benchmark() -> Result<Vec<ShareMedians>, String> {
+pub fn share_benchmark() -> anyhow::Result<Vec<ShareMedians>> {
     let _os = OpenStack::start()?;
     let python = os_python();
     if proc::output(cmd(python.to_str().unwrap_or("python3")).args(["-c", "import openstack"]))
@@ -44,13 +45,14 @@ pub fn share_benchmark() -> Result<Vec<ShareMedians>, String> {
     // The same build behind the shipped nginx config: IAM and Glance on this origin.
     let nginx_dist = root().join("target/bench/nginx-dist");
     let _ = std::fs::remove_dir_all(&nginx_dist);
-    std::fs::create_dir_all(root().join("target/bench")).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(root().join("target/bench"))
+        .with_context(|| format!("cannot create {}", root().join("target/bench").display()))?;
     proc::run(cmd("cp").arg("-r").arg(&dist).arg(&nginx_dist))?;
     std::fs::write(
         nginx_dist.join("config.json"),
         r#"{"iam_url": "", "ims_url": "/", "flavor": "auto", "region": "RegionOne", "default_domain": "Default", "concurrency": 8}"#,
     )
-    .map_err(|e| e.to_string())?;
+        .with_context(|| format!("cannot write {}", nginx_dist.join("config.json").display()))?;
     let xtask = crate::deploy_layer::xtask_bin()?;
     let _nginx = proc::spawn(
         "nginx",
@@ -125,30 +127,30 @@ pub struct ShareMedians {
 
 /// Where a bench script writes its medians (`BENCH_RESULT`), emptied first so that an old
 /// file is never read as this run's.
-fn bench_result_path(name: &str) -> Result<PathBuf, String> {
+fn bench_result_path(name: &str) -> anyhow::Result<PathBuf> {
     let dir = root().join("target/bench");
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join(format!("{name}.json"));
     let _ = std::fs::remove_file(&path);
     Ok(path)
 }
 
-fn read_result(path: &std::path::Path) -> Result<serde_json::Value, String> {
+fn read_result(path: &std::path::Path) -> anyhow::Result<serde_json::Value> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: {e} (the bench wrote no figures)", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+        .map_err(|e| anyhow::anyhow!("{}: {e} (the bench wrote no figures)", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{}", path.display()))
 }
 
-fn number(v: &serde_json::Value, key: &str) -> Result<f64, String> {
+fn number(v: &serde_json::Value, key: &str) -> anyhow::Result<f64> {
     v.get(key)
         .and_then(serde_json::Value::as_f64)
-        .ok_or_else(|| format!("the bench's figures have no number `{key}`"))
+        .ok_or_else(|| anyhow::anyhow!("the bench's figures have no number `{key}`"))
 }
 
 /// The issue's three goals in one run: the first load's size, the cold start against Skyline
 /// and the batch share against the raw floor in both token-cache settings; each printed with
 /// its figure, and by how far it is off when it is not met.
-pub fn all_benchmarks() -> Result<(), String> {
+pub fn all_benchmarks() -> anyhow::Result<()> {
     crate::setup::all()?;
     crate::build()?;
     let dist = root().join("dist");
@@ -208,13 +210,13 @@ const START_DIRECT: &str = "console-sandbox-http1.1";
 const START_NGINX: &str = "console-nginx-tls-h2-brotli";
 
 /// Skyline's static bundle from PyPI (`skyline-console`), unpacked once into the cache.
-fn skyline_static() -> Result<PathBuf, String> {
+fn skyline_static() -> anyhow::Result<PathBuf> {
     let dir = cache_dir().join(format!("skyline-console-{SKYLINE_VERSION}"));
     let static_dir = dir.join("skyline_console/static");
     if static_dir.join("index.html").exists() {
         return Ok(static_dir);
     }
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     // Any pip will do: the system's, else the OpenStack venv's, else a venv made for this.
     let mut python = PathBuf::from("python3");
     if proc::output(cmd("python3").args(["-m", "pip", "--version"])).is_none() {
@@ -241,16 +243,20 @@ fn skyline_static() -> Result<PathBuf, String> {
             .arg(&dir),
     )?;
     if !static_dir.join("index.html").exists() {
-        return Err(format!("{} holds no static bundle", wheel.display()));
+        return Err(anyhow::anyhow!(
+            "{} holds no static bundle",
+            wheel.display()
+        ));
     }
     Ok(static_dir)
 }
 
 /// Skyline served as its own deployment serves it (nginx, precompressed .gz), its API
 /// answering 401 so that it shows its login page.
-fn skyline_nginx(static_dir: &std::path::Path) -> Result<proc::Server, String> {
+fn skyline_nginx(static_dir: &std::path::Path) -> anyhow::Result<proc::Server> {
     let run_dir = root().join("target/bench/skyline");
-    std::fs::create_dir_all(run_dir.join("tmp")).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(run_dir.join("tmp"))
+        .with_context(|| format!("cannot create {}", run_dir.join("tmp").display()))?;
     // Served from the workspace, as the console's build is.
     let served = run_dir.join("static");
     let _ = std::fs::remove_dir_all(&served);
@@ -268,7 +274,7 @@ fn skyline_nginx(static_dir: &std::path::Path) -> Result<proc::Server, String> {
         static_dir.display()
     );
     let main = run_dir.join("nginx.conf");
-    std::fs::write(&main, conf).map_err(|e| e.to_string())?;
+    std::fs::write(&main, conf).with_context(|| format!("cannot write {}", main.display()))?;
     let s = proc::spawn(
         "skyline nginx",
         cmd("nginx")
@@ -285,7 +291,7 @@ fn skyline_nginx(static_dir: &std::path::Path) -> Result<proc::Server, String> {
 
 /// Cold start of the release build: served by the sandbox over HTTP/1.1, and by the shipped
 /// nginx config over TLS + HTTP/2 with brotli.
-pub fn start_benchmark() -> Result<serde_json::Value, String> {
+pub fn start_benchmark() -> anyhow::Result<serde_json::Value> {
     let dist = root().join("dist");
     let _sandbox = sandbox(
         START_SANDBOX_PORT,
@@ -315,28 +321,34 @@ pub fn start_benchmark() -> Result<serde_json::Value, String> {
     // What a fresh context costs on this machine whatever the page: one password field, no
     // stylesheet, no script.
     let floor = root().join("target/bench/floor-page");
-    std::fs::create_dir_all(&floor).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&floor)
+        .with_context(|| format!("cannot create {}", floor.display()))?;
     std::fs::write(
         floor.join("index.html"),
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>floor</title></head><body><form><label for=\"p\">Password</label><input id=\"p\" type=\"password\"></form></body></html>\n",
     )
-    .map_err(|e| e.to_string())?;
-    std::fs::write(floor.join("config.json"), "{}\n").map_err(|e| e.to_string())?;
+        .with_context(|| format!("cannot write {}", floor.join("index.html").display()))?;
+    std::fs::write(floor.join("config.json"), "{}\n")
+        .with_context(|| format!("cannot write {}", floor.join("config.json").display()))?;
     // The same page with the console's stylesheet linked (a strict CSP allows no inline style):
     // what one render-blocking stylesheet costs a fresh context, before any script or wasm.
     let css = built_file(&dist, "style-", ".css")?;
-    std::fs::copy(dist.join(&css), floor.join(&css)).map_err(|e| e.to_string())?;
+    std::fs::copy(dist.join(&css), floor.join(&css))
+        .with_context(|| format!("cannot copy to {}", floor.join(&css).display()))?;
     // The console's own page without its app (no boot script, no wasm or glue preloads): what
     // the sign-in form costs before any wasm is fetched.
     let shell = built_file(&dist, "shell-", ".js")?;
-    std::fs::copy(dist.join(&shell), floor.join(&shell)).map_err(|e| e.to_string())?;
-    let page = std::fs::read_to_string(dist.join("index.html")).map_err(|e| e.to_string())?;
-    std::fs::write(floor.join("page-only.html"), without_app(&page)).map_err(|e| e.to_string())?;
+    std::fs::copy(dist.join(&shell), floor.join(&shell))
+        .with_context(|| format!("cannot copy to {}", floor.join(&shell).display()))?;
+    let page = std::fs::read_to_string(dist.join("index.html"))
+        .with_context(|| format!("cannot read {}", dist.join("index.html").display()))?;
+    std::fs::write(floor.join("page-only.html"), without_app(&page))
+        .with_context(|| format!("cannot write {}", floor.join("page-only.html").display()))?;
     std::fs::write(
         floor.join("styled.html"),
         format!("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>floor</title><link rel=\"stylesheet\" href=\"/{css}\"></head><body><form><label for=\"p\">Password</label><input id=\"p\" type=\"password\"></form></body></html>\n"),
     )
-    .map_err(|e| e.to_string())?;
+        .with_context(|| format!("cannot write {}", floor.join("styled.html").display()))?;
     let _floor = sandbox(START_FLOOR_PORT, &["--dist", floor.to_str().unwrap_or("")])?;
     println!("cold start: navigation to a visible password field, fresh context, median of 7, interleaved");
     let result = bench_result_path("start")?;
@@ -364,13 +376,13 @@ pub fn start_benchmark() -> Result<serde_json::Value, String> {
 }
 
 /// The name of the build's content-hashed file `<prefix><hash><ext>` in `dist`.
-fn built_file(dist: &std::path::Path, prefix: &str, ext: &str) -> Result<String, String> {
+fn built_file(dist: &std::path::Path, prefix: &str, ext: &str) -> anyhow::Result<String> {
     std::fs::read_dir(dist)
-        .map_err(|e| format!("{}: {e}", dist.display()))?
+        .with_context(|| format!("{}", dist.display()))?
         .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
         .find(|n| n.starts_with(prefix) && n.ends_with(ext))
         .ok_or_else(|| {
-            format!(
+            anyhow::anyhow!(
                 "{} holds no {prefix}…{ext}: run `cargo xtask build`",
                 dist.display()
             )
@@ -399,7 +411,7 @@ fn without_app(page: &str) -> String {
 
 /// A plan of 10,000 rows (two images, 5,000 projects each; half of the pairs already
 /// members), read and compared as the share-plan screen does; median of 7 runs.
-pub fn plan_benchmark() -> Result<(), String> {
+pub fn plan_benchmark() -> anyhow::Result<()> {
     use ims_api::plan::{self, Names};
     use std::collections::{HashMap, HashSet};
     let images = [
@@ -435,7 +447,7 @@ pub fn plan_benchmark() -> Result<(), String> {
     let mut counts = (0, 0, 0, 0);
     for _ in 0..7 {
         let t = std::time::Instant::now();
-        let rows = plan::read(text.as_bytes())?;
+        let rows = plan::read(text.as_bytes()).map_err(anyhow::Error::msg)?;
         let d = plan::diff(&rows, &names, &members);
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         counts = (d.add.len(), d.remove.len(), d.unchanged, d.invalid.len());
@@ -474,7 +486,7 @@ fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
 /// `cargo xtask bench inputs`: the large inputs of the security issue's "linear time" goals,
 /// natively (the pure code alone) and in the browser (what a user waits for), each printed
 /// with its goal.
-pub fn inputs_benchmark() -> Result<(), String> {
+pub fn inputs_benchmark() -> anyhow::Result<()> {
     use ims_api::names;
     let ids: String = (0..10_000)
         .map(|n| format!("{:032x}\n", 0xd00000 + n))
@@ -534,14 +546,14 @@ pub fn inputs_benchmark() -> Result<(), String> {
 }
 
 /// `cargo xtask bench scale`: the console against a sandbox holding 20,000 images.
-pub fn scale_benchmark() -> Result<(), String> {
+pub fn scale_benchmark() -> anyhow::Result<()> {
     let dist = root().join("dist");
     let config = crate::test::logs_dir().join("scale-config.json");
     std::fs::write(
         &config,
         r#"{"iam_url": "", "ims_url": "", "flavor": "ims", "region": "sandbox-1", "default_domain": "Default"}"#,
     )
-    .map_err(|e| e.to_string())?;
+        .with_context(|| format!("cannot write {}", config.display()))?;
     let _sandbox = sandbox(
         SCALE_PORT,
         &[

@@ -2,6 +2,7 @@
 //! `cargo xtask nginx` over TLS and HTTP/2 in front of the sandbox, with the IAM leg itself
 //! in TLS through a second nginx that answers only to the right SNI name and Host.
 
+use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -21,13 +22,13 @@ fn work() -> PathBuf {
 }
 
 /// Builds the tarball for `public_url` and unpacks it; returns its dist/.
-fn unpacked_package(public_url: &str) -> Result<PathBuf, String> {
+fn unpacked_package(public_url: &str) -> anyhow::Result<PathBuf> {
     let tarball = package::run(&package::Args {
         public_url: public_url.into(),
         out: work().join("packages"),
     })?;
     let into = work().join("unpacked");
-    std::fs::create_dir_all(&into).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&into).with_context(|| format!("cannot create {}", into.display()))?;
     run(cmd("tar").arg("-xzf").arg(&tarball).arg("-C").arg(&into))?;
     let name = tarball
         .file_name()
@@ -41,9 +42,10 @@ fn unpacked_package(public_url: &str) -> Result<PathBuf, String> {
 /// A TLS-only stand-in for a cloud endpoint in front of the sandbox: it refuses handshakes
 /// for any other SNI name and requests for any other Host, and tells in a header which TLS
 /// name and protocol the request came with.
-fn tls_front(dir: &Path, leaf: &tls::Leaf) -> Result<Server, String> {
+fn tls_front(dir: &Path, leaf: &tls::Leaf) -> anyhow::Result<Server> {
     let run_dir = dir.join("tls-front");
-    std::fs::create_dir_all(run_dir.join("tmp")).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(run_dir.join("tmp"))
+        .with_context(|| format!("cannot create {}", run_dir.join("tmp").display()))?;
     let r = run_dir.display();
     let (cert, key) = (leaf.cert.display(), leaf.key.display());
     let conf = format!(
@@ -58,7 +60,7 @@ fn tls_front(dir: &Path, leaf: &tls::Leaf) -> Result<Server, String> {
          \x20     proxy_pass http://127.0.0.1:{SANDBOX_PORT};\n    }}\n  }}\n}}\n"
     );
     let main = run_dir.join("nginx.conf");
-    std::fs::write(&main, conf).map_err(|e| e.to_string())?;
+    std::fs::write(&main, conf).with_context(|| format!("cannot write {}", main.display()))?;
     let s = spawn(
         "tls front",
         cmd("nginx")
@@ -75,8 +77,8 @@ fn tls_front(dir: &Path, leaf: &tls::Leaf) -> Result<Server, String> {
 
 /// This program's path. If cargo rebuilt it while it runs (Trunk's hook does `cargo run -p
 /// xtask`), Linux reports the old file as "… (deleted)": the new one is at the same path.
-pub fn xtask_bin() -> Result<PathBuf, String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+pub fn xtask_bin() -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe().context("cannot find the running xtask")?;
     let shown = exe.display().to_string();
     Ok(PathBuf::from(
         shown.strip_suffix(" (deleted)").unwrap_or(&shown),
@@ -89,7 +91,7 @@ fn console_nginx(
     dist: &Path,
     ca: &Path,
     extra: &[String],
-) -> Result<Server, String> {
+) -> anyhow::Result<Server> {
     let xtask = xtask_bin()?;
     let mut c = cmd(xtask.to_str().unwrap_or("xtask"));
     c.args([
@@ -120,7 +122,7 @@ fn console_nginx(
     Ok(s)
 }
 
-pub fn layer() -> Result<(), String> {
+pub fn layer() -> anyhow::Result<()> {
     let dir = work();
     let _ = std::fs::remove_dir_all(dir.join("unpacked"));
     let dist = unpacked_package("/")?;
@@ -137,7 +139,12 @@ pub fn layer() -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&regions_dist);
     run(cmd("cp").arg("-r").arg(&dist).arg(&regions_dist))?;
     let config = r#"{"iam_url": "", "ims_url": "/ims/{region}", "flavor": "auto", "region": "sandbox-1", "default_domain": "Default"}"#;
-    std::fs::write(regions_dist.join("config.json"), config).map_err(|e| e.to_string())?;
+    std::fs::write(regions_dist.join("config.json"), config).with_context(|| {
+        format!(
+            "cannot write {}",
+            regions_dist.join("config.json").display()
+        )
+    })?;
     let _regions = console_nginx(
         REGIONS_PORT,
         "/",

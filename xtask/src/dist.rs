@@ -10,41 +10,43 @@
 //!   nginx's `brotli_static` and `gzip_static`. `config.json` does not: it is edited per
 //!   deployment, and a stale precompressed copy would win over the edit.
 
+use anyhow::Context;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
 use crate::proc::{cmd, run};
 
-pub fn finish_from_trunk_env() -> Result<(), String> {
+pub fn finish_from_trunk_env() -> anyhow::Result<()> {
     let staging = std::env::var("TRUNK_STAGING_DIR").map_err(|_| {
-        "finish-dist runs as Trunk's post_build hook (TRUNK_STAGING_DIR is not set)"
+        anyhow::anyhow!(
+            "finish-dist runs as Trunk's post_build hook (TRUNK_STAGING_DIR is not set)"
+        )
     })?;
     let public_url = std::env::var("TRUNK_PUBLIC_URL").unwrap_or_else(|_| "/".into());
     let release = std::env::var("TRUNK_PROFILE").is_ok_and(|p| p == "release");
     finish(Path::new(&staging), &public_url, release)
 }
 
-pub fn finish(dir: &Path, public_url: &str, release: bool) -> Result<(), String> {
+pub fn finish(dir: &Path, public_url: &str, release: bool) -> anyhow::Result<()> {
     let index = dir.join("index.html");
-    let html = std::fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
+    let html = std::fs::read_to_string(&index).with_context(|| format!("{}", index.display()))?;
     let (html, boot) = externalize_inline_module(&html, public_url)?;
     if let Some((name, body)) = boot {
-        std::fs::write(dir.join(&name), body).map_err(|e| format!("{name}: {e}"))?;
+        std::fs::write(dir.join(&name), body).with_context(|| name.clone())?;
     }
     let html = preloads_after_the_form(&html);
     let blocked = csp_blockers(&html);
     if !blocked.is_empty() {
-        return Err(format!(
+        return Err(anyhow::anyhow!(
             "index.html would not run under the strict CSP: {}",
             blocked.join("; ")
         ));
     }
-    std::fs::write(&index, &html).map_err(|e| format!("{}: {e}", index.display()))?;
+    std::fs::write(&index, &html).with_context(|| format!("{}", index.display()))?;
     let config = std::fs::read_to_string(dir.join("config.json")).ok();
     let policy = ims_api::csp::policy_for_config_json(config.as_deref());
-    std::fs::write(dir.join("csp.txt"), format!("{policy}\n"))
-        .map_err(|e| format!("csp.txt: {e}"))?;
+    std::fs::write(dir.join("csp.txt"), format!("{policy}\n")).context("csp.txt")?;
     if release {
         precompress(dir)?;
     }
@@ -57,7 +59,7 @@ const PREFETCH_CONFIG: &str = "window.imsConfigText = fetch('config.json', { cac
 fn externalize_inline_module(
     html: &str,
     public_url: &str,
-) -> Result<(String, Option<(String, String)>), String> {
+) -> anyhow::Result<(String, Option<(String, String)>)> {
     // `<script type="module">`, or `<script type=module>` should Trunk minify the page.
     let Some((start, open_len)) = ["<script type=\"module\">", "<script type=module>"]
         .iter()
@@ -68,7 +70,7 @@ fn externalize_inline_module(
     let body_start = start + open_len;
     let end = html[body_start..]
         .find("</script>")
-        .ok_or("an inline module script is not closed")?
+        .ok_or_else(|| anyhow::anyhow!("an inline module script is not closed"))?
         + body_start;
     // config.json is fetched beside the wasm, not after it has started: the app takes this
     // promise (runtime_config.rs), so nothing waits on the two one after the other. It goes
@@ -167,9 +169,11 @@ pub fn csp_blockers(html: &str) -> Vec<String> {
     found
 }
 
-fn precompress(dir: &Path) -> Result<(), String> {
-    for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
-        let path = entry.map_err(|e| e.to_string())?.path();
+fn precompress(dir: &Path) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("{}", dir.display()))? {
+        let path = entry
+            .with_context(|| format!("cannot list {}", dir.display()))?
+            .path();
         let ext = path
             .extension()
             .and_then(|e| e.to_str())

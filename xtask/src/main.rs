@@ -15,6 +15,7 @@ mod sizes;
 mod test;
 mod tls;
 
+use anyhow::Context;
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
@@ -114,19 +115,19 @@ fn main() {
         Command::FinishDist => dist::finish_from_trunk_env(),
     };
     if let Err(e) = result {
-        eprintln!("xtask: {e}");
+        eprintln!("xtask: {e:#}");
         std::process::exit(1);
     }
 }
 
 /// `trunk build --release` with the pinned tools, then the sizes of dist/.
-pub fn build() -> Result<(), String> {
+pub fn build() -> anyhow::Result<()> {
     release_build(&root().join("dist"), "/")?;
     sizes::print(&root().join("dist"))
 }
 
 /// A release build of the console into `out`, for serving under `public_url`.
-pub fn release_build(out: &Path, public_url: &str) -> Result<(), String> {
+pub fn release_build(out: &Path, public_url: &str) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     proc::run(
         proc::cmd("trunk")
@@ -144,20 +145,26 @@ pub fn release_build(out: &Path, public_url: &str) -> Result<(), String> {
 const DEMO_PORT: u16 = 8080;
 const DEMO_PORTAL_PORT: u16 = 8082;
 
-fn demo() -> Result<(), String> {
+fn demo() -> anyhow::Result<()> {
     let sandbox = test::build_sandbox()?;
     // The console allows the example portal to frame it; everything else is the shipped config.
     let portal = format!("http://127.0.0.1:{DEMO_PORTAL_PORT}");
     let config_path = test::logs_dir().join("demo-config.json");
     let shipped =
-        std::fs::read_to_string(root().join("static/config.json")).map_err(|e| e.to_string())?;
+        std::fs::read_to_string(root().join("static/config.json")).with_context(|| {
+            format!(
+                "cannot read {}",
+                root().join("static/config.json").display()
+            )
+        })?;
     let mut config: serde_json::Value =
-        serde_json::from_str(&shipped).map_err(|e| e.to_string())?;
+        serde_json::from_str(&shipped).context("static/config.json is not JSON")?;
     config["embed"] = serde_json::json!({"allowed_origins": [portal]});
     // One path per region on this origin, as a proxy for two regions would have it.
     config["ims_url"] = serde_json::json!("/{region}");
     config["region"] = serde_json::json!("sandbox-1");
-    std::fs::write(&config_path, config.to_string()).map_err(|e| e.to_string())?;
+    std::fs::write(&config_path, config.to_string())
+        .with_context(|| format!("cannot write {}", config_path.display()))?;
     let _portal = test::static_server(DEMO_PORTAL_PORT, &root().join("e2e/portal"))?;
     println!("\nIMS Share Console on the built-in sandbox: http://127.0.0.1:{DEMO_PORT}");
     println!("The same console embedded in an example portal (another origin): {portal}/?console=http://127.0.0.1:{DEMO_PORT}/");

@@ -2,6 +2,7 @@
 //! upstreams and run by Debian's nginx in the foreground, serving a release build over TLS and
 //! HTTP/2. Ctrl-C or SIGTERM stops nginx and its workers before this command returns.
 
+use anyhow::Context;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -62,24 +63,24 @@ pub struct Region {
     pub path: String,
 }
 
-pub fn parse_region(spec: &str) -> Result<Region, String> {
+pub fn parse_region(spec: &str) -> anyhow::Result<Region> {
     let (name, url) = spec
         .split_once('=')
-        .ok_or_else(|| format!("--region {spec}: give NAME=URL"))?;
+        .ok_or_else(|| anyhow::anyhow!("--region {spec}: give NAME=URL"))?;
     let name = name.trim();
     if name.is_empty()
         || !name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
     {
-        return Err(format!(
+        return Err(anyhow::anyhow!(
             "--region {spec}: a region name is letters, digits, - and _"
         ));
     }
     let (scheme, rest) = url
         .trim()
         .split_once("://")
-        .ok_or_else(|| format!("--region {spec}: not a URL"))?;
+        .ok_or_else(|| anyhow::anyhow!("--region {spec}: not a URL"))?;
     let (authority, path) = match rest.find('/') {
         Some(i) => (&rest[..i], rest[i..].trim_end_matches('/')),
         None => (rest, ""),
@@ -129,32 +130,33 @@ pub struct Upstream {
     pub name: String,
 }
 
-pub fn parse_upstream(url: &str) -> Result<Upstream, String> {
+pub fn parse_upstream(url: &str) -> anyhow::Result<Upstream> {
     let (scheme, rest) = url
         .trim()
         .split_once("://")
-        .ok_or_else(|| format!("{url}: not a URL (https://host[:port])"))?;
+        .ok_or_else(|| anyhow::anyhow!("{url}: not a URL (https://host[:port])"))?;
     let scheme = scheme.to_ascii_lowercase();
     let default_port = match scheme.as_str() {
         "https" => 443,
         "http" => 80,
-        _ => return Err(format!("{url}: only http and https upstreams")),
+        _ => return Err(anyhow::anyhow!("{url}: only http and https upstreams")),
     };
     let authority = rest.split('/').next().unwrap_or_default();
     if rest.trim_end_matches('/') != authority {
-        return Err(format!(
+        return Err(anyhow::anyhow!(
             "{url}: give the service's base URL without a path (the console adds /v1, /v2, /v3)"
         ));
     }
     let (host, port) = match authority.rsplit_once(':') {
         Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => (
             h.to_string(),
-            p.parse::<u16>().map_err(|_| format!("{url}: bad port"))?,
+            p.parse::<u16>()
+                .map_err(|_| anyhow::anyhow!("{url}: bad port"))?,
         ),
         _ => (authority.to_string(), default_port),
     };
     if host.is_empty() || host.contains(['@', ' ']) {
-        return Err(format!("{url}: no host"));
+        return Err(anyhow::anyhow!("{url}: no host"));
     }
     let host_header = if port == default_port {
         host.clone()
@@ -262,7 +264,7 @@ fn normalize_public_url(p: &str) -> String {
 
 /// Writes the configuration for `args` under target/nginx/<port>/ and checks it; returns
 /// the main config file.
-pub fn prepare(args: &Args) -> Result<PathBuf, String> {
+pub fn prepare(args: &Args) -> anyhow::Result<PathBuf> {
     if !Path::new("/usr/sbin/nginx").exists() || !Path::new(BROTLI_MODULE).exists() {
         crate::setup::all()?;
     }
@@ -277,9 +279,9 @@ pub fn prepare(args: &Args) -> Result<PathBuf, String> {
             d
         }
     };
-    let dist = std::fs::canonicalize(&dist).map_err(|e| format!("{}: {e}", dist.display()))?;
+    let dist = std::fs::canonicalize(&dist).with_context(|| format!("{}", dist.display()))?;
     if !dist.join("index.html").exists() {
-        return Err(format!(
+        return Err(anyhow::anyhow!(
             "{} holds no index.html: give a release build with --dist",
             dist.display()
         ));
@@ -287,7 +289,7 @@ pub fn prepare(args: &Args) -> Result<PathBuf, String> {
     let run_dir = root().join("target/nginx").join(args.port.to_string());
     for d in ["tmp", "www"] {
         std::fs::create_dir_all(run_dir.join(d))
-            .map_err(|e| format!("{}: {e}", run_dir.display()))?;
+            .with_context(|| format!("{}", run_dir.display()))?;
     }
     // Under a sub-path the build sits in a folder of that name below the document root.
     let doc_root = if public_url == "/" {
@@ -296,8 +298,10 @@ pub fn prepare(args: &Args) -> Result<PathBuf, String> {
         let www = run_dir.join("www");
         let _ = std::fs::remove_dir_all(&www);
         let link = www.join(public_url.trim_matches('/'));
-        std::fs::create_dir_all(link.parent().unwrap_or(&www)).map_err(|e| e.to_string())?;
-        std::os::unix::fs::symlink(&dist, &link).map_err(|e| format!("{}: {e}", link.display()))?;
+        std::fs::create_dir_all(link.parent().unwrap_or(&www)).with_context(|| {
+            format!("cannot create {}", link.parent().unwrap_or(&www).display())
+        })?;
+        std::os::unix::fs::symlink(&dist, &link).with_context(|| format!("{}", link.display()))?;
         www
     };
     let (cert, key) = match (&args.cert, &args.key) {
@@ -315,7 +319,7 @@ pub fn prepare(args: &Args) -> Result<PathBuf, String> {
     // config.json served, so an edit of embed.allowed_origins takes effect on a restart.
     let config_json = std::fs::read_to_string(dist.join("config.json")).ok();
     if let Some(text) = &config_json {
-        ims_api::config::Config::from_json(text)?;
+        ims_api::config::Config::from_json(text).map_err(anyhow::Error::msg)?;
     }
     let csp = ims_api::csp::policy_for_config_json(config_json.as_deref());
     let frame_options =
@@ -327,7 +331,7 @@ pub fn prepare(args: &Args) -> Result<PathBuf, String> {
         .map(|r| parse_region(r))
         .collect::<Result<Vec<_>, _>>()?;
     let template = std::fs::read_to_string(root().join("deploy/ims-share-console.conf"))
-        .map_err(|e| format!("deploy/ims-share-console.conf: {e}"))?;
+        .context("deploy/ims-share-console.conf")?;
     let site = render(
         &template,
         &Site {
@@ -346,9 +350,11 @@ pub fn prepare(args: &Args) -> Result<PathBuf, String> {
         },
     );
     let site_path = run_dir.join("site.conf");
-    std::fs::write(&site_path, site).map_err(|e| e.to_string())?;
+    std::fs::write(&site_path, site)
+        .with_context(|| format!("cannot write {}", site_path.display()))?;
     let main = run_dir.join("nginx.conf");
-    std::fs::write(&main, main_conf(&run_dir, &site_path)).map_err(|e| e.to_string())?;
+    std::fs::write(&main, main_conf(&run_dir, &site_path))
+        .with_context(|| format!("cannot write {}", main.display()))?;
     let check = cmd("nginx")
         .arg("-p")
         .arg(&run_dir)
@@ -356,9 +362,9 @@ pub fn prepare(args: &Args) -> Result<PathBuf, String> {
         .arg(&main)
         .arg("-t")
         .output()
-        .map_err(|e| format!("cannot run nginx: {e}"))?;
+        .context("cannot run nginx")?;
     if !check.status.success() {
-        return Err(format!(
+        return Err(anyhow::anyhow!(
             "nginx refused the rendered config {}:\n{}",
             site_path.display(),
             String::from_utf8_lossy(&check.stderr)
@@ -367,7 +373,7 @@ pub fn prepare(args: &Args) -> Result<PathBuf, String> {
     Ok(main)
 }
 
-pub fn run(args: &Args) -> Result<(), String> {
+pub fn run(args: &Args) -> anyhow::Result<()> {
     let main = prepare(args)?;
     let run_dir = main.parent().unwrap_or(Path::new(".")).to_path_buf();
     if args.check_only {
@@ -378,7 +384,7 @@ pub fn run(args: &Args) -> Result<(), String> {
     {
         let stop = stop.clone();
         ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
-            .map_err(|e| format!("cannot handle signals: {e}"))?;
+            .context("cannot handle signals")?;
     }
     // Its own process group: a Ctrl-C in the terminal reaches this command, which then stops
     // nginx in order, rather than nginx and its workers each on their own.
@@ -390,7 +396,7 @@ pub fn run(args: &Args) -> Result<(), String> {
         .arg(&main)
         .args(["-g", "daemon off;"])
         .spawn()
-        .map_err(|e| format!("cannot start nginx: {e}"))?;
+        .context("cannot start nginx")?;
     let url = format!(
         "https://127.0.0.1:{}{}",
         args.port,
@@ -405,11 +411,11 @@ pub fn run(args: &Args) -> Result<(), String> {
         run_dir.display()
     );
     loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+        if let Some(status) = child.try_wait().context("cannot wait for nginx")? {
             if stop.load(Ordering::SeqCst) {
                 return Ok(());
             }
-            return Err(format!(
+            return Err(anyhow::anyhow!(
                 "nginx ended by itself ({status}); see {}/error.log",
                 run_dir.display()
             ));
@@ -429,7 +435,7 @@ pub fn run(args: &Args) -> Result<(), String> {
             .args(["-s", "stop"]),
     );
     for _ in 0..100 {
-        if child.try_wait().map_err(|e| e.to_string())?.is_some() {
+        if child.try_wait().context("cannot wait for nginx")?.is_some() {
             println!("nginx stopped");
             return Ok(());
         }
@@ -437,7 +443,9 @@ pub fn run(args: &Args) -> Result<(), String> {
     }
     let _ = child.kill();
     let _ = child.wait();
-    Err("nginx did not stop within 10 s and was killed".into())
+    Err(anyhow::anyhow!(
+        "nginx did not stop within 10 s and was killed"
+    ))
 }
 
 #[cfg(test)]
@@ -462,6 +470,7 @@ mod tests {
         );
         assert!(parse_upstream("https://ims.example.com/v2")
             .unwrap_err()
+            .to_string()
             .contains("without a path"));
         assert!(parse_upstream("ftp://x").is_err());
     }

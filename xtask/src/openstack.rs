@@ -2,6 +2,7 @@
 //! the console's config for it, and the test layer that runs the contract test and the
 //! Glance-flavor journeys against it. The sharing benchmark (`crate::bench`) uses the same.
 
+use anyhow::Context;
 use std::path::PathBuf;
 
 use crate::proc::{self, cache_dir, cmd};
@@ -20,7 +21,7 @@ pub fn os_python() -> PathBuf {
 pub struct OpenStack;
 
 impl OpenStack {
-    pub fn start() -> Result<Self, String> {
+    pub fn start() -> anyhow::Result<Self> {
         proc::run(
             cmd("bash")
                 .arg(root().join("openstack/start.sh"))
@@ -42,10 +43,10 @@ impl Drop for OpenStack {
 }
 
 /// The console's config for the real pair: their own origins, CORS set by start.sh.
-pub fn console_config() -> Result<PathBuf, String> {
+pub fn console_config() -> anyhow::Result<PathBuf> {
     let path = os_base().join("console-config.json");
     let text = r#"{"iam_url": "http://127.0.0.1:5000", "ims_url": "http://127.0.0.1:9292", "flavor": "auto", "region": "RegionOne", "default_domain": "Default", "concurrency": 8}"#;
-    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    std::fs::write(&path, text).with_context(|| format!("{}", path.display()))?;
     Ok(path)
 }
 
@@ -61,7 +62,7 @@ pub fn os_env() -> Vec<(&'static str, String)> {
     ]
 }
 
-pub fn layer() -> Result<(), String> {
+pub fn layer() -> anyhow::Result<()> {
     let _os = OpenStack::start()?;
     let config = console_config()?;
     let dist = root().join("dist");

@@ -1,6 +1,7 @@
 //! `cargo xtask package`: the release tarball a self-hosting operator unpacks: `dist/` with its
 //! precompressed files, the nginx config, a `config.json` template and DEPLOY.md.
 
+use anyhow::Context;
 use std::path::PathBuf;
 
 use crate::proc::{self, cmd};
@@ -16,7 +17,7 @@ pub struct Args {
     pub out: PathBuf,
 }
 
-pub fn run(args: &Args) -> Result<PathBuf, String> {
+pub fn run(args: &Args) -> anyhow::Result<PathBuf> {
     let version = env!("CARGO_PKG_VERSION");
     let suffix = args.public_url.trim_matches('/').replace('/', "-");
     let name = if suffix.is_empty() {
@@ -31,12 +32,12 @@ pub fn run(args: &Args) -> Result<PathBuf, String> {
     };
     let stage = out.join(&name);
     let _ = std::fs::remove_dir_all(&stage);
-    std::fs::create_dir_all(&stage).map_err(|e| format!("{}: {e}", stage.display()))?;
+    std::fs::create_dir_all(&stage).with_context(|| format!("{}", stage.display()))?;
     crate::release_build(&stage.join("dist"), &args.public_url)?;
     let copy = |from: &str, to: &str| {
         std::fs::copy(root().join(from), stage.join(to))
             .map(|_| ())
-            .map_err(|e| format!("{from}: {e}"))
+            .with_context(|| from.to_string())
     };
     copy("deploy/ims-share-console.conf", "ims-share-console.conf")?;
     copy("deploy/DEPLOY.md", "DEPLOY.md")?;

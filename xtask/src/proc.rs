@@ -1,6 +1,7 @@
 //! Running commands with the project's tool folders first on PATH, and background servers
 //! that stop when dropped.
 
+use anyhow::Context;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -38,15 +39,15 @@ pub fn cmd(program: &str) -> Command {
     c
 }
 
-pub fn run(c: &mut Command) -> Result<(), String> {
+pub fn run(c: &mut Command) -> anyhow::Result<()> {
     let shown = format!("{c:?}");
     let status = c
         .status()
-        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+        .with_context(|| format!("cannot start {shown}"))?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!("{shown} failed with {status}"))
+        Err(anyhow::anyhow!("{shown} failed with {status}"))
     }
 }
 
@@ -83,13 +84,13 @@ pub fn count_line(line: &str, c: &mut Counts) {
 }
 
 /// Runs a test command, echoing its output as it comes and adding its counts to `total`.
-pub fn run_counted(c: &mut Command, total: &std::cell::Cell<Counts>) -> Result<(), String> {
+pub fn run_counted(c: &mut Command, total: &std::cell::Cell<Counts>) -> anyhow::Result<()> {
     use std::io::BufRead;
     let shown = format!("{c:?}");
     let mut child = c
         .stdout(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+        .with_context(|| format!("cannot start {shown}"))?;
     let mut counts = total.get();
     if let Some(out) = child.stdout.take() {
         for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
@@ -98,11 +99,13 @@ pub fn run_counted(c: &mut Command, total: &std::cell::Cell<Counts>) -> Result<(
         }
     }
     total.set(counts);
-    let status = child.wait().map_err(|e| e.to_string())?;
+    let status = child
+        .wait()
+        .with_context(|| format!("{shown} did not end"))?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!("{shown} failed with {status}"))
+        Err(anyhow::anyhow!("{shown} failed with {status}"))
     }
 }
 
@@ -139,20 +142,22 @@ impl Drop for Server {
     }
 }
 
-pub fn spawn(name: &str, c: &mut Command, log: &std::path::Path) -> Result<Server, String> {
+pub fn spawn(name: &str, c: &mut Command, log: &std::path::Path) -> anyhow::Result<Server> {
     let file =
-        std::fs::File::create(log).map_err(|e| format!("cannot write {}: {e}", log.display()))?;
-    let err = file.try_clone().map_err(|e| e.to_string())?;
+        std::fs::File::create(log).with_context(|| format!("cannot write {}", log.display()))?;
+    let err = file
+        .try_clone()
+        .with_context(|| format!("cannot write {}", log.display()))?;
     let child = c
         .stdout(file)
         .stderr(err)
         .spawn()
-        .map_err(|e| format!("cannot start {name}: {e}"))?;
+        .with_context(|| format!("cannot start {name}"))?;
     Ok(Server { child })
 }
 
 /// Waits until a TCP port answers.
-pub fn wait_port(port: u16, timeout: Duration) -> Result<(), String> {
+pub fn wait_port(port: u16, timeout: Duration) -> anyhow::Result<()> {
     let started = Instant::now();
     while started.elapsed() < timeout {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
@@ -160,7 +165,7 @@ pub fn wait_port(port: u16, timeout: Duration) -> Result<(), String> {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    Err(format!(
+    Err(anyhow::anyhow!(
         "nothing answered on 127.0.0.1:{port} within {timeout:?}"
     ))
 }

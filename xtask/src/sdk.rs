@@ -2,6 +2,7 @@
 //! `e2e/sdk/requirements.txt`) drives the sandbox, so the sandbox answers in the shapes of the
 //! vendor's own models (paged member lists, accounts and organizations, jobs, quota).
 
+use anyhow::Context;
 use std::path::PathBuf;
 
 use crate::proc::{cache_dir, cmd, run};
@@ -20,10 +21,10 @@ fn python() -> PathBuf {
 
 /// The venv with the pinned SDK, made once per requirements file (a stamp holds the file as
 /// it was installed).
-pub fn setup() -> Result<(), String> {
+pub fn setup() -> anyhow::Result<()> {
     let requirements = root().join("e2e/sdk/requirements.txt");
     let wanted = std::fs::read_to_string(&requirements)
-        .map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
+        .with_context(|| format!("cannot read {}", requirements.display()))?;
     let stamp = venv().join("requirements.installed");
     if python().exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(&wanted) {
         return Ok(());
@@ -39,11 +40,11 @@ pub fn setup() -> Result<(), String> {
             "-r",
         ])
         .arg(&requirements))?;
-    std::fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
+    std::fs::write(&stamp, wanted).with_context(|| format!("cannot write {}", stamp.display()))
 }
 
 /// Runs the SDK's calls against a sandbox of its own.
-pub fn layer() -> Result<(), String> {
+pub fn layer() -> anyhow::Result<()> {
     setup()?;
     let _sandbox = sandbox(SDK_PORT, &["--job-delay-ms", "50"])?;
     counted(

@@ -1,5 +1,6 @@
 //! Installs the tools, each only when missing or at another version, saying what it does.
 
+use anyhow::Context;
 use std::path::Path;
 
 use crate::proc::{binaryen_bin, cache_dir, cmd, output, run};
@@ -30,9 +31,8 @@ const APT_FILES: [&str; 6] = [
 ];
 
 /// The wasm-bindgen version Cargo.lock pins: the CLI must be exactly the same.
-pub fn wasm_bindgen_version() -> Result<String, String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
-        .map_err(|e| format!("Cargo.lock: {e}"))?;
+pub fn wasm_bindgen_version() -> anyhow::Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("Cargo.lock")?;
     let mut lines = lock.lines();
     while let Some(l) = lines.next() {
         if l == "name = \"wasm-bindgen\"" {
@@ -41,14 +41,14 @@ pub fn wasm_bindgen_version() -> Result<String, String> {
             }
         }
     }
-    Err("wasm-bindgen is not in Cargo.lock".into())
+    Err(anyhow::anyhow!("wasm-bindgen is not in Cargo.lock"))
 }
 
 fn have(program: &str, args: &[&str], wanted: &str) -> bool {
     output(cmd(program).args(args)).is_some_and(|v| v.contains(wanted))
 }
 
-fn step(name: &str, ok: bool, install: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+fn step(name: &str, ok: bool, install: impl FnOnce() -> anyhow::Result<()>) -> anyhow::Result<()> {
     if ok {
         println!("setup: {name}: already installed");
         return Ok(());
@@ -63,7 +63,7 @@ fn step(name: &str, ok: bool, install: impl FnOnce() -> Result<(), String>) -> R
     Ok(())
 }
 
-pub fn all() -> Result<(), String> {
+pub fn all() -> anyhow::Result<()> {
     step(
         "rust target wasm32-unknown-unknown",
         have(

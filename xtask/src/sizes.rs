@@ -1,5 +1,6 @@
 //! Sizes of dist/: raw, gzip -9 and brotli -q 11, per file and in total.
 
+use anyhow::Context;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -16,13 +17,17 @@ fn compressed(tool: &str, args: &[&str], path: &Path) -> Option<u64> {
 /// A file of `dist/`: its name, raw bytes, gzip and brotli bytes (when the tool is there).
 type SizeRow = (String, u64, Option<u64>, Option<u64>);
 
-pub fn print(dist: &Path) -> Result<(), String> {
+pub fn print(dist: &Path) -> anyhow::Result<()> {
     let mut rows: Vec<SizeRow> = Vec::new();
-    for entry in std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))? {
-        let path = entry.map_err(|e| e.to_string())?.path();
+    for entry in std::fs::read_dir(dist).with_context(|| format!("{}", dist.display()))? {
+        let path = entry
+            .with_context(|| format!("cannot list {}", dist.display()))?
+            .path();
         let precompressed = path.extension().is_some_and(|e| e == "br" || e == "gz");
         if path.is_file() && !precompressed {
-            let raw = std::fs::metadata(&path).map_err(|e| e.to_string())?.len();
+            let raw = std::fs::metadata(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?
+                .len();
             let gz = compressed("gzip", &["-9", "-c"], &path);
             let br = compressed("brotli", &["-q", "11", "-c"], &path);
             rows.push((
@@ -63,9 +68,9 @@ pub fn print(dist: &Path) -> Result<(), String> {
 
 /// Bytes a first visit downloads, brotli-compressed as nginx serves them: index.html and
 /// every file it references (boot script, JS glue, wasm, stylesheet), largest first.
-pub fn first_load(dist: &Path) -> Result<Vec<(String, u64)>, String> {
+pub fn first_load(dist: &Path) -> anyhow::Result<Vec<(String, u64)>> {
     let html = std::fs::read_to_string(dist.join("index.html"))
-        .map_err(|e| format!("{}: {e}", dist.display()))?;
+        .with_context(|| format!("{}", dist.display()))?;
     let mut files = vec!["index.html".to_string()];
     for attr in ["src=\"", "href=\""] {
         for part in html.split(attr).skip(1) {
@@ -79,7 +84,7 @@ pub fn first_load(dist: &Path) -> Result<Vec<(String, u64)>, String> {
     let mut rows = Vec::new();
     for f in files {
         let br = compressed("brotli", &["-q", "11", "-c"], &dist.join(&f))
-            .ok_or_else(|| format!("brotli could not compress {f}"))?;
+            .ok_or_else(|| anyhow::anyhow!("brotli could not compress {f}"))?;
         rows.push((f, br));
     }
     rows.sort_by_key(|r| std::cmp::Reverse(r.1));
@@ -87,12 +92,12 @@ pub fn first_load(dist: &Path) -> Result<Vec<(String, u64)>, String> {
 }
 
 /// Fails when the first load is over `budget` bytes (brotli), naming what it is made of.
-pub fn check_budget(dist: &Path, budget: u64) -> Result<(), String> {
+pub fn check_budget(dist: &Path, budget: u64) -> anyhow::Result<()> {
     let rows = first_load(dist)?;
     // A page whose references were not all found would pass any budget.
     for kind in [".wasm", ".css", ".js"] {
         if !rows.iter().any(|r| r.0.ends_with(kind)) {
-            return Err(format!(
+            return Err(anyhow::anyhow!(
                 "no {kind} file found among what index.html references: the first load cannot be counted"
             ));
         }
@@ -107,7 +112,7 @@ pub fn check_budget(dist: &Path, budget: u64) -> Result<(), String> {
         table.join("\n")
     );
     if total > budget {
-        return Err(format!("the first load is {total} B brotli, over the {budget} B budget; the top contributors are above (cargo install twiggy, then `twiggy top` on the wasm, for what is inside)"));
+        return Err(anyhow::anyhow!("the first load is {total} B brotli, over the {budget} B budget; the top contributors are above (cargo install twiggy, then `twiggy top` on the wasm, for what is inside)"));
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `cargo xtask test`: every layer, in order, each against its own fresh server.
 
+use anyhow::Context;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -16,7 +17,7 @@ pub const OS_CONSOLE_PORT: u16 = 18092;
 pub const MATRIX_PORT: u16 = 18096;
 /// What a first visit may download (brotli): a guard against growth. It stands at today's
 /// size plus a little; the goal is well below (see docs/size.md).
-pub const SIZE_BUDGET_BYTES: u64 = 342_000;
+pub const SIZE_BUDGET_BYTES: u64 = 356_300;
 pub const EMBED_PORTAL_PORT: u16 = 18097;
 pub const EMBED_CONSOLE_PORT: u16 = 18098;
 pub const EMBED_FOREIGN_PORT: u16 = 18099;
@@ -29,16 +30,16 @@ pub fn logs_dir() -> PathBuf {
 }
 
 /// Builds the sandbox binary; returns its path.
-pub fn build_sandbox() -> Result<PathBuf, String> {
+pub fn build_sandbox() -> anyhow::Result<PathBuf> {
     run(cmd("cargo")
         .args(["build", "--quiet", "-p", "ims-sandbox"])
         .current_dir(root()))?;
     Ok(root().join("target/debug/ims-sandbox"))
 }
 
-pub fn sandbox(port: u16, extra: &[&str]) -> Result<Server, String> {
+pub fn sandbox(port: u16, extra: &[&str]) -> anyhow::Result<Server> {
     if !port_free(port) {
-        return Err(format!(
+        return Err(anyhow::anyhow!(
             "port {port} is busy: stop what runs there and try again"
         ));
     }
@@ -56,9 +57,9 @@ pub fn sandbox(port: u16, extra: &[&str]) -> Result<Server, String> {
 
 /// Plain static files on another origin (the example portal), with Python's own server:
 /// no headers of the console's, as a portal would have its own.
-pub fn static_server(port: u16, dir: &std::path::Path) -> Result<Server, String> {
+pub fn static_server(port: u16, dir: &std::path::Path) -> anyhow::Result<Server> {
     if !port_free(port) {
-        return Err(format!(
+        return Err(anyhow::anyhow!(
             "port {port} is busy: stop what runs there and try again"
         ));
     }
@@ -81,7 +82,7 @@ pub fn static_server(port: u16, dir: &std::path::Path) -> Result<Server, String>
     Ok(s)
 }
 
-fn layer(name: &str, f: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+fn layer(name: &str, f: impl FnOnce() -> anyhow::Result<()>) -> anyhow::Result<()> {
     println!("\n==== {name} ====");
     let started = Instant::now();
     let r = f();
@@ -98,11 +99,11 @@ thread_local! {
     pub static TOTAL: Cell<Counts> = const { Cell::new(Counts { passed: 0, failed: 0 }) };
 }
 
-pub fn counted(c: &mut std::process::Command) -> Result<(), String> {
+pub fn counted(c: &mut std::process::Command) -> anyhow::Result<()> {
     TOTAL.with(|t| run_counted(c, t))
 }
 
-pub fn all(skip_openstack: bool, only: Option<Layer>) -> Result<(), String> {
+pub fn all(skip_openstack: bool, only: Option<Layer>) -> anyhow::Result<()> {
     let started = Instant::now();
     let result = run_layers(skip_openstack, only);
     println!(
@@ -127,7 +128,7 @@ pub enum Layer {
     Openstack,
 }
 
-fn run_layers(skip_openstack: bool, only: Option<Layer>) -> Result<(), String> {
+fn run_layers(skip_openstack: bool, only: Option<Layer>) -> anyhow::Result<()> {
     let want = |l: Layer| only.is_none_or(|o| o == l);
     layer("setup", setup::all)?;
     if want(Layer::Native) {
@@ -165,7 +166,8 @@ fn run_layers(skip_openstack: bool, only: Option<Layer>) -> Result<(), String> {
                 // The image endpoint comes from the catalog, so a project's region picks it.
                 let config = logs_dir().join("e2e-config.json");
                 let text = r#"{"iam_url": "", "ims_url": "", "flavor": "auto", "region": "sandbox-1", "default_domain": "Default", "member_kinds": ["project", "domain", "organization"]}"#;
-                std::fs::write(&config, text).map_err(|e| e.to_string())?;
+                std::fs::write(&config, text)
+                    .with_context(|| format!("cannot write {}", config.display()))?;
                 let _main = sandbox(
                     E2E_PORT,
                     &[
@@ -206,7 +208,8 @@ fn run_layers(skip_openstack: bool, only: Option<Layer>) -> Result<(), String> {
             || {
                 let config = logs_dir().join("matrix-config.json");
                 let text = r#"{"iam_url": "", "ims_url": "/", "flavor": "ims", "default_domain": "Default", "request_timeout_s": 3}"#;
-                std::fs::write(&config, text).map_err(|e| e.to_string())?;
+                std::fs::write(&config, text)
+                    .with_context(|| format!("cannot write {}", config.display()))?;
                 let _s = sandbox(
                     MATRIX_PORT,
                     &[
@@ -230,7 +233,8 @@ fn run_layers(skip_openstack: bool, only: Option<Layer>) -> Result<(), String> {
             let text = format!(
                 r#"{{"iam_url": "", "ims_url": "/", "flavor": "ims", "default_domain": "Default", "embed": {{"allowed_origins": ["{portal}"]}}}}"#
             );
-            std::fs::write(&config, text).map_err(|e| e.to_string())?;
+            std::fs::write(&config, text)
+                .with_context(|| format!("cannot write {}", config.display()))?;
             let _console = sandbox(
                 EMBED_CONSOLE_PORT,
                 &[
@@ -249,7 +253,8 @@ fn run_layers(skip_openstack: bool, only: Option<Layer>) -> Result<(), String> {
             let text = format!(
                 r#"{{"iam_url": "", "ims_url": "/", "flavor": "ims", "default_domain": "Default", "embed": {{"allowed_origins": ["{portal}"], "sign_in": true}}}}"#
             );
-            std::fs::write(&fallback, text).map_err(|e| e.to_string())?;
+            std::fs::write(&fallback, text)
+                .with_context(|| format!("cannot write {}", fallback.display()))?;
             let _fallback = sandbox(
                 EMBED_FALLBACK_PORT,
                 &[
@@ -300,17 +305,17 @@ fn run_layers(skip_openstack: bool, only: Option<Layer>) -> Result<(), String> {
 /// The same release build, for serving under `/console/`: `<base href>` and the router's
 /// basename come from `--public-url`. The root index.html stands in for the web server's
 /// fallback to the app on client-side routes.
-fn subpath_build() -> Result<PathBuf, String> {
+fn subpath_build() -> anyhow::Result<PathBuf> {
     let root_dir = root().join("target/subpath");
     let _ = std::fs::remove_dir_all(&root_dir);
     let app = root_dir.join("console");
     crate::release_build(&app, "/console/")?;
     std::fs::copy(app.join("index.html"), root_dir.join("index.html"))
-        .map_err(|e| e.to_string())?;
+        .with_context(|| format!("cannot copy to {}", root_dir.join("index.html").display()))?;
     Ok(root_dir)
 }
 
-fn browser_unit() -> Result<(), String> {
+fn browser_unit() -> anyhow::Result<()> {
     let _s = sandbox(UNIT_PORT, &["--cors-origin", "*"])?;
     counted(
         cmd("cargo")
@@ -327,7 +332,7 @@ fn browser_unit() -> Result<(), String> {
     )
 }
 
-pub fn node_tests(path: &str, env: &[(&str, String)]) -> Result<(), String> {
+pub fn node_tests(path: &str, env: &[(&str, String)]) -> anyhow::Result<()> {
     let mut c = cmd("node");
     c.args([
         "--test",

@@ -1,6 +1,7 @@
 //! Certificates for trying and testing TLS locally, made with the `openssl` command: one
 //! local CA, and leaf certificates it signs. Real deployments bring their own.
 
+use anyhow::Context;
 use std::path::{Path, PathBuf};
 
 use crate::proc::{cmd, run};
@@ -11,8 +12,8 @@ pub struct Leaf {
 }
 
 /// The local CA in `dir` (made once): its certificate is what a client trusts.
-pub fn ca(dir: &Path) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+pub fn ca(dir: &Path) -> anyhow::Result<PathBuf> {
+    std::fs::create_dir_all(dir).with_context(|| format!("{}", dir.display()))?;
     let (cert, key) = (dir.join("ca.pem"), dir.join("ca-key.pem"));
     if !cert.exists() || !key.exists() {
         run(cmd("openssl")
@@ -43,7 +44,7 @@ pub fn ca(dir: &Path) -> Result<PathBuf, String> {
 }
 
 /// A server certificate for `names` (DNS names or IP addresses), signed by the CA in `dir`.
-pub fn leaf(dir: &Path, label: &str, names: &[&str]) -> Result<Leaf, String> {
+pub fn leaf(dir: &Path, label: &str, names: &[&str]) -> anyhow::Result<Leaf> {
     ca(dir)?;
     let leaf = Leaf {
         cert: dir.join(format!("{label}.pem")),
@@ -70,7 +71,7 @@ pub fn leaf(dir: &Path, label: &str, names: &[&str]) -> Result<Leaf, String> {
             san.join(",")
         ),
     )
-    .map_err(|e| e.to_string())?;
+    .with_context(|| format!("cannot write {}", ext.display()))?;
     let csr = dir.join(format!("{label}.csr"));
     run(cmd("openssl")
         .args(["req", "-newkey", "rsa:2048", "-nodes", "-subj"])

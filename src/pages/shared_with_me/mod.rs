@@ -4,23 +4,22 @@
 
 use std::collections::HashSet;
 
-use ims_api::apply::{started_text, Change, Context, Target};
 use ims_api::ids::is_image_id;
 use ims_api::images::{Image, ListScope};
-use ims_api::jobs::JobKind;
 use ims_api::members::MemberStatus;
 use ims_api::ApiError;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::api::Api;
 use crate::components::error_view;
 use crate::hooks::{use_api, use_image_list, use_submission, wait_view};
-use crate::jobs::{use_engine, use_jobs, Engine};
+use crate::jobs::{use_engine, use_jobs};
 use crate::names::{project_label, use_names};
 
+mod batch;
 pub mod replicate;
 mod single;
+use batch::{use_batch_answer, Inbox};
 use replicate::ReplicateForm;
 use single::use_single_answer;
 
@@ -44,55 +43,6 @@ fn explain(e: &ApiError, project_name: &str) -> String {
 }
 
 const VAULT_NEEDED: &str = "A full-ECS image is accepted into a CBR vault: enter the vault ID.";
-
-/// Says plainly which typed images are not shared with this project, before answering.
-async fn shared_with_this_project(
-    api: &Api,
-    ids: &[String],
-    project_name: &str,
-) -> Result<(), String> {
-    let own = api.project_id.clone();
-    let mut missing = Vec::new();
-    for id in ids {
-        if let Err(e) = api.send(&ims_api::members::get(id, &own)).await {
-            if e.status() == Some(404) || e.status() == Some(403) {
-                missing.push(id.clone());
-            } else {
-                return Err(e.user_message());
-            }
-        }
-    }
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "Not shared with {project_name}, the project you are signed in to: {}. If it was shared with another of your projects, switch to that project first.",
-            missing.join(", ")
-        ))
-    }
-}
-
-/// Accepts or rejects `images` as the signed-in project, through the engine.
-async fn answer(
-    api: &Api,
-    engine: &Engine,
-    images: Vec<String>,
-    status: MemberStatus,
-    vault: Option<String>,
-) -> Result<String, ApiError> {
-    let kind = if status == MemberStatus::Accepted {
-        JobKind::Accept
-    } else {
-        JobKind::Reject
-    };
-    let change = Change::every(kind, &images, &[Target::project(&api.project_id)]);
-    let ctx = Context {
-        vault_id: vault,
-        ..Context::default()
-    };
-    let started = engine.apply(api, &[change], &ctx).await?;
-    Ok(started_text(kind, started.len()))
-}
 
 #[component]
 pub fn SharedWithMe() -> Html {
@@ -131,83 +81,21 @@ pub fn SharedWithMe() -> Html {
         .collect();
     let needs_vault = api.full_ecs_needs_vault() && chosen.iter().any(Image::is_full_ecs);
 
-    // The batch answer that failed last, so its error can offer to send it again.
-    let last_failed = use_state(|| None::<(Vec<String>, MemberStatus)>);
-    // One entry point for every batch answer: the vault check, one at a time, errors. Answers
-    // by typed ID first check that the images are shared with this project.
-    let run = {
-        let (api, engine, answering, done, vault, vault_error, selected) = (
-            api.clone(),
-            engine.clone(),
-            answering.clone(),
-            done.clone(),
-            vault.clone(),
-            vault_error.clone(),
-            selected.clone(),
-        );
-        let (project_name, last_failed, by_id_error) = (
-            project_name.clone(),
-            last_failed.clone(),
-            by_id_error.clone(),
-        );
-        let all: Vec<Image> = images.clone();
-        Callback::from(
-            move |(ids, status, typed): (Vec<String>, MemberStatus, bool)| {
-                let full_ecs = api.full_ecs_needs_vault()
-                    && all.iter().any(|i| ids.contains(&i.id) && i.is_full_ecs());
-                if status == MemberStatus::Accepted && full_ecs && vault.trim().is_empty() {
-                    vault_error.set(Some(VAULT_NEEDED.into()));
-                    return;
-                }
-                vault_error.set(None);
-                if ids.is_empty() {
-                    return;
-                }
-                let v = (status == MemberStatus::Accepted && full_ecs)
-                    .then(|| vault.trim().to_string());
-                let (api, engine, answered, selected) =
-                    (api.clone(), engine.clone(), done.clone(), selected.clone());
-                let (project_name, failed, by_id_error) = (
-                    project_name.clone(),
-                    last_failed.clone(),
-                    by_id_error.clone(),
-                );
-                let api = answering.api(&api);
-                let started = answering.run(async move {
-                    if typed {
-                        let checked = shared_with_this_project(&api, &ids, &project_name).await;
-                        by_id_error.set(checked.clone().err());
-                        if checked.is_err() {
-                            return Ok(());
-                        }
-                    }
-                    match answer(&api, &engine, ids.clone(), status.clone(), v).await {
-                        Ok(m) => {
-                            answered.set(Some(m));
-                            selected.set(HashSet::new());
-                            Ok(())
-                        }
-                        Err(e) => {
-                            failed.set(Some((ids, status)));
-                            Err(explain(&e, &project_name))
-                        }
-                    }
-                });
-                if started {
-                    done.set(None);
-                    last_failed.set(None);
-                }
-            },
-        )
-    };
-    let retry_last = {
-        let (run, last_failed) = (run.clone(), last_failed.clone());
-        Callback::from(move |_| {
-            if let Some((ids, status)) = (*last_failed).clone() {
-                run.emit((ids, status, false));
-            }
-        })
-    };
+    let batch = use_batch_answer(
+        &Inbox {
+            api: api.clone(),
+            engine: engine.clone(),
+            answering: answering.clone(),
+            done: done.clone(),
+            vault: vault.clone(),
+            vault_error: vault_error.clone(),
+            selected: selected.clone(),
+            by_id_error: by_id_error.clone(),
+            project_name: project_name.clone(),
+        },
+        &images,
+    );
+    let (run, retry_last) = (batch.run.clone(), batch.retry_last.clone());
     let selected_ids: Vec<String> = chosen.iter().map(|i| i.id.clone()).collect();
     let all_ids: Vec<String> = images.iter().map(|i| i.id.clone()).collect();
     let bulk = |ids: Vec<String>, status: MemberStatus| {
@@ -222,7 +110,7 @@ pub fn SharedWithMe() -> Html {
             api.clone(),
             vault.clone(),
             vault_error.clone(),
-            last_failed.clone(),
+            batch.last_failed.clone(),
         );
         let waiting = answer.waiting();
         Callback::from(move |(img, status): (Image, MemberStatus)| {
@@ -342,7 +230,7 @@ pub fn SharedWithMe() -> Html {
                 <>{ answering.wait_view() }</>
                 if let Some(e) = answering.error() {
                     <p class="error" role="alert">{ e }
-                        if last_failed.is_some() { {" "}<button type="button" onclick={retry_last.clone()} disabled={busy}>{"Retry"}</button> }
+                        if batch.can_retry { {" "}<button type="button" onclick={retry_last.clone()} disabled={busy}>{"Retry"}</button> }
                     </p>
                 }
                 if let Some(m) = &*done { <p class="success" role="status">{ m }</p> }

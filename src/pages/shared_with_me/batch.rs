@@ -1,0 +1,175 @@
+//! Answers to several images at once (a selection, all pending, or typed IDs), through the
+//! engine: the vault check for full-ECS images, one at a time, and the failure in words for
+//! this project with a retry of exactly what failed.
+
+use std::collections::HashSet;
+
+use ims_api::apply::{started_text, Change, Context, Target};
+use ims_api::images::Image;
+use ims_api::jobs::JobKind;
+use ims_api::members::MemberStatus;
+use ims_api::ApiError;
+use yew::prelude::*;
+
+use super::{explain, VAULT_NEEDED};
+use crate::api::Api;
+use crate::hooks::Submission;
+use crate::jobs::Engine;
+
+/// The page's handles an answer touches, cloned once.
+#[derive(Clone)]
+pub struct Inbox {
+    pub api: Api,
+    pub engine: Engine,
+    pub answering: Submission<String>,
+    pub done: UseStateHandle<Option<String>>,
+    pub vault: UseStateHandle<String>,
+    pub vault_error: UseStateHandle<Option<String>>,
+    pub selected: UseStateHandle<HashSet<String>>,
+    pub by_id_error: UseStateHandle<Option<String>>,
+    pub project_name: String,
+}
+
+pub struct BatchAnswer {
+    /// (image IDs, the answer, typed by ID): typed IDs are first checked to be shared here.
+    pub run: Callback<(Vec<String>, MemberStatus, bool)>,
+    /// Sends again the answer that failed last.
+    pub retry_last: Callback<MouseEvent>,
+    pub can_retry: bool,
+    /// The answer that failed last; a one-image answer from a row forgets it.
+    pub last_failed: UseStateHandle<Option<(Vec<String>, MemberStatus)>>,
+}
+
+#[hook]
+pub fn use_batch_answer(inbox: &Inbox, images: &[Image]) -> BatchAnswer {
+    // The batch answer that failed last, so its error can offer to send it again.
+    let last_failed = use_state(|| None::<(Vec<String>, MemberStatus)>);
+    // One entry point for every batch answer: the vault check, one at a time, errors. Answers
+    // by typed ID first check that the images are shared with this project.
+    let run = {
+        let Inbox {
+            api,
+            engine,
+            answering,
+            done,
+            vault,
+            vault_error,
+            selected,
+            by_id_error,
+            project_name,
+        } = inbox.clone();
+        let last_failed = last_failed.clone();
+        let all: Vec<Image> = images.to_vec();
+        Callback::from(
+            move |(ids, status, typed): (Vec<String>, MemberStatus, bool)| {
+                let full_ecs = api.full_ecs_needs_vault()
+                    && all.iter().any(|i| ids.contains(&i.id) && i.is_full_ecs());
+                if status == MemberStatus::Accepted && full_ecs && vault.trim().is_empty() {
+                    vault_error.set(Some(VAULT_NEEDED.into()));
+                    return;
+                }
+                vault_error.set(None);
+                if ids.is_empty() {
+                    return;
+                }
+                let v = (status == MemberStatus::Accepted && full_ecs)
+                    .then(|| vault.trim().to_string());
+                let (api, engine, answered, selected) =
+                    (api.clone(), engine.clone(), done.clone(), selected.clone());
+                let (project_name, failed, by_id_error) = (
+                    project_name.clone(),
+                    last_failed.clone(),
+                    by_id_error.clone(),
+                );
+                let api = answering.api(&api);
+                let started = answering.run(async move {
+                    if typed {
+                        let checked = shared_with_this_project(&api, &ids, &project_name).await;
+                        by_id_error.set(checked.clone().err());
+                        if checked.is_err() {
+                            return Ok(());
+                        }
+                    }
+                    match answer(&api, &engine, ids.clone(), status.clone(), v).await {
+                        Ok(m) => {
+                            answered.set(Some(m));
+                            selected.set(HashSet::new());
+                            Ok(())
+                        }
+                        Err(e) => {
+                            failed.set(Some((ids, status)));
+                            Err(explain(&e, &project_name))
+                        }
+                    }
+                });
+                if started {
+                    done.set(None);
+                    last_failed.set(None);
+                }
+            },
+        )
+    };
+    let retry_last = {
+        let (run, last_failed) = (run.clone(), last_failed.clone());
+        Callback::from(move |_| {
+            if let Some((ids, status)) = (*last_failed).clone() {
+                run.emit((ids, status, false));
+            }
+        })
+    };
+    BatchAnswer {
+        run,
+        retry_last,
+        can_retry: last_failed.is_some(),
+        last_failed,
+    }
+}
+
+/// Says plainly which typed images are not shared with this project, before answering.
+async fn shared_with_this_project(
+    api: &Api,
+    ids: &[String],
+    project_name: &str,
+) -> Result<(), String> {
+    let own = api.project_id.clone();
+    let mut missing = Vec::new();
+    for id in ids {
+        if let Err(e) = api.send(&ims_api::members::get(id, &own)).await {
+            if e.status() == Some(404) || e.status() == Some(403) {
+                missing.push(id.clone());
+            } else {
+                return Err(e.user_message());
+            }
+        }
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "Not shared with {project_name}, the project you are signed in to: {}. If it was shared with another of your projects, switch to that project first.",
+            missing.join(", ")
+        ))
+    }
+}
+
+/// Accepts or rejects `images` as the signed-in project, through the engine.
+async fn answer(
+    api: &Api,
+    engine: &Engine,
+    images: Vec<String>,
+    status: MemberStatus,
+    vault: Option<String>,
+) -> Result<String, ApiError> {
+    let kind = if status == MemberStatus::Accepted {
+        JobKind::Accept
+    } else {
+        JobKind::Reject
+    };
+    let change = Change::every(kind, &images, &[Target::project(&api.project_id)]);
+    let ctx = Context {
+        vault_id: vault,
+        ..Context::default()
+    };
+    let started = engine.apply(api, &[change], &ctx).await?;
+    Ok(started_text(kind, started.len()))
+}
