@@ -273,20 +273,13 @@ fn skyline_nginx(static_dir: &std::path::Path) -> anyhow::Result<proc::Server> {
         crate::nginx::workers_user(),
         static_dir.display()
     );
-    let main = run_dir.join("nginx.conf");
-    std::fs::write(&main, conf).with_context(|| format!("cannot write {}", main.display()))?;
-    let s = proc::spawn(
+    crate::nginx::serve(
         "skyline nginx",
-        cmd("nginx")
-            .arg("-p")
-            .arg(&run_dir)
-            .arg("-c")
-            .arg(&main)
-            .args(["-g", "daemon off;"]),
+        &run_dir,
+        conf,
+        START_SKYLINE_PORT,
         &crate::test::logs_dir().join("bench-skyline.log"),
-    )?;
-    proc::wait_port(START_SKYLINE_PORT, std::time::Duration::from_secs(10))?;
-    Ok(s)
+    )
 }
 
 /// Cold start of the release build: served by the sandbox over HTTP/1.1, and by the shipped

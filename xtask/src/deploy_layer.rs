@@ -59,20 +59,13 @@ fn tls_front(dir: &Path, leaf: &tls::Leaf) -> anyhow::Result<Server> {
          \x20     add_header X-Upstream-TLS \"$ssl_protocol $ssl_server_name\" always;\n\
          \x20     proxy_pass http://127.0.0.1:{SANDBOX_PORT};\n    }}\n  }}\n}}\n"
     );
-    let main = run_dir.join("nginx.conf");
-    std::fs::write(&main, conf).with_context(|| format!("cannot write {}", main.display()))?;
-    let s = spawn(
+    crate::nginx::serve(
         "tls front",
-        cmd("nginx")
-            .arg("-p")
-            .arg(&run_dir)
-            .arg("-c")
-            .arg(&main)
-            .args(["-g", "daemon off;"]),
+        &run_dir,
+        conf,
+        TLS_FRONT_PORT,
         &logs_dir().join("nginx-tls-front.log"),
-    )?;
-    wait_port(TLS_FRONT_PORT, Duration::from_secs(10))?;
-    Ok(s)
+    )
 }
 
 /// This program's path. If cargo rebuilt it while it runs (Trunk's hook does `cargo run -p

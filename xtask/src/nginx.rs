@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::proc::{cmd, output};
+use crate::proc::{cmd, output, spawn, wait_port, Server};
 use crate::{root, tls};
 
 const BROTLI_MODULE: &str = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so";
@@ -355,11 +355,7 @@ pub fn prepare(args: &Args) -> anyhow::Result<PathBuf> {
     let main = run_dir.join("nginx.conf");
     std::fs::write(&main, main_conf(&run_dir, &site_path))
         .with_context(|| format!("cannot write {}", main.display()))?;
-    let check = cmd("nginx")
-        .arg("-p")
-        .arg(&run_dir)
-        .arg("-c")
-        .arg(&main)
+    let check = command(&main)
         .arg("-t")
         .output()
         .context("cannot run nginx")?;
@@ -371,6 +367,34 @@ pub fn prepare(args: &Args) -> anyhow::Result<PathBuf> {
         ));
     }
     Ok(main)
+}
+
+/// `nginx -p <its folder> -c <main>`: the one way this crate checks, starts and stops nginx.
+pub fn command(main: &Path) -> std::process::Command {
+    let mut c = cmd("nginx");
+    c.arg("-p")
+        .arg(main.parent().unwrap_or(Path::new(".")))
+        .arg("-c")
+        .arg(main);
+    c
+}
+
+/// Writes `conf` as `run_dir/nginx.conf` and runs nginx in the foreground (logging to `log`)
+/// until the returned server is dropped; answers once `port` takes connections.
+pub fn serve(
+    name: &str,
+    run_dir: &Path,
+    conf: String,
+    port: u16,
+    log: &Path,
+) -> anyhow::Result<Server> {
+    std::fs::create_dir_all(run_dir.join("tmp"))
+        .with_context(|| format!("cannot create {}", run_dir.display()))?;
+    let main = run_dir.join("nginx.conf");
+    std::fs::write(&main, conf).with_context(|| format!("cannot write {}", main.display()))?;
+    let s = spawn(name, command(&main).args(["-g", "daemon off;"]), log)?;
+    wait_port(port, Duration::from_secs(10))?;
+    Ok(s)
 }
 
 pub fn run(args: &Args) -> anyhow::Result<()> {
@@ -388,12 +412,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     }
     // Its own process group: a Ctrl-C in the terminal reaches this command, which then stops
     // nginx in order, rather than nginx and its workers each on their own.
-    let mut child = cmd("nginx")
+    let mut child = command(&main)
         .process_group(0)
-        .arg("-p")
-        .arg(&run_dir)
-        .arg("-c")
-        .arg(&main)
         .args(["-g", "daemon off;"])
         .spawn()
         .context("cannot start nginx")?;
@@ -426,14 +446,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         std::thread::sleep(Duration::from_millis(100));
     }
     // A fast shutdown: the master stops its workers, then exits.
-    let _ = output(
-        cmd("nginx")
-            .arg("-p")
-            .arg(&run_dir)
-            .arg("-c")
-            .arg(&main)
-            .args(["-s", "stop"]),
-    );
+    let _ = output(command(&main).args(["-s", "stop"]));
     for _ in 0..100 {
         if child.try_wait().context("cannot wait for nginx")?.is_some() {
             println!("nginx stopped");
