@@ -13,7 +13,7 @@ use yew::prelude::*;
 
 use crate::api::Api;
 use crate::components::error_view;
-use crate::hooks::{use_api, use_submission, use_wait, wait_view};
+use crate::hooks::{use_api, use_submission, use_wait, wait_view, Wait};
 use crate::jobs::{
     use_engine, use_jobs, Engine, FollowUp, FollowUpAction, JobsAction, JobsHandle, OwnProjects,
 };
@@ -38,20 +38,8 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
     let (kinds, own) = use_member_kinds(&api);
     let submission = use_submission::<ApiError>();
     let done = use_state(|| None::<String>);
-    let quota = use_state(|| None::<Result<QuotaAnswer, ApiError>>);
     let make_shared = use_state(|| false);
-    let quota_wait = use_wait();
-    {
-        let (api, quota, wait) = (api.watched(&quota_wait), quota.clone(), quota_wait.clone());
-        use_effect_with(api.token.clone(), move |_| {
-            wait.start_operation();
-            if api.has_quota() {
-                wasm_bindgen_futures::spawn_local(async move {
-                    quota.set(Some(api.read::<QuotaAnswer>(&quota::get()).await))
-                });
-            }
-        });
-    }
+    let quota = use_member_quota(&api);
     let Typed {
         targets: members,
         blocked,
@@ -138,14 +126,6 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
         .iter()
         .filter_map(|i| i.share_warning().map(|w| (i, w)))
         .collect();
-    let quota_view = match &*quota {
-        Some(Ok(q)) => q.resource("image_member").map(|r| {
-            let headroom = r.quota - r.used;
-            html! { <p class="quota" data-testid="member-quota">{ format!("Member quota (image_member, as IMS reports it): up to {} members per image; your fullest image has {} ({} left).", r.quota, r.used, headroom) }</p> }
-        }),
-        Some(Err(e)) => Some(html! { <p class="hint">{ format!("The member quota could not be read: {}", e.user_message()) }</p> }),
-        None => None,
-    };
     let calls_text = calls_text(&steps, api.calls(), api.config.concurrency);
     html! {
         <form class="panel" ref={form_ref} onsubmit={submit} aria-labelledby="share-heading">
@@ -180,8 +160,7 @@ pub fn ShareForm(props: &ShareFormProps) -> Html {
             // Yew matches unkeyed siblings from the end: a bare `{ for … }` that grows from 0 to 1
             // node would re-create the text area above it, losing the focus and what is being
             // typed. Inside a fragment it stays one node.
-            <>{ for quota_view }</>
-            <>{ wait_view(&quota_wait) }</>
+            <>{ quota.view() }</>
             <p class="preview" data-testid="share-preview">{ preview_members(props.images.len(), &counts) }{ ". " }{ calls_text }</p>
             if let Some(e) = submission.error() {
                 { error_view(e, "Sharing failed", Some(on_retry)) }
@@ -204,4 +183,43 @@ struct Sending {
     done: UseStateHandle<Option<String>>,
     texts: MemberTexts,
     jobs: JobsHandle,
+}
+
+/// The member quota as IMS reports it (`image_member`), read once per session where the
+/// cloud has quotas, with its wait shown.
+struct MemberQuota {
+    answer: UseStateHandle<Option<Result<QuotaAnswer, ApiError>>>,
+    wait: Wait,
+}
+
+#[hook]
+fn use_member_quota(api: &Api) -> MemberQuota {
+    let answer = use_state(|| None::<Result<QuotaAnswer, ApiError>>);
+    let wait = use_wait();
+    {
+        let (api, answer, wait) = (api.watched(&wait), answer.clone(), wait.clone());
+        use_effect_with(api.token.clone(), move |_| {
+            wait.start_operation();
+            if api.has_quota() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    answer.set(Some(api.read::<QuotaAnswer>(&quota::get()).await))
+                });
+            }
+        });
+    }
+    MemberQuota { answer, wait }
+}
+
+impl MemberQuota {
+    fn view(&self) -> Html {
+        let line = match &*self.answer {
+            Some(Ok(q)) => q.resource("image_member").map(|r| {
+                let headroom = r.quota - r.used;
+                html! { <p class="quota" data-testid="member-quota">{ format!("Member quota (image_member, as IMS reports it): up to {} members per image; your fullest image has {} ({} left).", r.quota, r.used, headroom) }</p> }
+            }),
+            Some(Err(e)) => Some(html! { <p class="hint">{ format!("The member quota could not be read: {}", e.user_message()) }</p> }),
+            None => None,
+        };
+        html! { <>{ for line }{ wait_view(&self.wait) }</> }
+    }
 }

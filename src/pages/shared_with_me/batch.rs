@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use ims_api::apply::{started_text, Change, Context, Target};
+use ims_api::ids::is_image_id;
 use ims_api::images::Image;
 use ims_api::jobs::JobKind;
 use ims_api::members::MemberStatus;
@@ -38,6 +39,35 @@ pub struct BatchAnswer {
     pub can_retry: bool,
     /// The answer that failed last; a one-image answer from a row forgets it.
     pub last_failed: UseStateHandle<Option<(Vec<String>, MemberStatus)>>,
+}
+
+impl BatchAnswer {
+    /// "Accept these" / "Reject these" for typed image IDs: each checked as a UUID where it
+    /// is typed, then sent as one batch answer.
+    pub fn by_id(
+        &self,
+        text: &UseStateHandle<String>,
+        error: &UseStateHandle<Option<String>>,
+        status: MemberStatus,
+    ) -> Callback<MouseEvent> {
+        let (text, error, run) = (text.clone(), error.clone(), self.run.clone());
+        Callback::from(move |_| {
+            let ids: Vec<String> = text
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|s| !s.is_empty())
+                .map(str::to_lowercase)
+                .collect();
+            if ids.is_empty() {
+                error.set(Some("Enter one or more image IDs.".into()));
+                return;
+            }
+            if let Some(bad) = ids.iter().find(|i| !is_image_id(i)) {
+                error.set(Some(format!("{bad} is not an image ID (a UUID such as d164b5df-1bc3-4c3f-893e-3e471fd16e64).")));
+                return;
+            }
+            run.emit((ids, status.clone(), true));
+        })
+    }
 }
 
 #[hook]

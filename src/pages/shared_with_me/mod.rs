@@ -4,7 +4,6 @@
 
 use std::collections::HashSet;
 
-use ims_api::ids::is_image_id;
 use ims_api::images::{Image, ListScope};
 use ims_api::members::MemberStatus;
 use ims_api::ApiError;
@@ -105,61 +104,8 @@ pub fn SharedWithMe() -> Html {
     // One image from its row: accept, reject, or (Glance) back to pending.
     let answer = use_single_answer(&api, &answering, &done, &reload, &project_name);
     let busy = busy || answer.waiting();
-    let single = {
-        let (api, vault, vault_error, last_failed) = (
-            api.clone(),
-            vault.clone(),
-            vault_error.clone(),
-            batch.last_failed.clone(),
-        );
-        let waiting = answer.waiting();
-        Callback::from(move |(img, status): (Image, MemberStatus)| {
-            let full_ecs_accept = status == MemberStatus::Accepted && img.is_full_ecs();
-            if waiting {
-                return;
-            }
-            if full_ecs_accept && api.full_ecs_needs_vault() && vault.trim().is_empty() {
-                vault_error.set(Some(VAULT_NEEDED.into()));
-                return;
-            }
-            // The row's own button sends a one-image answer again; no batch retry applies.
-            last_failed.set(None);
-            answer.send(
-                img,
-                status,
-                full_ecs_accept.then(|| vault.trim().to_string()),
-            );
-        })
-    };
-    let answer_by_id = |status: MemberStatus| {
-        let (by_id, by_id_error, run) = (by_id.clone(), by_id_error.clone(), run.clone());
-        Callback::from(move |_| {
-            let ids: Vec<String> = by_id
-                .split(|c: char| c == ',' || c.is_whitespace())
-                .filter(|s| !s.is_empty())
-                .map(str::to_lowercase)
-                .collect();
-            if ids.is_empty() {
-                by_id_error.set(Some("Enter one or more image IDs.".into()));
-                return;
-            }
-            if let Some(bad) = ids.iter().find(|i| !is_image_id(i)) {
-                by_id_error.set(Some(format!("{bad} is not an image ID (a UUID such as d164b5df-1bc3-4c3f-893e-3e471fd16e64).")));
-                return;
-            }
-            run.emit((ids, status.clone(), true));
-        })
-    };
-    let toggle = |id: String| {
-        let selected = selected.clone();
-        Callback::from(move |_| {
-            let mut s = (*selected).clone();
-            if !s.remove(&id) {
-                s.insert(id.clone());
-            }
-            selected.set(s);
-        })
-    };
+    let single = answer.for_rows(&vault, &vault_error, &batch.last_failed);
+    let answer_by_id = |status: MemberStatus| batch.by_id(&by_id, &by_id_error, status);
     // Replicas (IMS): the images whose copies are being asked for.
     let replicating = use_state(|| None::<Vec<Image>>);
     let can_replicate = api.can_replicate() && *tab == MemberStatus::Accepted;
@@ -167,26 +113,30 @@ pub fn SharedWithMe() -> Html {
         let replicating = replicating.clone();
         Callback::from(move |_| replicating.set(Some(chosen.clone())))
     };
-    let rows = images.iter().map(|img| {
-        let (s1, s2, s3) = (single.clone(), single.clone(), single.clone());
-        let (i1, i2, i3) = (img.clone(), img.clone(), img.clone());
-        let name = img.display_name().to_string();
-        html! {
-            <tr key={img.id.clone()}>
-                <td><input type="checkbox" checked={selected.contains(&img.id)} onchange={toggle(img.id.clone())} aria-label={format!("Select {name}")} /></td>
-                <td>{ &name }{ for img.is_full_ecs().then(|| html! { <span class="mark mark-ecs">{"Full-ECS"}</span> }) }</td>
-                <td><code class="id">{ &img.id }</code></td>
-                <td>{ project_label(&names.known, img.owner.as_deref().unwrap_or_default()) }</td>
-                <td>{ img.os() }</td>
-                <td class="row-actions">
-                    if *tab != MemberStatus::Accepted { <button type="button" onclick={move |_| s1.emit((i1.clone(), MemberStatus::Accepted))} disabled={busy} aria-label={format!("Accept {name}")}>{"Accept"}</button> }
-                    if *tab != MemberStatus::Rejected { <button type="button" onclick={move |_| s2.emit((i2.clone(), MemberStatus::Rejected))} disabled={busy} aria-label={format!("Reject {name}")}>{"Reject"}</button> }
-                    if *tab != MemberStatus::Pending && api.has_back_to_pending() { <button type="button" onclick={move |_| s3.emit((i3.clone(), MemberStatus::Pending))} disabled={busy} aria-label={format!("Move {name} back to pending")}>{"Back to pending"}</button> }
-                    if can_replicate { <button type="button" onclick={replicate(vec![img.clone()])} aria-label={format!("Replicate {name} into {project_name}")}>{"Replicate"}</button> }
-                </td>
-            </tr>
-        }
-    });
+    let row = Row {
+        tab: (*tab).clone(),
+        busy,
+        back_to_pending: api.has_back_to_pending(),
+        replicate_into: can_replicate.then(|| project_name.clone()),
+        answer: single.clone(),
+        replicate: {
+            let replicating = replicating.clone();
+            Callback::from(move |img: Image| replicating.set(Some(vec![img])))
+        },
+        toggle: {
+            let selected = selected.clone();
+            Callback::from(move |id: String| {
+                let mut s = (*selected).clone();
+                if !s.remove(&id) {
+                    s.insert(id);
+                }
+                selected.set(s);
+            })
+        },
+    };
+    let rows = images
+        .iter()
+        .map(|img| row.view(img, selected.contains(&img.id), &names.known));
     html! {
         <section aria-labelledby="shared-heading">
             <h1 id="shared-heading">{"Shared with me"}</h1>
@@ -258,5 +208,50 @@ pub fn SharedWithMe() -> Html {
                 <button type="button" disabled={busy} onclick={answer_by_id(MemberStatus::Rejected)}>{"Reject these"}</button>
             </details>
         </section>
+    }
+}
+
+/// One image's row: what it needs from the page, cloned once.
+struct Row {
+    tab: MemberStatus,
+    busy: bool,
+    back_to_pending: bool,
+    /// The project a replica goes to, where the cloud has replicas and on the Accepted tab.
+    replicate_into: Option<String>,
+    answer: Callback<(Image, MemberStatus)>,
+    replicate: Callback<Image>,
+    toggle: Callback<String>,
+}
+
+impl Row {
+    fn view(
+        &self,
+        img: &Image,
+        selected: bool,
+        known: &std::collections::HashMap<String, String>,
+    ) -> Html {
+        let name = img.display_name().to_string();
+        let answer = |status: MemberStatus| {
+            let (answer, img) = (self.answer.clone(), img.clone());
+            Callback::from(move |_| answer.emit((img.clone(), status.clone())))
+        };
+        let (toggle, id) = (self.toggle.clone(), img.id.clone());
+        let (replicate, copy) = (self.replicate.clone(), img.clone());
+        let busy = self.busy;
+        html! {
+            <tr key={img.id.clone()}>
+                <td><input type="checkbox" checked={selected} onchange={move |_| toggle.emit(id.clone())} aria-label={format!("Select {name}")} /></td>
+                <td>{ &name }{ for img.is_full_ecs().then(|| html! { <span class="mark mark-ecs">{"Full-ECS"}</span> }) }</td>
+                <td><code class="id">{ &img.id }</code></td>
+                <td>{ project_label(known, img.owner.as_deref().unwrap_or_default()) }</td>
+                <td>{ img.os() }</td>
+                <td class="row-actions">
+                    if self.tab != MemberStatus::Accepted { <button type="button" onclick={answer(MemberStatus::Accepted)} disabled={busy} aria-label={format!("Accept {name}")}>{"Accept"}</button> }
+                    if self.tab != MemberStatus::Rejected { <button type="button" onclick={answer(MemberStatus::Rejected)} disabled={busy} aria-label={format!("Reject {name}")}>{"Reject"}</button> }
+                    if self.tab != MemberStatus::Pending && self.back_to_pending { <button type="button" onclick={answer(MemberStatus::Pending)} disabled={busy} aria-label={format!("Move {name} back to pending")}>{"Back to pending"}</button> }
+                    if let Some(project) = &self.replicate_into { <button type="button" onclick={move |_| replicate.emit(copy.clone())} aria-label={format!("Replicate {name} into {project}")}>{"Replicate"}</button> }
+                </td>
+            </tr>
+        }
     }
 }

@@ -86,6 +86,38 @@ impl SingleAnswer {
         });
     }
 
+    /// The rows' answer: the vault asked for an accepted full-ECS image where the cloud needs
+    /// it, and a batch retry forgotten (the row's own button sends its answer again).
+    pub fn for_rows(
+        &self,
+        vault: &UseStateHandle<String>,
+        vault_error: &UseStateHandle<Option<String>>,
+        last_failed: &UseStateHandle<Option<(Vec<String>, MemberStatus)>>,
+    ) -> Callback<(Image, MemberStatus)> {
+        let (me, vault, vault_error, last_failed) = (
+            self.clone(),
+            vault.clone(),
+            vault_error.clone(),
+            last_failed.clone(),
+        );
+        Callback::from(move |(img, status): (Image, MemberStatus)| {
+            let full_ecs_accept = status == MemberStatus::Accepted && img.is_full_ecs();
+            if me.waiting() {
+                return;
+            }
+            if full_ecs_accept && me.api.full_ecs_needs_vault() && vault.trim().is_empty() {
+                vault_error.set(Some(super::VAULT_NEEDED.into()));
+                return;
+            }
+            last_failed.set(None);
+            me.send(
+                img,
+                status,
+                full_ecs_accept.then(|| vault.trim().to_string()),
+            );
+        })
+    }
+
     fn answered(&self, name: &str, status: MemberStatus) {
         self.done
             .set(Some(format!("{name} is now {}.", status.as_str())));
