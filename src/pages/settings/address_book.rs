@@ -6,130 +6,156 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::download::{picked_file, read_bytes, save_text};
-use crate::names::{use_names, NamesAction};
+use crate::names::{use_names, NamesAction, NamesHandle};
 
 /// Rows drawn at once: a book of 25,000 entries draws the first of those that match the
 /// filter, so an import or a keystroke never waits on 25,000 table rows.
 const SHOWN_MAX: usize = 200;
 
+/// The book's form and outcome line, cloned once into every handler.
+#[derive(Clone)]
+struct Book {
+    names: NamesHandle,
+    id: UseStateHandle<String>,
+    name: UseStateHandle<String>,
+    /// The ID being edited: saving replaces that entry (even if the ID was corrected).
+    editing: UseStateHandle<Option<String>>,
+    tried: UseStateHandle<bool>,
+    outcome: UseStateHandle<Option<String>>,
+}
+
+impl Book {
+    fn clear(&self) {
+        self.id.set(String::new());
+        self.name.set(String::new());
+        self.editing.set(None);
+        self.tried.set(false);
+    }
+
+    fn save(&self, valid: bool) {
+        if !valid {
+            self.tried.set(true);
+            return;
+        }
+        let mut book = (*self.names.book).clone();
+        if let Some(old) = &*self.editing {
+            book.retain(|c| &c.id != old);
+        }
+        let contact = Contact {
+            id: (*self.id).clone(),
+            name: (*self.name).clone(),
+        };
+        upsert(&mut book, contact);
+        self.names.dispatch(NamesAction::Book(book));
+        self.outcome
+            .set(Some(format!("Saved {}.", self.name.trim())));
+        self.clear();
+    }
+
+    fn edit(&self, c: &Contact) {
+        self.id.set(c.id.clone());
+        self.name.set(c.name.clone());
+        self.editing.set(Some(c.id.clone()));
+    }
+
+    fn remove(&self, c: &Contact) {
+        let book: Vec<Contact> = self
+            .names
+            .book
+            .iter()
+            .filter(|x| x.id != c.id)
+            .cloned()
+            .collect();
+        self.names.dispatch(NamesAction::Book(book));
+        self.outcome.set(Some(format!("Removed {}.", c.name)));
+    }
+
+    async fn import(self, file: web_sys::File) {
+        let read = read_bytes(&file, MAX_BOOK_BYTES)
+            .await
+            .and_then(|b| read_book(&b));
+        self.outcome.set(Some(match read {
+            Err(e) => format!("Nothing imported: {e}"),
+            Ok((good, bad)) => {
+                let mut book = (*self.names.book).clone();
+                let n = good.len();
+                merge(&mut book, good);
+                self.names.dispatch(NamesAction::Book(book));
+                let skipped: Vec<String> = bad
+                    .iter()
+                    .map(|p| format!("line {}: {}", p.line, p.message))
+                    .collect();
+                if skipped.is_empty() {
+                    format!("Imported {n} entries.")
+                } else {
+                    format!(
+                        "Imported {n} entries; skipped {}: {}",
+                        skipped.len(),
+                        skipped.join("; ")
+                    )
+                }
+            }
+        }));
+    }
+
+    fn export(&self) {
+        if let Err(e) = save_text("address-book.csv", "text/csv", &book_csv(&self.names.book)) {
+            self.outcome
+                .set(Some(format!("The file could not be saved: {e}")));
+        }
+    }
+}
+
 #[component]
 pub fn AddressBook() -> Html {
-    let names = use_names();
-    let id = use_state(String::new);
-    let name = use_state(String::new);
-    // The ID being edited: saving replaces that entry (even if the ID was corrected).
-    let editing = use_state(|| None::<String>);
-    let tried = use_state(|| false);
-    let outcome = use_state(|| None::<String>);
+    let book = Book {
+        names: use_names(),
+        id: use_state(String::new),
+        name: use_state(String::new),
+        editing: use_state(|| None::<String>),
+        tried: use_state(|| false),
+        outcome: use_state(|| None::<String>),
+    };
+    let (names, id, name, editing, outcome) = (
+        &book.names,
+        &book.id,
+        &book.name,
+        &book.editing,
+        &book.outcome,
+    );
     let filter = use_state(String::new);
-    let (id_problem, name_problem) = check_contact(&id, &name);
-    let show = *tried;
+    let (id_problem, name_problem) = check_contact(id, name);
+    let show = *book.tried;
     let save = {
-        let (names, id, name, editing, tried, outcome) = (
-            names.clone(),
-            id.clone(),
-            name.clone(),
-            editing.clone(),
-            tried.clone(),
-            outcome.clone(),
-        );
-        let ok = id_problem.is_none() && name_problem.is_none();
+        let (b, valid) = (book.clone(), id_problem.is_none() && name_problem.is_none());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if !ok {
-                tried.set(true);
-                return;
-            }
-            let mut book = (*names.book).clone();
-            if let Some(old) = &*editing {
-                book.retain(|c| &c.id != old);
-            }
-            upsert(
-                &mut book,
-                Contact {
-                    id: (*id).clone(),
-                    name: (*name).clone(),
-                },
-            );
-            names.dispatch(NamesAction::Book(book));
-            outcome.set(Some(format!("Saved {}.", name.trim())));
-            id.set(String::new());
-            name.set(String::new());
-            editing.set(None);
-            tried.set(false);
+            b.save(valid)
         })
     };
     let edit = |c: &Contact| {
-        let (id, name, editing, c) = (id.clone(), name.clone(), editing.clone(), c.clone());
-        Callback::from(move |_| {
-            id.set(c.id.clone());
-            name.set(c.name.clone());
-            editing.set(Some(c.id.clone()));
-        })
+        let (b, c) = (book.clone(), c.clone());
+        Callback::from(move |_| b.edit(&c))
     };
     let remove = |c: &Contact| {
-        let (names, outcome, c) = (names.clone(), outcome.clone(), c.clone());
-        Callback::from(move |_| {
-            let book: Vec<Contact> = names
-                .book
-                .iter()
-                .filter(|x| x.id != c.id)
-                .cloned()
-                .collect();
-            names.dispatch(NamesAction::Book(book));
-            outcome.set(Some(format!("Removed {}.", c.name)));
-        })
+        let (b, c) = (book.clone(), c.clone());
+        Callback::from(move |_| b.remove(&c))
     };
     let cancel = {
-        let (id, name, editing, tried) = (id.clone(), name.clone(), editing.clone(), tried.clone());
-        Callback::from(move |_| {
-            id.set(String::new());
-            name.set(String::new());
-            editing.set(None);
-            tried.set(false);
-        })
+        let b = book.clone();
+        Callback::from(move |_| b.clear())
     };
     let import = {
-        let (names, outcome) = (names.clone(), outcome.clone());
+        let b = book.clone();
         Callback::from(move |e: Event| {
-            let Some(file) = picked_file(&e) else { return };
-            let (names, outcome) = (names.clone(), outcome.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let read = read_bytes(&file, MAX_BOOK_BYTES)
-                    .await
-                    .and_then(|b| read_book(&b));
-                outcome.set(Some(match read {
-                    Err(e) => format!("Nothing imported: {e}"),
-                    Ok((good, bad)) => {
-                        let mut book = (*names.book).clone();
-                        let n = good.len();
-                        merge(&mut book, good);
-                        names.dispatch(NamesAction::Book(book));
-                        let skipped: Vec<String> = bad
-                            .iter()
-                            .map(|p| format!("line {}: {}", p.line, p.message))
-                            .collect();
-                        if skipped.is_empty() {
-                            format!("Imported {n} entries.")
-                        } else {
-                            format!(
-                                "Imported {n} entries; skipped {}: {}",
-                                skipped.len(),
-                                skipped.join("; ")
-                            )
-                        }
-                    }
-                }));
-            });
+            if let Some(file) = picked_file(&e) {
+                wasm_bindgen_futures::spawn_local(b.clone().import(file));
+            }
         })
     };
     let export = {
-        let (names, outcome) = (names.clone(), outcome.clone());
-        Callback::from(move |_| {
-            if let Err(e) = save_text("address-book.csv", "text/csv", &book_csv(&names.book)) {
-                outcome.set(Some(format!("The file could not be saved: {e}")));
-            }
-        })
+        let b = book.clone();
+        Callback::from(move |_| b.export())
     };
     let field = |label: &'static str,
                  input_id: &'static str,
@@ -173,8 +199,8 @@ pub fn AddressBook() -> Html {
             <h2 id="book-heading">{"Address book"}</h2>
             <p class="hint">{"Names for projects you share with. They show beside project IDs, and typing a name where IDs go offers its ID. Kept in this browser (localStorage); no token or password goes there."}</p>
             <form class="panel" onsubmit={save} aria-label={if editing.is_some() { "Edit address book entry" } else { "Add to address book" }}>
-                { field("Project ID", "book-id", &id, &id_problem) }
-                { field("Name", "book-name", &name, &name_problem) }
+                { field("Project ID", "book-id", id, &id_problem) }
+                { field("Name", "book-name", name, &name_problem) }
                 <div class="actions">
                     <button type="submit" class="primary">{ if editing.is_some() { "Save changes" } else { "Add" } }</button>
                     if editing.is_some() { <button type="button" onclick={cancel}>{"Cancel"}</button> }
@@ -184,7 +210,7 @@ pub fn AddressBook() -> Html {
                 <label for="book-import">{"Import address book (CSV: project_id, name)"}</label>
                 <input id="book-import" type="file" accept=".csv,text/csv" onchange={import} />
                 <button type="button" onclick={export} disabled={names.book.is_empty()}>{"Export address book as CSV"}</button>
-                if let Some(o) = &*outcome { <span role="status" data-testid="book-outcome">{ o }</span> }
+                if let Some(o) = &**outcome { <span role="status" data-testid="book-outcome">{ o }</span> }
             </div>
             <div class="field">
                 <label for="book-filter">{"Filter the address book"}</label>

@@ -13,7 +13,7 @@ use ims_api::plan::{self, Outcome, PlanDiff, PlanRow, MAX_PLAN_BYTES};
 use ims_api::ApiError;
 use yew::prelude::*;
 
-use crate::components::{error_view, ConfirmDialog};
+use crate::components::error_view;
 use crate::download::{picked_file, read_bytes};
 use crate::hooks::{use_api, use_image_list, use_submission, wait_view, SameList, Submission};
 use crate::jobs::{use_engine, use_jobs};
@@ -189,18 +189,11 @@ pub fn SharePlan() -> Html {
         })
     };
 
-    let checking = match &*stage {
-        Stage::Checking { done, total } => Some(html! {
-            <div class="toolbar">
-                <progress max={total.to_string()} value={done.to_string()} aria-label="Reading members">{ format!("{done} of {total}") }</progress>
-                <span role="status">{ format!("Reading the members of {done} of {total} image(s)…") }</span>
-            </div>
-        }),
-        _ if rows.borrow().is_some() && list.loading => Some(
-            html! { <p role="status">{ format!("Loading your images ({} so far)…", list.images.len()) }</p> },
-        ),
-        _ => None,
-    };
+    let checking = checking_view(
+        &stage,
+        rows.borrow().is_some() && list.loading,
+        list.images.len(),
+    );
     let retry_check = {
         let generation = generation.clone();
         Callback::from(move |_| generation.set(*generation + 1))
@@ -242,18 +235,7 @@ pub fn SharePlan() -> Html {
                         onclick={{ let c = confirming.clone(); move |_| c.set(true) }}>{"Apply plan…"}</button>
                 </div>
                 if *confirming {
-                    <ConfirmDialog title="Apply the share plan?" confirm_label="Apply" busy={busy} on_confirm={confirm.clone()} on_cancel={{ let c = confirming.clone(); Callback::from(move |_| c.set(false)) }}>
-                        <p>{ format!("Share {} image–project pair(s) from {}.", p.diff.add.len(), p.file) }</p>
-                        if !p.not_shared.is_empty() {
-                            <p>{ format!("{} image(s) will be switched to visibility \"shared\" first (Glance adds members only to shared images).", p.not_shared.len()) }</p>
-                        }
-                        if !p.diff.remove.is_empty() {
-                            <label class="danger-choice">
-                                <input type="checkbox" checked={*with_removals} onchange={{ let w = with_removals.clone(); move |_| w.set(!*w) }} />
-                                { format!(" Also stop sharing {} pair(s): those projects lose access", p.diff.remove.len()) }
-                            </label>
-                        }
-                    </ConfirmDialog>
+                    { preview::confirm_view(p, &with_removals, busy, &confirm, &confirming) }
                 }
             }
             <>{ apply.wait_view() }</>
@@ -262,5 +244,21 @@ pub fn SharePlan() -> Html {
             }
             <>{ for applied_view }</>
         </section>
+    }
+}
+
+/// The check's progress, or the wait for the image list it needs.
+fn checking_view(stage: &Stage, waiting_for_images: bool, images_so_far: usize) -> Option<Html> {
+    match stage {
+        Stage::Checking { done, total } => Some(html! {
+            <div class="toolbar">
+                <progress max={total.to_string()} value={done.to_string()} aria-label="Reading members">{ format!("{done} of {total}") }</progress>
+                <span role="status">{ format!("Reading the members of {done} of {total} image(s)…") }</span>
+            </div>
+        }),
+        _ if waiting_for_images => Some(
+            html! { <p role="status">{ format!("Loading your images ({images_so_far} so far)…") }</p> },
+        ),
+        _ => None,
     }
 }

@@ -12,6 +12,7 @@ use yew::prelude::*;
 
 use super::{Prepared, SHOWN};
 use crate::api::Api;
+use crate::components::ConfirmDialog;
 use crate::jobs::Engine;
 use crate::names::project_label;
 
@@ -113,5 +114,38 @@ impl Applying {
             Err(_) => self.engine.started(),
         });
         result.map(|_| ())
+    }
+}
+
+/// "Apply the share plan?": what will be shared, the visibility switches, and the removals
+/// only when ticked.
+pub fn confirm_view(
+    p: &Prepared,
+    with_removals: &UseStateHandle<bool>,
+    busy: bool,
+    confirm: &Callback<()>,
+    confirming: &UseStateHandle<bool>,
+) -> Html {
+    let cancel = {
+        let c = confirming.clone();
+        Callback::from(move |_| c.set(false))
+    };
+    let toggle = {
+        let w = with_removals.clone();
+        Callback::from(move |_| w.set(!*w))
+    };
+    html! {
+        <ConfirmDialog title="Apply the share plan?" confirm_label="Apply" busy={busy} on_confirm={confirm.clone()} on_cancel={cancel}>
+            <p>{ format!("Share {} image–project pair(s) from {}.", p.diff.add.len(), p.file) }</p>
+            if !p.not_shared.is_empty() {
+                <p>{ format!("{} image(s) will be switched to visibility \"shared\" first (Glance adds members only to shared images).", p.not_shared.len()) }</p>
+            }
+            if !p.diff.remove.is_empty() {
+                <label class="danger-choice">
+                    <input type="checkbox" checked={**with_removals} onchange={toggle} />
+                    { format!(" Also stop sharing {} pair(s): those projects lose access", p.diff.remove.len()) }
+                </label>
+            }
+        </ConfirmDialog>
     }
 }
