@@ -234,29 +234,26 @@ pub async fn patch_image(
     headers: HeaderMap,
     Path(id): Path<String>,
     body: String,
-) -> Response {
+) -> Result<Response, Response> {
     let glance_mode = state.settings().glance_mode;
     let ops: Vec<Value> = match serde_json::from_str(&body) {
         Ok(v) => v,
         Err(_) => {
-            return glance(
+            return Err(glance(
                 &headers,
                 StatusCode::BAD_REQUEST,
                 "The request body must be a JSON patch list.",
-            )
+            ))
         }
     };
     let mut db = state.db();
-    let img = match visible_image(&db, &headers, &id, &token.project_id) {
-        Ok(img) => img.clone(),
-        Err(r) => return r,
-    };
+    let img = visible_image(&db, &headers, &id, &token.project_id)?.clone();
     if img.owner != token.project_id {
-        return glance(
+        return Err(glance(
             &headers,
             StatusCode::FORBIDDEN,
             "You are not permitted to modify this image.",
-        );
+        ));
     }
     for op in &ops {
         match (op["op"].as_str(), op["path"].as_str(), op["value"].as_str()) {
@@ -264,27 +261,27 @@ pub async fn patch_image(
                 if ["private", "shared", "community", "public"].contains(&v) =>
             {
                 if v == "public" {
-                    return glance(
+                    return Err(glance(
                         &headers,
                         StatusCode::FORBIDDEN,
                         "Only an administrator can publicize images.",
-                    );
+                    ));
                 }
                 let m = db.image_mut(&id).expect("checked");
                 m.visibility = v.to_string();
                 m.updated_ms = now_ms();
             }
             _ => {
-                return glance(
+                return Err(glance(
                     &headers,
                     StatusCode::BAD_REQUEST,
                     "Only replacing /visibility is supported here.",
-                )
+                ))
             }
         }
     }
     let img = db.image(&id).expect("checked").clone();
-    Json(image_json(&img, glance_mode)).into_response()
+    Ok(Json(image_json(&img, glance_mode)).into_response())
 }
 
 pub async fn list_members(
@@ -292,20 +289,17 @@ pub async fn list_members(
     GlanceCaller(token): GlanceCaller,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Response {
+) -> Result<Response, Response> {
     let glance_mode = state.settings().glance_mode;
     let db = state.db();
-    let img = match visible_image(&db, &headers, &id, &token.project_id) {
-        Ok(img) => img,
-        Err(r) => return r,
-    };
+    let img = visible_image(&db, &headers, &id, &token.project_id)?;
     // Glance keeps the members of an image that is no longer shared, but will not list them.
     if glance_mode && img.visibility != "shared" {
-        return glance(
+        return Err(glance(
             &headers,
             StatusCode::FORBIDDEN,
             &format!("Error fetching members of image {id}: Only shared images have members."),
-        );
+        ));
     }
     // A member sees only its own entry; the owner sees all.
     let members: Vec<Value> = db
@@ -314,7 +308,7 @@ pub async fn list_members(
         .filter(|m| img.owner == token.project_id || m.member_id == token.project_id)
         .map(|m| member_json(&id, m))
         .collect();
-    Json(json!({"members": members, "schema": "/v2/schemas/members"})).into_response()
+    Ok(Json(json!({"members": members, "schema": "/v2/schemas/members"})).into_response())
 }
 
 pub async fn add_member(
@@ -323,79 +317,76 @@ pub async fn add_member(
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Option<Json<Value>>,
-) -> Response {
+) -> Result<Response, Response> {
     let glance_mode = state.settings().glance_mode;
     let Some(member) = body
         .as_ref()
         .and_then(|b| b.0["member"].as_str())
         .map(str::to_string)
     else {
-        return glance(
+        return Err(glance(
             &headers,
             StatusCode::BAD_REQUEST,
             "Request body must be a JSON object with a member.",
-        );
+        ));
     };
     let mut db = state.db();
-    let img = match visible_image(&db, &headers, &id, &token.project_id) {
-        Ok(img) => img.clone(),
-        Err(r) => return r,
-    };
+    let img = visible_image(&db, &headers, &id, &token.project_id)?.clone();
     if img.owner != token.project_id {
-        return glance(
+        return Err(glance(
             &headers,
             StatusCode::FORBIDDEN,
             &format!("Not allowed to create members for image {id}."),
-        );
+        ));
     }
     if glance_mode && img.visibility != "shared" {
-        return glance(
+        return Err(glance(
             &headers,
             StatusCode::FORBIDDEN,
             &format!(
                 "Only shared images have members: image {id} is {}.",
                 img.visibility
             ),
-        );
+        ));
     }
     if !glance_mode {
         if img.visibility == "public" {
-            return glance(
+            return Err(glance(
                 &headers,
                 StatusCode::FORBIDDEN,
                 "Public images cannot be shared (IMG.0089).",
-            );
+            ));
         }
         if !(member.len() == 32 && member.bytes().all(|b| b.is_ascii_hexdigit())) {
-            return glance(
+            return Err(glance(
                 &headers,
                 StatusCode::BAD_REQUEST,
                 &format!("The project ID is incorrect: {member} (IMG.0067)."),
-            );
+            ));
         }
         if member == token.project_id {
-            return glance(
+            return Err(glance(
                 &headers,
                 StatusCode::BAD_REQUEST,
                 "Can not share image to yourself (IMG.0076).",
-            );
+            ));
         }
         if let Some(key) = &img.cmk_id {
             if img.default_key || !db.key_grants.get(key).is_some_and(|g| g.contains(&member)) {
-                return glance(
+                return Err(glance(
                     &headers,
                     StatusCode::FORBIDDEN,
                     &format!("Project {member} has no permission on the image's key (IMG.0099)."),
-                );
+                ));
             }
         }
     }
     if db.member(&id, &member).is_some() {
-        return glance(
+        return Err(glance(
             &headers,
             StatusCode::CONFLICT,
             &format!("Member {member} already exists for image {id}."),
-        );
+        ));
     }
     let limit = if img.whole_image && !glance_mode {
         FULL_ECS_MEMBER_LIMIT
@@ -405,11 +396,11 @@ pub async fn add_member(
         MEMBER_LIMIT
     };
     if db.members_of(&id).len() >= limit {
-        return glance(
+        return Err(glance(
             &headers,
             StatusCode::PAYLOAD_TOO_LARGE,
             &format!("The limit of {limit} members for image {id} is reached."),
-        );
+        ));
     }
     let now = now_ms();
     let m = Member {
@@ -423,7 +414,7 @@ pub async fn add_member(
     };
     let out = member_json(&id, &m);
     db.members.entry(id).or_default().push(m);
-    Json(out).into_response()
+    Ok(Json(out).into_response())
 }
 
 fn find_member(
@@ -466,38 +457,35 @@ pub async fn set_member(
     headers: HeaderMap,
     Path((id, member_id)): Path<(String, String)>,
     body: Option<Json<Value>>,
-) -> Response {
-    let (token, img) = match find_member(&state, &headers, &id, &member_id) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+) -> Result<Response, Response> {
+    let (token, img) = find_member(&state, &headers, &id, &member_id)?;
     let glance_mode = state.settings().glance_mode;
     if member_id != token.project_id {
-        return glance(
+        return Err(glance(
             &headers,
             StatusCode::FORBIDDEN,
             "Only the member can change its status: the owner cannot.",
-        );
+        ));
     }
     let body = body.map(|b| b.0).unwrap_or(Value::Null);
     let status = body["status"].as_str().unwrap_or("");
     if !["pending", "accepted", "rejected"].contains(&status) {
-        return glance(
+        return Err(glance(
             &headers,
             StatusCode::BAD_REQUEST,
             &format!("Invalid status {status}: pending, accepted or rejected."),
-        );
+        ));
     }
     let vault_id = body["vault_id"]
         .as_str()
         .filter(|v| !v.is_empty())
         .map(str::to_string);
     if !glance_mode && img.whole_image && status == "accepted" && vault_id.is_none() {
-        return glance(
+        return Err(glance(
             &headers,
             StatusCode::BAD_REQUEST,
             "Accepting a full-ECS image needs vault_id (IMG.0182).",
-        );
+        ));
     }
     let mut db = state.db();
     db.apply(
@@ -509,28 +497,25 @@ pub async fn set_member(
         },
         now_ms(),
     );
-    Json(member_json(
+    Ok(Json(member_json(
         &id,
         db.member(&id, &member_id).expect("checked"),
     ))
-    .into_response()
+    .into_response())
 }
 
 pub async fn remove_member(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path((id, member_id)): Path<(String, String)>,
-) -> Response {
-    let (token, img) = match find_member(&state, &headers, &id, &member_id) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+) -> Result<Response, Response> {
+    let (token, img) = find_member(&state, &headers, &id, &member_id)?;
     if img.owner != token.project_id {
-        return glance(
+        return Err(glance(
             &headers,
             StatusCode::FORBIDDEN,
             &format!("Not allowed to delete members for image {id}."),
-        );
+        ));
     }
     let mut db = state.db();
     db.apply(
@@ -540,5 +525,5 @@ pub async fn remove_member(
         },
         now_ms(),
     );
-    StatusCode::NO_CONTENT.into_response()
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

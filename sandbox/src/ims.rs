@@ -213,12 +213,9 @@ pub async fn share(
     State(state): State<AppState>,
     ImsCaller(token): ImsCaller,
     body: Option<Json<Value>>,
-) -> Response {
+) -> Result<Response, Response> {
     let account = crate::member_kinds::account_of(&state.db(), &token);
-    let (images, targets) = match batch_body(&state, body, Some((&token.project_id, &account))) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (images, targets) = batch_body(&state, body, Some((&token.project_id, &account)))?;
     let mut db = state.db();
     let mut results = Vec::new();
     let mut effects = Vec::new();
@@ -273,14 +270,14 @@ pub async fn share(
         }
     }
     let owner = token.project_id.clone();
-    start_job(
+    Ok(start_job(
         &state,
         &mut db,
         "imsAddImageMembersJob",
         &owner,
         results,
         effects,
-    )
+    ))
 }
 
 /// `DELETE /v1/cloudimages/members`: the owner stops sharing.
@@ -288,11 +285,8 @@ pub async fn stop(
     State(state): State<AppState>,
     ImsCaller(token): ImsCaller,
     body: Option<Json<Value>>,
-) -> Response {
-    let (images, targets) = match batch_body(&state, body, None) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+) -> Result<Response, Response> {
+    let (images, targets) = batch_body(&state, body, None)?;
     let mut db = state.db();
     let mut results = Vec::new();
     let mut effects = Vec::new();
@@ -322,14 +316,14 @@ pub async fn stop(
         }
     }
     let owner = token.project_id.clone();
-    start_job(
+    Ok(start_job(
         &state,
         &mut db,
         "imsDelImageMembersJob",
         &owner,
         results,
         effects,
-    )
+    ))
 }
 
 /// `PUT /v1/cloudimages/members`: the recipient accepts or rejects.
@@ -337,26 +331,21 @@ pub async fn answer(
     State(state): State<AppState>,
     ImsCaller(token): ImsCaller,
     body: Option<Json<Value>>,
-) -> Response {
+) -> Result<Response, Response> {
     let body = body.map(|b| b.0).unwrap_or(Value::Null);
-    let images = match string_list(&body, "images", "IMG.0066", "image IDs") {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+    let images = string_list(&body, "images", "IMG.0066", "image IDs")?;
     let project_id = body["project_id"].as_str().unwrap_or("").to_string();
-    if let Err(r) = check_ids(&images, std::slice::from_ref(&project_id)) {
-        return r;
-    }
+    check_ids(&images, std::slice::from_ref(&project_id))?;
     let status = body["status"].as_str().unwrap_or("");
     if status != "accepted" && status != "rejected" {
-        return ims(
+        return Err(ims(
             StatusCode::BAD_REQUEST,
             "IMG.0001",
             "status must be accepted or rejected.",
-        );
+        ));
     }
     if project_id != token.project_id {
-        return ims(StatusCode::FORBIDDEN, "IMG.0026", &format!("The token is scoped to project {}, not to project {project_id}: only the member project can accept or reject.", token.project_id));
+        return Err(ims(StatusCode::FORBIDDEN, "IMG.0026", &format!("The token is scoped to project {}, not to project {project_id}: only the member project can accept or reject.", token.project_id)));
     }
     let vault_id = body["vault_id"]
         .as_str()
@@ -393,14 +382,14 @@ pub async fn answer(
             vault_id: vault_id.clone(),
         });
     }
-    start_job(
+    Ok(start_job(
         &state,
         &mut db,
         "imsUpdateImageMembersJob",
         &project_id,
         results,
         effects,
-    )
+    ))
 }
 
 /// `GET /v1/{project_id}/jobs/{job_id}`.
