@@ -147,7 +147,6 @@ impl Api {
     /// ("No answer from Glance in 30 s — trying again (2 of 3)"), where the handle is
     /// watched; a Cancel ends the tries.
     async fn send_retrying(&self, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
-        let mut delay = 500;
         let mut result = self.send_once(req).await;
         for next_try in 2..=ims_api::wait::READ_TRIES {
             let e = match &result {
@@ -164,8 +163,8 @@ impl Api {
                 w.note(ims_api::wait::retrying_text(service, *seconds, next_try));
             }
             let asked = e.retry_after_s().map_or(0, |s| s * 1000);
+            let delay = ims_api::backoff::READS.wait_ms(next_try - 2);
             TimeoutFuture::new(delay.max(asked)).await;
-            delay *= 3;
             result = self.send_once(req).await;
         }
         if let Some(w) = &self.wait {

@@ -370,12 +370,7 @@ pub fn prune(list: &mut Vec<TrackedJob>, cap: usize) {
 }
 
 pub fn next_poll_delay_ms(attempts: u32) -> u32 {
-    if attempts < 10 {
-        1000
-    } else {
-        let grown = 1000.0 * 1.5f64.powi((attempts - 9) as i32);
-        grown.min(10_000.0) as u32
-    }
+    crate::backoff::POLLS.wait_ms(attempts)
 }
 
 fn parse_results(entities: Option<&Value>) -> Vec<PairResult> {

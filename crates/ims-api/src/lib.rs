@@ -7,6 +7,7 @@
 
 pub mod apply;
 pub mod auth;
+pub mod backoff;
 pub mod batch;
 pub mod config;
 pub mod csp;

@@ -12,11 +12,11 @@ use std::collections::VecDeque;
 use crate::ApiError;
 
 /// The first wait before a call that failed while the service answered nothing else.
-pub const RETRY_FIRST_MS: u32 = 400;
+pub const RETRY_FIRST_MS: u32 = crate::backoff::OUTAGES.first_ms;
 /// Tries after the first while the service answers nothing else.
 pub const RETRIES: u32 = 3;
 /// The first wait before a call that failed while the service answered other calls.
-pub const RETRY_PASSING_MS: u32 = 100;
+pub const RETRY_PASSING_MS: u32 = crate::backoff::PASSING.first_ms;
 /// Tries after the first while the service answers other calls: a passing failure may meet
 /// the same lock again, and each costs the job nothing but the call's own time. Their waits
 /// double, 0.1 s to 3.2 s, 6.3 s in all.
@@ -24,16 +24,16 @@ pub const PASSING_RETRIES: u32 = 6;
 /// Throttled answers a call waits out before it gives up.
 pub const THROTTLED_TRIES: u32 = 8;
 
-/// The wait before the next try of a call that failed while the service answered nothing
-/// else. `previous_ms`: the wait before this try, if it was such a retry. It triples.
-pub fn next_retry_ms(previous_ms: Option<u32>) -> u32 {
-    previous_ms.map_or(RETRY_FIRST_MS, |p| p.saturating_mul(3))
+/// The wait before the `n`th (from 0) retry of a call that failed while the service answered
+/// nothing else: [`crate::backoff::OUTAGES`].
+pub fn outage_retry_ms(n: u32) -> u32 {
+    crate::backoff::OUTAGES.wait_ms(n)
 }
 
 /// The wait before the `n`th (from 0) retry of a call that failed while the service answered
-/// other calls.
+/// other calls: [`crate::backoff::PASSING`].
 pub fn passing_retry_ms(n: u32) -> u32 {
-    RETRY_PASSING_MS.saturating_mul(1 << n.min(16))
+    crate::backoff::PASSING.wait_ms(n)
 }
 
 /// What to do after a failure.
@@ -55,7 +55,6 @@ pub struct Attempts {
     outages: u32,
     passing: u32,
     throttled: u32,
-    last_hold_ms: Option<u32>,
 }
 
 impl Attempts {
@@ -80,9 +79,8 @@ impl Attempts {
         if self.outages >= RETRIES {
             return Retry::GiveUp;
         }
+        let wait_ms = outage_retry_ms(self.outages);
         self.outages += 1;
-        let wait_ms = next_retry_ms(self.last_hold_ms);
-        self.last_hold_ms = Some(wait_ms);
         Retry::Hold { wait_ms }
     }
 }
@@ -159,9 +157,9 @@ mod tests {
 
     #[test]
     fn a_retry_waits_three_times_longer_while_the_service_answers_nothing() {
-        assert_eq!(next_retry_ms(None), RETRY_FIRST_MS);
-        assert_eq!(next_retry_ms(Some(400)), 1200);
-        assert_eq!(next_retry_ms(Some(1200)), 3600);
+        assert_eq!(outage_retry_ms(0), RETRY_FIRST_MS);
+        assert_eq!(outage_retry_ms(1), 1200);
+        assert_eq!(outage_retry_ms(2), 3600);
     }
 
     #[test]
