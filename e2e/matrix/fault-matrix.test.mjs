@@ -113,7 +113,7 @@ const FAMILIES = [
     done: (page) => page.getByTestId('image-count').filter({ hasText: /24 images/ }),
   },
   {
-    name: 'list members', method: 'GET', path: '/v2/images/*/members', write: false, reloadsAfterSignIn: true,
+    name: 'list members', method: 'GET', path: '/v1/*/cloudimages/*/members', write: false, reloadsAfterSignIn: true,
     async prepare(page) { await signIn(page, USERS.owner); },
     act: (page) => page.getByRole('link', { name: 'shared-to-many' }).click(),
     near: (page) => page.getByRole('main').getByRole('alert').filter({ hasText: 'Loading members failed' }),
@@ -191,7 +191,7 @@ const FAMILIES = [
     done: (page) => notices(page).getByText(/Share job for 1 image\(s\) succeeded/),
   },
   {
-    name: 'native add', method: 'POST', path: '/v2/images/*/members', write: true,
+    name: 'add one member', method: 'POST', path: '/v1/cloudimages/members', write: true,
     async prepare(page) {
       await signIn(page, USERS.owner);
       await page.getByRole('link', { name: 'debian-12-hardened' }).click();
@@ -205,7 +205,7 @@ const FAMILIES = [
     done: (page) => page.getByRole('status', { name: 'Added member' }),
   },
   {
-    name: 'native remove', method: 'DELETE', path: '/v2/images/*/members/*', write: true,
+    name: 'remove members', method: 'DELETE', path: '/v1/cloudimages/members', write: true,
     async prepare(page) {
       await signIn(page, USERS.owner);
       await page.getByRole('link', { name: 'shared-to-many' }).click();
@@ -221,7 +221,7 @@ const FAMILIES = [
     done: (page) => page.getByRole('table', { name: 'Members' }).filter({ hasNotText: ids.projects['partner-prod'] }),
   },
   {
-    name: 'native answer', method: 'PUT', path: '/v2/images/*/members/*', write: true,
+    name: 'answer one image', method: 'PUT', path: '/v1/cloudimages/members', write: true,
     async prepare(page) {
       await signIn(page, USERS.tester, '/shared');
       await inboxRow(page, 'shared-accepted-dev').waitFor();
@@ -312,7 +312,7 @@ for (const family of FAMILIES) {
         await clearFaults();
         if (kindSeen === 'sign-in') {
           const dialog = signInDialog(page);
-          await dialog.getByLabel('Password', { exact: true }).fill(family.name === 'batch accept/reject' || family.name === 'native answer' ? USERS.tester.password : USERS.owner.password);
+          await dialog.getByLabel('Password', { exact: true }).fill(family.name === 'batch accept/reject' || family.name === 'answer one image' ? USERS.tester.password : USERS.owner.password);
           await dialog.getByRole('button', { name: 'Sign in' }).click();
           await dialog.waitFor({ state: 'detached' });
           if (family.kept) await family.kept(page, ctx);

@@ -8,7 +8,7 @@ use ims_api::config::Config;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::hooks::use_submission;
+use crate::hooks::{use_submission, Submission};
 use crate::session::context::{SignInHint, StoredSession};
 use crate::session::sign_in;
 
@@ -71,68 +71,16 @@ pub fn SignInForm(props: &SignInFormProps) -> Html {
     let submission = use_submission::<String>();
     let missing = use_state(Vec::<&'static str>::new);
 
-    let submit = {
-        let (mode, user, domain, project, password, token, submission, missing) = (
-            mode.clone(),
-            user.clone(),
-            domain.clone(),
-            project.clone(),
-            password.clone(),
-            token.clone(),
-            submission.clone(),
-            missing.clone(),
-        );
-        let (config, done) = (config.clone(), props.on_signed_in.clone());
-        Callback::from(move |()| {
-            let mut gaps = Vec::new();
-            if *mode == Mode::Password {
-                for (v, name) in [
-                    (&*user, "user"),
-                    (&*password, "password"),
-                    (&*domain, "domain"),
-                    (&*project, "project"),
-                ] {
-                    if v.trim().is_empty() {
-                        gaps.push(name);
-                    }
-                }
-            } else if token.trim().is_empty() {
-                gaps.push("token");
-            }
-            missing.set(gaps.clone());
-            if !gaps.is_empty() {
-                return;
-            }
-            let (config, done, password, wait) = (
-                config.clone(),
-                done.clone(),
-                password.clone(),
-                submission.wait(),
-            );
-            let (m, u, d, p, pw, t) = (
-                *mode,
-                (*user).clone(),
-                (*domain).clone(),
-                (*project).clone(),
-                (*password).clone(),
-                (*token).clone(),
-            );
-            submission.run(async move {
-                let w = Some(&wait);
-                let signed_in = match m {
-                    Mode::Password => {
-                        sign_in::with_password(&config, u.trim(), &pw, d.trim(), p.trim(), w).await
-                    }
-                    Mode::Token => sign_in::with_token(&config, &t, w).await,
-                };
-                wait.finished();
-                let signed_in = signed_in.map_err(|e| login_error_message(&e))?;
-                password.set(String::new());
-                done.emit(signed_in);
-                Ok(())
-            });
-        })
+    let fields = Fields {
+        mode: mode.clone(),
+        user: user.clone(),
+        domain: domain.clone(),
+        project: project.clone(),
+        password: password.clone(),
+        token: token.clone(),
+        missing: missing.clone(),
     };
+    let submit = fields.submit(&submission, &config, &props.on_signed_in);
     {
         // A submit asked for in the page's form is carried out with what it held.
         let (shell, submit) = (shell.clone(), submit.clone());
@@ -204,5 +152,88 @@ pub fn SignInForm(props: &SignInFormProps) -> Html {
             <>{ submission.wait_view() }</>
             <button type="submit" class="primary" disabled={submission.busy()}>{ if submission.busy() { "Signing in…" } else { "Sign in" } }</button>
         </form>
+    }
+}
+
+/// The form's fields, cloned once into its submit.
+#[derive(Clone)]
+struct Fields {
+    mode: UseStateHandle<Mode>,
+    user: UseStateHandle<String>,
+    domain: UseStateHandle<String>,
+    project: UseStateHandle<String>,
+    password: UseStateHandle<String>,
+    token: UseStateHandle<String>,
+    missing: UseStateHandle<Vec<&'static str>>,
+}
+
+impl Fields {
+    /// The fields of the chosen method left empty, by name.
+    fn gaps(&self) -> Vec<&'static str> {
+        let wanted: Vec<(&str, &'static str)> = match *self.mode {
+            Mode::Password => vec![
+                (&self.user, "user"),
+                (&self.password, "password"),
+                (&self.domain, "domain"),
+                (&self.project, "project"),
+            ],
+            Mode::Token => vec![(&self.token, "token")],
+        };
+        wanted
+            .into_iter()
+            .filter(|(v, _)| v.trim().is_empty())
+            .map(|(_, name)| name)
+            .collect()
+    }
+
+    /// Signs in with what the fields hold, once they are all there; the password field is
+    /// cleared once it has served.
+    fn submit(
+        &self,
+        submission: &Submission<String>,
+        config: &Rc<Config>,
+        done: &Callback<StoredSession>,
+    ) -> Callback<()> {
+        let (fields, submission, config, done) = (
+            self.clone(),
+            submission.clone(),
+            config.clone(),
+            done.clone(),
+        );
+        Callback::from(move |()| {
+            let gaps = fields.gaps();
+            fields.missing.set(gaps.clone());
+            if !gaps.is_empty() {
+                return;
+            }
+            let (config, done, f, wait) = (
+                config.clone(),
+                done.clone(),
+                fields.clone(),
+                submission.wait(),
+            );
+            submission.run(async move {
+                let w = Some(&wait);
+                let signed_in = match *f.mode {
+                    Mode::Password => {
+                        sign_in::with_password(
+                            &config,
+                            f.user.trim(),
+                            &f.password,
+                            f.domain.trim(),
+                            f.project.trim(),
+                            w,
+                        )
+                        .await
+                    }
+                    Mode::Token => sign_in::with_token(&config, &f.token, w).await,
+                };
+                wait.finished();
+                let signed_in = signed_in.map_err(|e| login_error_message(&e))?;
+                f.password.set(String::new());
+                done.emit(signed_in);
+                Ok(())
+            });
+        })
     }
 }
