@@ -271,76 +271,81 @@ pub fn EmbedBridge() -> Html {
         });
     }
 
-    // Outbound: each job that reaches its end, once.
-    {
-        let embedding = embedding.clone();
-        let told = use_mut_ref(|| None::<HashSet<String>>);
-        use_effect_with(jobs.list.clone(), move |list| {
-            let mut told = told.borrow_mut();
-            // Jobs already over when the console started were told before.
-            let first = told.is_none();
-            let told = told.get_or_insert_with(HashSet::new);
-            for j in list.iter().filter(|j| j.state.is_final()) {
-                if told.insert(j.id.clone()) && !first {
-                    let status = if j.state == JobState::Succeeded {
-                        "SUCCESS"
-                    } else {
-                        "FAIL"
-                    };
-                    let failed = j.results.iter().filter(|r| !r.ok).count();
-                    embedding.post(&embed::job_finished(
-                        job_kind(j.kind),
-                        status,
-                        j.images.len(),
-                        j.projects.len(),
-                        failed,
-                    ));
-                }
-            }
-        });
-    }
-
-    // Outbound: the content's height whenever it changes, so the portal can size the frame.
-    {
-        let embedding = embedding.clone();
-        use_effect_with((), move |_| {
-            let last = Rc::new(RefCell::new(0u32));
-            let observer = {
-                let embedding = embedding.clone();
-                let callback = Closure::<dyn Fn()>::new(move || {
-                    // The content's own height (the body's box), not the frame's viewport.
-                    let body = web_sys::window()
-                        .and_then(|w| w.document())
-                        .and_then(|d| d.body());
-                    let height = body.map_or(0, |b| {
-                        b.get_bounding_client_rect().height().ceil().max(0.0) as u32
-                    });
-                    if height != *last.borrow() {
-                        *last.borrow_mut() = height;
-                        embedding.post(&embed::resize(height));
-                    }
-                });
-                let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok();
-                callback.forget();
-                observer
-            };
-            if let (true, Some(o), Some(body)) = (
-                embedding.active,
-                &observer,
-                web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.body()),
-            ) {
-                o.observe(&body);
-            }
-            move || {
-                if let Some(o) = observer {
-                    o.disconnect();
-                }
-            }
-        });
-    }
+    use_job_messages(&embedding, &jobs);
+    use_height_messages(&embedding);
     Html::default()
+}
+
+/// Outbound: each job that reaches its end, once.
+#[hook]
+fn use_job_messages(embedding: &Embedding, jobs: &JobsHandle) {
+    let embedding = embedding.clone();
+    let told = use_mut_ref(|| None::<HashSet<String>>);
+    use_effect_with(jobs.list.clone(), move |list| {
+        let mut told = told.borrow_mut();
+        // Jobs already over when the console started were told before.
+        let first = told.is_none();
+        let told = told.get_or_insert_with(HashSet::new);
+        for j in list.iter().filter(|j| j.state.is_final()) {
+            if told.insert(j.id.clone()) && !first {
+                let status = if j.state == JobState::Succeeded {
+                    "SUCCESS"
+                } else {
+                    "FAIL"
+                };
+                let failed = j.results.iter().filter(|r| !r.ok).count();
+                embedding.post(&embed::job_finished(
+                    job_kind(j.kind),
+                    status,
+                    j.images.len(),
+                    j.projects.len(),
+                    failed,
+                ));
+            }
+        }
+    });
+}
+
+/// Outbound: the content's height whenever it changes, so the portal can size the frame.
+#[hook]
+fn use_height_messages(embedding: &Embedding) {
+    let embedding = embedding.clone();
+    use_effect_with((), move |_| {
+        let last = Rc::new(RefCell::new(0u32));
+        let observer = {
+            let embedding = embedding.clone();
+            let callback = Closure::<dyn Fn()>::new(move || {
+                // The content's own height (the body's box), not the frame's viewport.
+                let body = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.body());
+                let height = body.map_or(0, |b| {
+                    b.get_bounding_client_rect().height().ceil().max(0.0) as u32
+                });
+                if height != *last.borrow() {
+                    *last.borrow_mut() = height;
+                    embedding.post(&embed::resize(height));
+                }
+            });
+            let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok();
+            callback.forget();
+            observer
+        };
+        if let (true, Some(o), Some(body)) = (
+            embedding.active,
+            &observer,
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.body()),
+        ) {
+            o.observe(&body);
+        }
+        move || {
+            if let Some(o) = observer {
+                o.disconnect();
+            }
+        }
+    });
 }
 
 fn from_parent(e: &web_sys::MessageEvent) -> bool {

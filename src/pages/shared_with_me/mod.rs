@@ -168,15 +168,7 @@ pub fn SharedWithMe() -> Html {
                 if let Some(chosen) = &*replicating {
                     <ReplicateForm key={chosen.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(",")} images={chosen.clone()} on_close={{ let r = replicating.clone(); Callback::from(move |_| r.set(None)) }} />
                 }
-                if needs_vault || vault_error.is_some() {
-                    <div class="field">
-                        <label for="vault-id">{"CBR vault ID for full-ECS images"}</label>
-                        <input id="vault-id" value={(*vault).clone()} aria-invalid={vault_error.is_some().to_string()} aria-describedby="vault-help"
-                            oninput={{ let v = vault.clone(); move |e: InputEvent| v.set(e.target_unchecked_into::<HtmlInputElement>().value()) }} />
-                        <p class="hint" id="vault-help">{"A full-ECS image carries backups: accepting it stores them in one of your Cloud Backup and Recovery vaults, so IMS needs the vault's ID."}</p>
-                        if let Some(e) = &*vault_error { <p class="field-error" role="alert">{ e }</p> }
-                    </div>
-                }
+                if needs_vault || vault_error.is_some() { { vault_field(&vault, &vault_error) } }
                 <>{ answering.wait_view() }</>
                 if let Some(e) = answering.error() {
                     <p class="error" role="alert">{ e }
@@ -196,17 +188,7 @@ pub fn SharedWithMe() -> Html {
                     <p class="hint">{"IMS takes accepted or rejected only: to use a rejected image, accept it."}</p>
                 }
             </div>
-            <details class="panel">
-                <summary>{"Answer by image ID"}</summary>
-                <div class="field">
-                    <label for="answer-ids">{"Image IDs"}</label>
-                    <textarea id="answer-ids" rows="2" value={(*by_id).clone()} aria-invalid={by_id_error.is_some().to_string()}
-                        oninput={{ let b = by_id.clone(); move |e: InputEvent| b.set(e.target_unchecked_into::<HtmlTextAreaElement>().value()) }} />
-                    if let Some(e) = &*by_id_error { <p class="field-error" role="alert">{ e }</p> }
-                </div>
-                <button type="button" disabled={busy} onclick={answer_by_id(MemberStatus::Accepted)}>{"Accept these"}</button>
-                <button type="button" disabled={busy} onclick={answer_by_id(MemberStatus::Rejected)}>{"Reject these"}</button>
-            </details>
+            { by_id_panel(&by_id, &by_id_error, busy, [answer_by_id(MemberStatus::Accepted), answer_by_id(MemberStatus::Rejected)]) }
         </section>
     }
 }
@@ -253,5 +235,42 @@ impl Row {
                 </td>
             </tr>
         }
+    }
+}
+
+/// The CBR vault a full-ECS image's backups go to when it is accepted.
+fn vault_field(vault: &UseStateHandle<String>, error: &UseStateHandle<Option<String>>) -> Html {
+    let v = vault.clone();
+    html! {
+        <div class="field">
+            <label for="vault-id">{"CBR vault ID for full-ECS images"}</label>
+            <input id="vault-id" value={(**vault).clone()} aria-invalid={error.is_some().to_string()} aria-describedby="vault-help"
+                oninput={move |e: InputEvent| v.set(e.target_unchecked_into::<HtmlInputElement>().value())} />
+            <p class="hint" id="vault-help">{"A full-ECS image carries backups: accepting it stores them in one of your Cloud Backup and Recovery vaults, so IMS needs the vault's ID."}</p>
+            if let Some(e) = &**error { <p class="field-error" role="alert">{ e }</p> }
+        </div>
+    }
+}
+
+/// "Answer by image ID": IDs typed or pasted, accepted or rejected together.
+fn by_id_panel(
+    text: &UseStateHandle<String>,
+    error: &UseStateHandle<Option<String>>,
+    busy: bool,
+    [accept, reject]: [Callback<MouseEvent>; 2],
+) -> Html {
+    let t = text.clone();
+    html! {
+        <details class="panel">
+            <summary>{"Answer by image ID"}</summary>
+            <div class="field">
+                <label for="answer-ids">{"Image IDs"}</label>
+                <textarea id="answer-ids" rows="2" value={(**text).clone()} aria-invalid={error.is_some().to_string()}
+                    oninput={move |e: InputEvent| t.set(e.target_unchecked_into::<HtmlTextAreaElement>().value())} />
+                if let Some(e) = &**error { <p class="field-error" role="alert">{ e }</p> }
+            </div>
+            <button type="button" disabled={busy} onclick={accept}>{"Accept these"}</button>
+            <button type="button" disabled={busy} onclick={reject}>{"Reject these"}</button>
+        </details>
     }
 }
