@@ -82,28 +82,35 @@ pub fn CopyForm(props: &CopyFormProps) -> Html {
         })
     };
     let on_preview = {
-        let (api, source, accepted_only, stop_source, preview, submission, source_error) = (
-            api.clone(),
-            source.clone(),
-            accepted_only.clone(),
-            stop_source.clone(),
-            preview.clone(),
-            submission.clone(),
-            source_error.clone(),
-        );
-        let (all, images) = (props.all.clone(), props.images.clone());
+        let ask = PreviewAsk {
+            api: submission.api(&api),
+            source: (*source).clone(),
+            accepted_only: *accepted_only,
+            stop_source: *stop_source,
+            preview: preview.clone(),
+            source_error: source_error.clone(),
+            all: props.all.clone(),
+            images: props.images.clone(),
+        };
+        let submission = submission.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(src) = all.iter().find(|i| i.id == *source).cloned() else {
-                source_error.set(Some("Choose the image whose members are copied."));
+            let Some(src) = ask.all.iter().find(|i| i.id == ask.source).cloned() else {
+                ask.source_error
+                    .set(Some("Choose the image whose members are copied."));
                 return;
             };
-            let (api, preview, images) = (api.clone(), preview.clone(), images.clone());
-            let (accepted_only, stop_source) = (*accepted_only, *stop_source);
-            let api = submission.api(&api);
+            let ask = ask.clone();
             submission.run(async move {
-                let p = build_preview(&api, src, &images, accepted_only, stop_source).await?;
-                preview.set(Some(Rc::new(p)));
+                let p = build_preview(
+                    &ask.api,
+                    src,
+                    &ask.images,
+                    ask.accepted_only,
+                    ask.stop_source,
+                )
+                .await?;
+                ask.preview.set(Some(Rc::new(p)));
                 Ok(())
             });
         })
@@ -229,6 +236,19 @@ async fn build_preview(
         not_shared,
         stop_source,
     })
+}
+
+/// What the preview needs, as the form holds it when asked.
+#[derive(Clone)]
+struct PreviewAsk {
+    api: Api,
+    source: String,
+    accepted_only: bool,
+    stop_source: bool,
+    preview: UseStateHandle<Option<Rc<CopyPreview>>>,
+    source_error: UseStateHandle<Option<&'static str>>,
+    all: Rc<Vec<Image>>,
+    images: Vec<Image>,
 }
 
 /// What the copy button needs, cloned once.

@@ -3,6 +3,7 @@
 //! names; a KMS key encrypts the copies, and a full-ECS image needs the vault for its backups.
 
 use std::cell::Cell;
+use std::rc::Rc;
 
 use ims_api::images::{name_problem, replica_name, Image};
 use ims_api::ApiError;
@@ -52,44 +53,22 @@ pub fn ReplicateForm(props: &ReplicateFormProps) -> Html {
     let vault_missing = full_ecs && vault.trim().is_empty();
     let ready = problems.iter().all(Option::is_none) && !vault_missing && !submission.busy();
     let submit = {
-        let (api, engine, names, key, vault, done, sent) = (
-            submission.api(&api),
-            engine.clone(),
-            names.clone(),
-            key.clone(),
-            vault.clone(),
-            done.clone(),
-            sent.clone(),
-        );
-        let (images, submission) = (props.images.clone(), submission.clone());
+        let copies = Copies {
+            api: submission.api(&api),
+            engine: engine.clone(),
+            images: props.images.clone(),
+            names: (*names).clone(),
+            key: key.trim().to_string(),
+            vault: vault.trim().to_string(),
+            done: done.clone(),
+            sent: sent.clone(),
+        };
+        let submission = submission.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if !ready {
-                return;
+            if ready {
+                submission.run(copies.clone().send());
             }
-            let (api, engine, names, done, sent, images) = (
-                api.clone(),
-                engine.clone(),
-                (*names).clone(),
-                done.clone(),
-                sent.clone(),
-                images.clone(),
-            );
-            let (key, vault) = (key.trim().to_string(), vault.trim().to_string());
-            submission.run(async move {
-                for (image, name) in images.iter().zip(&names).skip(sent.get()) {
-                    let vault = image.is_full_ecs().then_some(vault.as_str());
-                    engine
-                        .replicate(&api, &image.id, name, Some(&key), vault)
-                        .await?;
-                    sent.set(sent.get() + 1);
-                }
-                done.set(Some(format!(
-                    "Started {} replicate job(s): follow them under Jobs. The copies appear under My images when their jobs end.",
-                    images.len()
-                )));
-                Ok(())
-            });
         })
     };
     let fields = props.images.iter().enumerate().map(|(n, image)| {
@@ -135,5 +114,37 @@ pub fn ReplicateForm(props: &ReplicateFormProps) -> Html {
                 <button type="button" onclick={props.on_close.reform(|_| ())}>{"Close"}</button>
             </div>
         </form>
+    }
+}
+
+/// The copies asked for, as the form holds them when sent.
+#[derive(Clone)]
+struct Copies {
+    api: crate::api::Api,
+    engine: crate::jobs::Engine,
+    images: Vec<Image>,
+    names: Vec<String>,
+    key: String,
+    vault: String,
+    done: UseStateHandle<Option<String>>,
+    /// Images already sent, so that sending again after a failure starts no second copy.
+    sent: Rc<Cell<usize>>,
+}
+
+impl Copies {
+    /// One job per image, from the first not yet sent.
+    async fn send(self) -> Result<(), ApiError> {
+        for (image, name) in self.images.iter().zip(&self.names).skip(self.sent.get()) {
+            let vault = image.is_full_ecs().then_some(self.vault.as_str());
+            self.engine
+                .replicate(&self.api, &image.id, name, Some(&self.key), vault)
+                .await?;
+            self.sent.set(self.sent.get() + 1);
+        }
+        self.done.set(Some(format!(
+            "Started {} replicate job(s): follow them under Jobs. The copies appear under My images when their jobs end.",
+            self.images.len()
+        )));
+        Ok(())
     }
 }
