@@ -21,6 +21,9 @@ pub struct MembersProps {
     pub image_id: String,
     pub list: Rc<Vec<Member>>,
     pub on_changed: Callback<()>,
+    /// The members chosen for removal, kept by the page so that a reload of the list (after
+    /// signing in again, say) keeps them.
+    pub selected: UseStateHandle<HashSet<String>>,
 }
 
 /// What the removal needs, cloned once.
@@ -43,7 +46,7 @@ pub fn Members(props: &MembersProps) -> Html {
         api: removing.api(&api),
         engine: use_engine(),
         removing: removing.clone(),
-        selected: use_state(HashSet::<String>::new),
+        selected: props.selected.clone(),
         confirming: use_state(|| false),
         job: use_state(|| None::<String>),
     };

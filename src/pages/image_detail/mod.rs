@@ -4,6 +4,7 @@
 mod add_member;
 mod members;
 
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use ims_api::images::{get_image, human_size, Image};
@@ -33,6 +34,7 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
     let wait = use_wait();
     let members = use_state(|| None::<Result<Rc<Vec<Member>>, ApiError>>);
     let reload = use_state(|| 0u32);
+    let selected = use_state(HashSet::<String>::new);
     // Refresh when a job that touched this image ends.
     let job_tick = if jobs.last_ended_images.contains(&props.id) {
         jobs.ended
@@ -103,7 +105,7 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
             }
             <h2>{"Members"}</h2>
             { match &*members {
-                Some(Ok(list)) => html! { <Members image_id={props.id.clone()} list={list.clone()} on_changed={refresh.clone()} /> },
+                Some(Ok(list)) => html! { <Members image_id={props.id.clone()} list={list.clone()} on_changed={refresh.clone()} selected={selected.clone()} /> },
                 Some(Err(e)) => error_view(e, "Loading members failed", Some(refresh.clone())),
                 None => html! { <p>{"Loading members…"}</p> },
             } }
