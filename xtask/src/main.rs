@@ -163,6 +163,8 @@ fn demo() -> anyhow::Result<()> {
     // One path per region on this origin, as a proxy for two regions would have it.
     config["ims_url"] = serde_json::json!("/{region}");
     config["region"] = serde_json::json!("sandbox-1");
+    // The sandbox answers as Huawei Cloud's IMS does today: accounts and organizations too.
+    config["member_kinds"] = serde_json::json!(["project", "domain", "organization"]);
     std::fs::write(&config_path, config.to_string())
         .with_context(|| format!("cannot write {}", config_path.display()))?;
     let _portal = test::static_server(DEMO_PORTAL_PORT, &root().join("e2e/portal"))?;
