@@ -106,7 +106,7 @@ export function defineGlanceJourneys(target) {
     await form.getByLabel(`Also accept in my 1 project(s): ${target.ownOther}`).check();
     await form.getByRole('button', { name: 'Share', exact: true }).click();
     await owner.getByRole('link', { name: 'Jobs', exact: true }).click();
-    await owner.getByRole('row').filter({ hasText: 'Accept (native calls)' }).getByText('Succeeded').waitFor({ timeout: 30000 });
+    await owner.getByRole('row').filter({ hasText: 'Accept (in your projects)' }).getByText('Succeeded').waitFor({ timeout: 30000 });
     const text = await membersOf(owner, target.sharedImage);
     assert.match(text, new RegExp(`${own}\\s+accepted`));
     assert.match(text, new RegExp(`${foreign}\\s+pending`));

@@ -83,7 +83,7 @@ for (const glance of [false, true]) {
     if (glance) await form.getByLabel(/Switch 1 image\(s\) to visibility "shared" first/).check();
     await form.getByRole('button', { name: 'Share', exact: true }).click();
     await page.getByRole('link', { name: 'Jobs', exact: true }).click();
-    const acceptRow = page.getByRole('row').filter({ hasText: 'Accept (native calls)' });
+    const acceptRow = page.getByRole('row').filter({ hasText: 'Accept (in your projects)' });
     await acceptRow.getByText('Succeeded').waitFor({ timeout: 20000 });
     const after = (await seed()).images['debian-12-hardened'].members;
     assert.equal(after[s.projects['acme-dev']], 'accepted');
@@ -105,7 +105,7 @@ test('where IAM refuses to rescope, the password is asked once, used, and not ke
   await dialog.getByRole('button', { name: 'Accept there' }).click();
   await dialog.waitFor({ state: 'detached' });
   await page.getByRole('link', { name: 'Jobs', exact: true }).click();
-  const accepts = page.getByRole('row').filter({ hasText: 'Accept (native calls)' });
+  const accepts = page.getByRole('row').filter({ hasText: 'Accept (in your projects)' });
   await accepts.filter({ hasText: 'Succeeded' }).waitFor({ timeout: 20000 });
   assert.match(await accepts.filter({ hasText: 'Failed' }).innerText(), /1 result/, 'the refused rescope is the first run\'s result');
   assert.equal((await seed()).images['debian-12-hardened'].members[s.projects['acme-dev']], 'accepted');
@@ -122,7 +122,7 @@ test('a finished share job offers "Accept in my projects", which accepts there',
   await page.getByRole('status', { name: 'Notices' }).getByText(/Share job for 1 image\(s\) succeeded/).waitFor();
   await page.getByRole('link', { name: 'Jobs', exact: true }).click();
   await page.getByRole('button', { name: 'Accept in my projects' }).dblclick();
-  await page.getByRole('row').filter({ hasText: 'Accept (native calls)' }).getByText('Succeeded').waitFor({ timeout: 20000 });
+  await page.getByRole('row').filter({ hasText: 'Accept (in your projects)' }).getByText('Succeeded').waitFor({ timeout: 20000 });
   assert.equal((await seed()).images['debian-12-hardened'].members[s.projects['acme-dev']], 'accepted');
-  assert.equal(await page.getByRole('row').filter({ hasText: 'Accept (native calls)' }).count(), 1, 'a double click starts one accept');
+  assert.equal(await page.getByRole('row').filter({ hasText: 'Accept (in your projects)' }).count(), 1, 'a double click starts one accept');
 });

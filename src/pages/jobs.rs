@@ -151,7 +151,7 @@ fn job_row(
     };
     html! {
         <tr key={j.id.clone()} class={format!("job-state-{}", j.state.label().to_lowercase().replace([' ', '?'], ""))}>
-            <td>{ j.kind.label() }{ if j.is_client() { " (native calls)" } else { "" } }</td>
+            <td>{ j.kind.label() }{ if j.answers_elsewhere() { " (in your projects)" } else if j.is_client() { " (native calls)" } else { "" } }</td>
             <td>{ j.images.len() }</td>
             <td>{ j.projects.len() }</td>
             <td>
