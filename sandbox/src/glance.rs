@@ -311,6 +311,90 @@ pub async fn list_members(
     Ok(Json(json!({"members": members, "schema": "/v2/schemas/members"})).into_response())
 }
 
+/// What plain Glance, or IMS through its native call, refuses when `owner_project` adds
+/// `member` to `img`.
+fn may_add(
+    db: &Db,
+    headers: &HeaderMap,
+    img: &Image,
+    member: &str,
+    owner_project: &str,
+    glance_mode: bool,
+) -> Result<(), Response> {
+    let id = &img.id;
+    if img.owner != owner_project {
+        return Err(glance(
+            headers,
+            StatusCode::FORBIDDEN,
+            &format!("Not allowed to create members for image {id}."),
+        ));
+    }
+    if glance_mode && img.visibility != "shared" {
+        return Err(glance(
+            headers,
+            StatusCode::FORBIDDEN,
+            &format!(
+                "Only shared images have members: image {id} is {}.",
+                img.visibility
+            ),
+        ));
+    }
+    if !glance_mode {
+        if img.visibility == "public" {
+            return Err(glance(
+                headers,
+                StatusCode::FORBIDDEN,
+                "Public images cannot be shared (IMG.0089).",
+            ));
+        }
+        if !(member.len() == 32 && member.bytes().all(|b| b.is_ascii_hexdigit())) {
+            return Err(glance(
+                headers,
+                StatusCode::BAD_REQUEST,
+                &format!("The project ID is incorrect: {member} (IMG.0067)."),
+            ));
+        }
+        if member == owner_project {
+            return Err(glance(
+                headers,
+                StatusCode::BAD_REQUEST,
+                "Can not share image to yourself (IMG.0076).",
+            ));
+        }
+        if let Some(key) = &img.cmk_id {
+            if img.default_key || !db.key_grants.get(key).is_some_and(|g| g.contains(member)) {
+                return Err(glance(
+                    headers,
+                    StatusCode::FORBIDDEN,
+                    &format!("Project {member} has no permission on the image's key (IMG.0099)."),
+                ));
+            }
+        }
+    }
+    if db.member(id, member).is_some() {
+        return Err(glance(
+            headers,
+            StatusCode::CONFLICT,
+            &format!("Member {member} already exists for image {id}."),
+        ));
+    }
+    let limit = if img.whole_image && !glance_mode {
+        FULL_ECS_MEMBER_LIMIT
+    } else if glance_mode {
+        128
+    } else {
+        MEMBER_LIMIT
+    };
+    if db.members_of(id).len() >= limit {
+        return Err(glance(
+            headers,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("The limit of {limit} members for image {id} is reached."),
+        ));
+    }
+    Ok(())
+}
+
 pub async fn add_member(
     State(state): State<AppState>,
     GlanceCaller(token): GlanceCaller,
@@ -332,76 +416,7 @@ pub async fn add_member(
     };
     let mut db = state.db();
     let img = visible_image(&db, &headers, &id, &token.project_id)?.clone();
-    if img.owner != token.project_id {
-        return Err(glance(
-            &headers,
-            StatusCode::FORBIDDEN,
-            &format!("Not allowed to create members for image {id}."),
-        ));
-    }
-    if glance_mode && img.visibility != "shared" {
-        return Err(glance(
-            &headers,
-            StatusCode::FORBIDDEN,
-            &format!(
-                "Only shared images have members: image {id} is {}.",
-                img.visibility
-            ),
-        ));
-    }
-    if !glance_mode {
-        if img.visibility == "public" {
-            return Err(glance(
-                &headers,
-                StatusCode::FORBIDDEN,
-                "Public images cannot be shared (IMG.0089).",
-            ));
-        }
-        if !(member.len() == 32 && member.bytes().all(|b| b.is_ascii_hexdigit())) {
-            return Err(glance(
-                &headers,
-                StatusCode::BAD_REQUEST,
-                &format!("The project ID is incorrect: {member} (IMG.0067)."),
-            ));
-        }
-        if member == token.project_id {
-            return Err(glance(
-                &headers,
-                StatusCode::BAD_REQUEST,
-                "Can not share image to yourself (IMG.0076).",
-            ));
-        }
-        if let Some(key) = &img.cmk_id {
-            if img.default_key || !db.key_grants.get(key).is_some_and(|g| g.contains(&member)) {
-                return Err(glance(
-                    &headers,
-                    StatusCode::FORBIDDEN,
-                    &format!("Project {member} has no permission on the image's key (IMG.0099)."),
-                ));
-            }
-        }
-    }
-    if db.member(&id, &member).is_some() {
-        return Err(glance(
-            &headers,
-            StatusCode::CONFLICT,
-            &format!("Member {member} already exists for image {id}."),
-        ));
-    }
-    let limit = if img.whole_image && !glance_mode {
-        FULL_ECS_MEMBER_LIMIT
-    } else if glance_mode {
-        128
-    } else {
-        MEMBER_LIMIT
-    };
-    if db.members_of(&id).len() >= limit {
-        return Err(glance(
-            &headers,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            &format!("The limit of {limit} members for image {id} is reached."),
-        ));
-    }
+    may_add(&db, &headers, &img, &member, &token.project_id, glance_mode)?;
     let now = now_ms();
     let m = Member {
         member_id: member.clone(),

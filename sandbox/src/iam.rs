@@ -118,6 +118,50 @@ fn scope_project(db: &Db, body: &Value) -> Result<String, Response> {
     ))
 }
 
+/// The user a token request names: by password, or by a valid token (a rescope, unless the
+/// policy refuses it).
+fn identify(db: &Db, body: &Value, refuse_rescope: bool) -> Result<String, Response> {
+    let methods = body["auth"]["identity"]["methods"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    if methods.iter().any(|m| m == "password") {
+        let u = &body["auth"]["identity"]["password"]["user"];
+        let name = u["name"].as_str().unwrap_or("");
+        let password = u["password"].as_str().unwrap_or("");
+        let domain = u["domain"]["name"]
+            .as_str()
+            .or(u["domain"]["id"].as_str())
+            .unwrap_or("");
+        let found = db.users.iter().find(|x| {
+            x.name == name && x.password == password && names_domain(db, domain, &x.domain)
+        });
+        found.map(|u| u.id.clone()).ok_or_else(|| {
+            keystone(
+                StatusCode::UNAUTHORIZED,
+                "The username or password is wrong.",
+            )
+        })
+    } else if methods.iter().any(|m| m == "token") {
+        // Some IAM policies forbid exchanging a token for one of another project.
+        if refuse_rescope {
+            return Err(keystone(
+                StatusCode::FORBIDDEN,
+                "Getting a token with a token is not allowed by the security policy.",
+            ));
+        }
+        let old = body["auth"]["identity"]["token"]["id"].as_str();
+        check_token(db, old)
+            .map(|t| t.user_id)
+            .map_err(|f| keystone(StatusCode::UNAUTHORIZED, f.message()))
+    } else {
+        Err(keystone(
+            StatusCode::BAD_REQUEST,
+            "Only the password and token methods are supported.",
+        ))
+    }
+}
+
 pub async fn issue(State(state): State<AppState>, body: Option<Json<Value>>) -> Response {
     let Some(Json(body)) = body else {
         return keystone(
@@ -127,52 +171,14 @@ pub async fn issue(State(state): State<AppState>, body: Option<Json<Value>>) -> 
     };
     let ttl = state.settings().token_ttl_s;
     let mut db = state.db();
-    let methods = body["auth"]["identity"]["methods"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let user_id = if methods.iter().any(|m| m == "password") {
-        let u = &body["auth"]["identity"]["password"]["user"];
-        let name = u["name"].as_str().unwrap_or("");
-        let password = u["password"].as_str().unwrap_or("");
-        let domain = u["domain"]["name"]
-            .as_str()
-            .or(u["domain"]["id"].as_str())
-            .unwrap_or("");
-        let found = db.users.iter().find(|x| {
-            x.name == name && x.password == password && names_domain(&db, domain, &x.domain)
-        });
-        match found {
-            Some(u) => u.id.clone(),
-            None => {
-                return keystone(
-                    StatusCode::UNAUTHORIZED,
-                    "The username or password is wrong.",
-                )
-            }
-        }
-    } else if methods.iter().any(|m| m == "token") {
-        // Some IAM policies forbid exchanging a token for one of another project.
-        if state.settings().refuse_rescope {
-            return keystone(
-                StatusCode::FORBIDDEN,
-                "Getting a token with a token is not allowed by the security policy.",
-            );
-        }
-        let old = body["auth"]["identity"]["token"]["id"].as_str();
-        match check_token(&db, old) {
-            Ok(t) => t.user_id,
-            Err(f) => return keystone(StatusCode::UNAUTHORIZED, f.message()),
-        }
-    } else {
-        return keystone(
-            StatusCode::BAD_REQUEST,
-            "Only the password and token methods are supported.",
-        );
+    let refuse_rescope = state.settings().refuse_rescope;
+    let user_id = match identify(&db, &body, refuse_rescope) {
+        Ok(u) => u,
+        Err(refused) => return refused,
     };
     let project_id = match scope_project(&db, &body) {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(refused) => return refused,
     };
     let user = db
         .users

@@ -207,6 +207,61 @@ fn members_to_be(db: &Db, image_id: &str) -> Vec<String> {
     existing
 }
 
+/// One shareable image's results and effects: the member limit (members and those pending
+/// in unfinished jobs), then each member, with the key grant an encrypted image needs.
+fn share_one(
+    db: &Db,
+    image_id: &String,
+    targets: &[Target],
+    results: &mut Vec<JobResult>,
+    effects: &mut Vec<Effect>,
+) {
+    let img = db.image(image_id).cloned().expect("checked shareable");
+    let existing = members_to_be(db, image_id);
+    let new = targets
+        .iter()
+        .filter(|t| !existing.contains(&t.member_id))
+        .count();
+    let limit = if img.whole_image {
+        FULL_ECS_MEMBER_LIMIT
+    } else {
+        MEMBER_LIMIT
+    };
+    if existing.len() + new > limit {
+        results.push(fail(
+            image_id,
+            None,
+            "IMG.0088",
+            format!(
+                "Image {image_id} would have {} members; the limit is {limit}.",
+                existing.len() + new
+            ),
+        ));
+        return;
+    }
+    for t in targets {
+        let p = &t.member_id;
+        if let Some(key) = &img.cmk_id {
+            if !db.key_grants.get(key).is_some_and(|g| g.contains(p)) {
+                results.push(fail(
+                    image_id,
+                    Some(p),
+                    "IMG.0099",
+                    format!("Project {p} has no grant on key {key} of image {image_id}."),
+                ));
+                continue;
+            }
+        }
+        results.push(ok(image_id, Some(p)));
+        effects.push(Effect::AddMember {
+            image_id: image_id.clone(),
+            project_id: p.clone(),
+            member_type: t.member_type,
+            urn: t.urn.clone(),
+        });
+    }
+}
+
 /// `POST /v1/cloudimages/members`: the owner shares images with projects, accounts and
 /// organizations.
 pub async fn share(
@@ -224,50 +279,7 @@ pub async fn share(
             results.push(refused);
             continue;
         }
-        let img = db.image(image_id).cloned().expect("checked above");
-        let existing = members_to_be(&db, image_id);
-        let new = targets
-            .iter()
-            .filter(|t| !existing.contains(&t.member_id))
-            .count();
-        let limit = if img.whole_image {
-            FULL_ECS_MEMBER_LIMIT
-        } else {
-            MEMBER_LIMIT
-        };
-        if existing.len() + new > limit {
-            results.push(fail(
-                image_id,
-                None,
-                "IMG.0088",
-                format!(
-                    "Image {image_id} would have {} members; the limit is {limit}.",
-                    existing.len() + new
-                ),
-            ));
-            continue;
-        }
-        for t in &targets {
-            let p = &t.member_id;
-            if let Some(key) = &img.cmk_id {
-                if !db.key_grants.get(key).is_some_and(|g| g.contains(p)) {
-                    results.push(fail(
-                        image_id,
-                        Some(p),
-                        "IMG.0099",
-                        format!("Project {p} has no grant on key {key} of image {image_id}."),
-                    ));
-                    continue;
-                }
-            }
-            results.push(ok(image_id, Some(p)));
-            effects.push(Effect::AddMember {
-                image_id: image_id.clone(),
-                project_id: p.clone(),
-                member_type: t.member_type,
-                urn: t.urn.clone(),
-            });
-        }
+        share_one(&db, image_id, &targets, &mut results, &mut effects);
     }
     let owner = token.project_id.clone();
     Ok(start_job(

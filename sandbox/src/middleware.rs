@@ -147,38 +147,15 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 pub async fn faults(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     if path.starts_with("/__admin") {
-        let peer = req
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0);
-        if !peer.is_some_and(|p| p.ip().is_loopback()) {
-            return crate::errors::keystone(
-                StatusCode::FORBIDDEN,
-                "The admin endpoint answers on loopback only.",
-            );
-        }
-        return next.run(req).await;
+        return match loopback_only(&req) {
+            Some(refused) => refused,
+            None => next.run(req).await,
+        };
     }
     if req.method() == Method::OPTIONS {
         return next.run(req).await;
     }
-    let hit = {
-        let mut list = state.faults.lock().unwrap_or_else(|e| e.into_inner());
-        let method = req.method().as_str().to_string();
-        let idx = list.iter().position(|f| {
-            (f.method == "*" || f.method.eq_ignore_ascii_case(&method))
-                && glob_match(&f.path, &path)
-        });
-        idx.map(|i| {
-            let f = list[i].clone();
-            list[i].count -= 1;
-            if list[i].count == 0 {
-                list.remove(i);
-            }
-            f
-        })
-    };
-    let Some(f) = hit else {
+    let Some(f) = take_fault(&state, req.method().as_str(), &path) else {
         return next.run(req).await;
     };
     if f.after {
@@ -197,42 +174,80 @@ pub async fn faults(State(state): State<AppState>, req: Request, next: Next) -> 
     if f.reset {
         return reset_mid_body();
     }
+    match canned_answer(&f) {
+        Some(answer) => answer,
+        None => next.run(req).await,
+    }
+}
+
+/// The admin endpoint answers on loopback only: the refusal for any other caller.
+fn loopback_only(req: &Request) -> Option<Response> {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    (!peer.is_some_and(|p| p.ip().is_loopback())).then(|| {
+        crate::errors::keystone(
+            StatusCode::FORBIDDEN,
+            "The admin endpoint answers on loopback only.",
+        )
+    })
+}
+
+/// The first fault that matches this call, counted down (and dropped once used up).
+fn take_fault(state: &AppState, method: &str, path: &str) -> Option<Fault> {
+    let mut list = state.faults.lock().unwrap_or_else(|e| e.into_inner());
+    let i = list.iter().position(|f| {
+        (f.method == "*" || f.method.eq_ignore_ascii_case(method)) && glob_match(&f.path, path)
+    })?;
+    let f = list[i].clone();
+    list[i].count -= 1;
+    if list[i].count == 0 {
+        list.remove(i);
+    }
+    Some(f)
+}
+
+/// The answer a fault gives in place of the service's, if it gives one: a gateway's HTML
+/// page, a malformed or empty body, or a status (429 with IMS's flow-control code and
+/// Retry-After; outages as gateways and load balancers send them, plain text).
+fn canned_answer(f: &Fault) -> Option<Response> {
     if f.html {
         let status =
             StatusCode::from_u16(f.status.unwrap_or(502)).unwrap_or(StatusCode::BAD_GATEWAY);
         let page = format!("<!DOCTYPE html><html><head><title>{s}</title><style>body{{color:red}}</style></head><body><h1>{s}</h1><p>The gateway could not reach the service.</p></body></html>", s = status);
-        return (status, [("content-type", "text/html")], page).into_response();
+        return Some((status, [("content-type", "text/html")], page).into_response());
     }
     if f.malformed {
-        return (
-            StatusCode::OK,
-            [("content-type", "application/json")],
-            "{\"images\": [{\"id\": ",
-        )
-            .into_response();
+        return Some(
+            (
+                StatusCode::OK,
+                [("content-type", "application/json")],
+                "{\"images\": [{\"id\": ",
+            )
+                .into_response(),
+        );
     }
     if f.empty {
-        return StatusCode::from_u16(f.status.unwrap_or(200))
-            .unwrap_or(StatusCode::OK)
-            .into_response();
+        return Some(
+            StatusCode::from_u16(f.status.unwrap_or(200))
+                .unwrap_or(StatusCode::OK)
+                .into_response(),
+        );
     }
-    if let Some(code) = f.status {
-        let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if code == 429 {
-            let mut resp =
-                crate::errors::ims(status, "IMG.0060", "Too many requests: flow control.");
-            if let Some(v) = f
-                .retry_after
-                .and_then(|s| axum::http::HeaderValue::from_str(&s.to_string()).ok())
-            {
-                resp.headers_mut().insert("retry-after", v);
-            }
-            return resp;
+    let code = f.status?;
+    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if code == 429 {
+        let mut resp = crate::errors::ims(status, "IMG.0060", "Too many requests: flow control.");
+        if let Some(v) = f
+            .retry_after
+            .and_then(|s| axum::http::HeaderValue::from_str(&s.to_string()).ok())
+        {
+            resp.headers_mut().insert("retry-after", v);
         }
-        // Outages come from gateways and load balancers: plain text, no service error code.
-        return (status, [("content-type", "text/plain")], status.to_string()).into_response();
+        return Some(resp);
     }
-    next.run(req).await
+    Some((status, [("content-type", "text/plain")], status.to_string()).into_response())
 }
 
 /// A 200 whose body breaks off: what a dropped connection looks like to the browser.

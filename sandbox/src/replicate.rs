@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::caller::ImsCaller;
 use crate::errors::ims;
-use crate::model::{now_ms, random_uuid, Effect, Image, JobResult};
+use crate::model::{now_ms, random_uuid, Db, Effect, Image, JobResult};
 use crate::AppState;
 
 /// IMS's rule for image names: 1 to 128 characters of letters, digits, spaces, `_`, `-` and
@@ -23,6 +23,40 @@ pub fn valid_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.'))
+}
+
+/// The image `project` may replicate: its own, or one shared with it and accepted; a
+/// full-ECS image only with a vault for its backups.
+fn replicable(db: &Db, image_id: &str, project: &str, has_vault: bool) -> Result<Image, Response> {
+    let missing = || {
+        ims(
+            StatusCode::NOT_FOUND,
+            "IMG.0027",
+            &format!("Image {image_id} does not exist."),
+        )
+    };
+    let source = db.image(image_id).cloned().ok_or_else(missing)?;
+    if source.owner != project {
+        match db.member(image_id, project).map(|m| m.status.as_str()) {
+            None => return Err(missing()),
+            Some("accepted") => {}
+            Some(other) => {
+                return Err(ims(
+                    StatusCode::BAD_REQUEST,
+                    "IMG.0027",
+                    &format!("Image {image_id} is shared with project {project} but {other}, not accepted: accept it before replicating it."),
+                ))
+            }
+        }
+    }
+    if source.whole_image && !has_vault {
+        return Err(ims(
+            StatusCode::BAD_REQUEST,
+            "IMG.0182",
+            &format!("Replicating full-ECS image {image_id} needs vault_id."),
+        ));
+    }
+    Ok(source)
 }
 
 pub async fn copy(
@@ -47,39 +81,10 @@ pub async fn copy(
     let vault_id = body["vault_id"].as_str().filter(|v| !v.is_empty());
     let project = token.project_id.clone();
     let mut db = state.db();
-    let Some(source) = db.image(&image_id).cloned() else {
-        return ims(
-            StatusCode::NOT_FOUND,
-            "IMG.0027",
-            &format!("Image {image_id} does not exist."),
-        );
+    let source = match replicable(&db, &image_id, &project, vault_id.is_some()) {
+        Ok(source) => source,
+        Err(refused) => return refused,
     };
-    if source.owner != project {
-        match db.member(&image_id, &project).map(|m| m.status.as_str()) {
-            None => {
-                return ims(
-                    StatusCode::NOT_FOUND,
-                    "IMG.0027",
-                    &format!("Image {image_id} does not exist."),
-                )
-            }
-            Some("accepted") => {}
-            Some(other) => {
-                return ims(
-                    StatusCode::BAD_REQUEST,
-                    "IMG.0027",
-                    &format!("Image {image_id} is shared with project {project} but {other}, not accepted: accept it before replicating it."),
-                )
-            }
-        }
-    }
-    if source.whole_image && vault_id.is_none() {
-        return ims(
-            StatusCode::BAD_REQUEST,
-            "IMG.0182",
-            &format!("Replicating full-ECS image {image_id} needs vault_id."),
-        );
-    }
     let now = now_ms();
     let copy = Image {
         id: random_uuid(),
