@@ -109,47 +109,45 @@ pub fn targets(
         ));
     }
     let mut out = Vec::new();
-    for p in projects {
-        if !is_hex32(&p) {
-            return Err(ims(
-                StatusCode::BAD_REQUEST,
-                "IMG.0067",
-                &format!("The project ID is incorrect: {p}."),
-            ));
+    // Projects and accounts are both 32 hex, each refused when it is the caller's own.
+    let hex_kinds = [
+        (
+            projects,
+            "project",
+            "project ID",
+            own.map(|o| o.0),
+            "yourself",
+        ),
+        (
+            domains,
+            "domain",
+            "domain (account) ID",
+            own.map(|o| o.1),
+            "your own account",
+        ),
+    ];
+    for (ids, member_type, what, own_id, own_words) in hex_kinds {
+        for id in ids {
+            if !is_hex32(&id) {
+                return Err(ims(
+                    StatusCode::BAD_REQUEST,
+                    "IMG.0067",
+                    &format!("The {what} is incorrect: {id}."),
+                ));
+            }
+            if own_id.is_some_and(|o| id.eq_ignore_ascii_case(o)) {
+                return Err(ims(
+                    StatusCode::BAD_REQUEST,
+                    "IMG.0076",
+                    &format!("Can not share image to {own_words}."),
+                ));
+            }
+            out.push(Target {
+                member_type,
+                member_id: id,
+                urn: None,
+            });
         }
-        if own.is_some_and(|(project, _)| p.eq_ignore_ascii_case(project)) {
-            return Err(ims(
-                StatusCode::BAD_REQUEST,
-                "IMG.0076",
-                "Can not share image to yourself.",
-            ));
-        }
-        out.push(Target {
-            member_type: "project",
-            member_id: p,
-            urn: None,
-        });
-    }
-    for d in domains {
-        if !is_hex32(&d) {
-            return Err(ims(
-                StatusCode::BAD_REQUEST,
-                "IMG.0067",
-                &format!("The domain (account) ID is incorrect: {d}."),
-            ));
-        }
-        if own.is_some_and(|(_, account)| d.eq_ignore_ascii_case(account)) {
-            return Err(ims(
-                StatusCode::BAD_REQUEST,
-                "IMG.0076",
-                "Can not share image to your own account.",
-            ));
-        }
-        out.push(Target {
-            member_type: "domain",
-            member_id: d,
-            urn: None,
-        });
     }
     for urn in organizations {
         let Some(id) = organization_id(&urn) else {

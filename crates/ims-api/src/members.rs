@@ -186,6 +186,33 @@ impl MemberKind {
         }
     }
 
+    /// The word users read for one member of this kind.
+    pub fn word(self) -> &'static str {
+        match self {
+            MemberKind::Project => "project",
+            MemberKind::Domain => "account",
+            MemberKind::Organization => "organization",
+        }
+    }
+
+    /// What identifies a member of this kind: "project ID", "account ID", "organization URN".
+    pub fn id_noun(self) -> &'static str {
+        match self {
+            MemberKind::Project => "project ID",
+            MemberKind::Domain => "account ID",
+            MemberKind::Organization => "organization URN",
+        }
+    }
+
+    /// [`MemberKind::id_noun`] as a field's label: "Project ID".
+    pub fn id_label(self) -> &'static str {
+        match self {
+            MemberKind::Project => "Project ID",
+            MemberKind::Domain => "Account ID",
+            MemberKind::Organization => "Organization URN",
+        }
+    }
+
     /// "a project ID", "an account ID", "an organization URN".
     pub fn an_id(self) -> &'static str {
         match self {

@@ -166,11 +166,10 @@ pub fn export(
         for m in &others {
             out.push_str(&format!(
                 "# Also shared with {} {}: the provider's resource takes projects only.\n",
-                match m.kind() {
-                    Some(MemberKind::Domain) => "account",
-                    Some(MemberKind::Organization) => "organization",
-                    _ => m.member_type.as_deref().unwrap_or("member"),
-                },
+                m.kind()
+                    .map(MemberKind::word)
+                    .or(m.member_type.as_deref())
+                    .unwrap_or("member"),
                 comment(m.target_id())
             ));
         }

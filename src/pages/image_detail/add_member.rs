@@ -130,12 +130,12 @@ pub fn AddMember(props: &AddMemberProps) -> Html {
                 <div class="field">
                     <label for="add-member-kind">{"Kind of member"}</label>
                     <select id="add-member-kind" onchange={on_kind} disabled={busy}>
-                        { for kinds.iter().map(|k| html! { <option value={k.as_str()} selected={*kind == *k}>{ label(*k) }</option> }) }
+                        { for kinds.iter().map(|k| html! { <option value={k.as_str()} selected={*kind == *k}>{ k.id_label() }</option> }) }
                     </select>
                 </div>
             }
             <div class="field">
-                <label for="add-member">{ label(*kind) }</label>
+                <label for="add-member">{ kind.id_label() }</label>
                 <input id="add-member" value={(*form.text).clone()} spellcheck="false" aria-invalid={adding.error().is_some().to_string()} aria-describedby="add-member-error"
                     oninput={{ let t = form.text.clone(); move |e: InputEvent| t.set(e.target_unchecked_into::<HtmlInputElement>().value()) }} />
                 if let Some(e) = adding.error() { <p class="field-error" id="add-member-error" role="alert">{ e }</p> }
@@ -195,7 +195,7 @@ fn checked(
     let tokens = parse_ids(kind, typed, Some(own));
     let problem = match tokens.as_slice() {
         [one] => one.problem.clone(),
-        _ => return Err(format!("Enter one {}, not several.", noun(kind))),
+        _ => return Err(format!("Enter one {}, not several.", kind.id_noun())),
     };
     let id = match kind {
         MemberKind::Organization => typed.to_string(),
@@ -224,22 +224,6 @@ fn shape(kind: MemberKind) -> &'static str {
         MemberKind::Project => "Enter one project ID: 32 hex characters.",
         MemberKind::Domain => "Enter one account ID: 32 hex characters.",
         MemberKind::Organization => "Enter one organization URN: organizations::<account ID>:organization:o-<org> or organizations::<account ID>:ou:o-<org>/ou-<ou>.",
-    }
-}
-
-fn noun(kind: MemberKind) -> &'static str {
-    match kind {
-        MemberKind::Project => "project ID",
-        MemberKind::Domain => "account ID",
-        MemberKind::Organization => "organization URN",
-    }
-}
-
-fn label(kind: MemberKind) -> &'static str {
-    match kind {
-        MemberKind::Project => "Project ID",
-        MemberKind::Domain => "Account ID",
-        MemberKind::Organization => "Organization URN",
     }
 }
 

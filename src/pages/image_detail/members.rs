@@ -116,7 +116,7 @@ pub fn Members(props: &MembersProps) -> Html {
                 <td><input type="checkbox" checked={form.selected.contains(&id)} onchange={toggle} aria-label={format!("Select member {id}")} /></td>
                 <td>{ project_label(&names.known, &id) }</td>
                 if show_kind {
-                    <td>{ m.kind().map_or_else(|| m.member_type.clone().unwrap_or_default(), |k| kind_label(k).to_string()) }</td>
+                    <td>{ m.kind().map_or_else(|| m.member_type.clone().unwrap_or_default(), |k| k.word().to_string()) }</td>
                 }
                 <td><span class={format!("status status-{}", m.status)}>{ m.status.as_str() }</span></td>
                 <td>{ m.created_at.clone().unwrap_or_default() }</td>
@@ -197,13 +197,5 @@ impl Removal {
         } else {
             Err(failures.join("; "))
         }
-    }
-}
-
-pub fn kind_label(kind: MemberKind) -> &'static str {
-    match kind {
-        MemberKind::Project => "project",
-        MemberKind::Domain => "account",
-        MemberKind::Organization => "organization",
     }
 }

@@ -36,31 +36,6 @@ fn placeholder(kind: MemberKind) -> &'static str {
     }
 }
 
-fn plural(kind: MemberKind) -> &'static str {
-    match kind {
-        MemberKind::Project => "project IDs",
-        MemberKind::Domain => "account IDs",
-        MemberKind::Organization => "organization URNs",
-    }
-}
-
-fn capitalized(kind: MemberKind) -> &'static str {
-    match kind {
-        MemberKind::Project => "Projects",
-        MemberKind::Domain => "Accounts",
-        MemberKind::Organization => "Organizations",
-    }
-}
-
-/// "project ID(s)", "account ID(s)", "organization URN(s)".
-fn what(kind: MemberKind) -> &'static str {
-    match kind {
-        MemberKind::Project => "project ID(s)",
-        MemberKind::Domain => "account ID(s)",
-        MemberKind::Organization => "organization URN(s)",
-    }
-}
-
 #[component]
 pub fn IdListInput(props: &IdListInputProps) -> Html {
     let names = use_names();
@@ -104,8 +79,8 @@ pub fn IdListInput(props: &IdListInputProps) -> Html {
             <textarea id={props.id.clone()} rows="4" value={props.value.clone()} {oninput} disabled={props.disabled}
                 aria-invalid={(!bad.is_empty()).to_string()} aria-describedby={format!("{help_id} {errors_id}")}
                 placeholder={placeholder(props.kind)} spellcheck="false" />
-            <p id={help_id} class="hint">{ format!("{valid} valid {}. Separate them with commas, spaces or new lines.", what(props.kind)) }</p>
-            <ul id={errors_id} class="id-problems" aria-label={format!("Problems with the {}", plural(props.kind))}>
+            <p id={help_id} class="hint">{ format!("{valid} valid {}(s). Separate them with commas, spaces or new lines.", props.kind.id_noun()) }</p>
+            <ul id={errors_id} class="id-problems" aria-label={format!("Problems with the {}s", props.kind.id_noun())}>
                 { for bad.iter().map(|(i, t)| html! {
                     <li class={if matches!(t.problem, Some(ims_api::ids::IdProblem::Duplicate { .. })) { "warn" } else { "bad" }}>
                         <code>{ format!("#{} {}", i + 1, t.text) }</code>{ ": " }{ t.problem.as_ref().map(|p| p.message()).unwrap_or_default() }
@@ -120,10 +95,20 @@ pub fn IdListInput(props: &IdListInputProps) -> Html {
                 }) }
             </ul>
             if !named.is_empty() {
-                <ul class="named" aria-label={format!("{} known by name", capitalized(props.kind))}>
+                <ul class="named" aria-label={known_by_name(props.kind)}>
                     { for named.iter().map(|(id, n)| html! { <li><span class="project-name">{ *n }</span>{" "}<code class="id">{ id }</code></li> }) }
                 </ul>
             }
         </div>
     }
+}
+
+/// "Projects known by name", "Accounts known by name".
+fn known_by_name(kind: MemberKind) -> String {
+    let plural = kind.plural();
+    format!(
+        "{}{} known by name",
+        plural[..1].to_ascii_uppercase(),
+        &plural[1..]
+    )
 }
