@@ -43,6 +43,9 @@ pub fn App(props: &AppProps) -> Html {
             }
         }
     });
+    // The sign-in form takes over from the page's own form before this runs (children's
+    // effects come first); whatever screen came instead, the page's content goes now.
+    use_effect_with((), |_| crate::shell::hand_over());
     if embedding.refused {
         return crate::embed::refused_view();
     }

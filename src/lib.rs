@@ -31,9 +31,7 @@ pub fn start() {
     wasm_bindgen_futures::spawn_local(async {
         match runtime_config::load().await {
             Ok(config) => {
-                if let Some(root) = gloo_utils_root() {
-                    // In the same task as the mount: no keystroke falls between the two.
-                    shell::take_from_page();
+                if let Some(root) = shell::app_root() {
                     yew::Renderer::<app::App>::with_root_and_props(
                         root,
                         app::AppProps {
@@ -46,10 +44,6 @@ pub fn start() {
             Err(e) => show_fatal("The console could not start", &e),
         }
     });
-}
-
-fn gloo_utils_root() -> Option<web_sys::Element> {
-    web_sys::window()?.document()?.get_element_by_id("app")
 }
 
 /// Replaces the page with a visible error, never a blank screen.

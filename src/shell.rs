@@ -1,9 +1,9 @@
-//! The sign-in form that index.html shows while the wasm loads (static/shell.js). When the app
-//! mounts it replaces that form with its own: what was typed there, the method, the focus and
-//! caret, and a submit already asked for carry over, so nothing typed before the app was ready
-//! is lost and a click on "Sign in" is not dropped.
-
-use std::cell::RefCell;
+//! The sign-in form that index.html shows while the wasm loads (static/shell.js). The app
+//! mounts beside it, hidden, and its own sign-in form takes over once it is in the page: what
+//! was typed there, the method, the focus and caret, and a submit already asked for carry over.
+//! The page's form is read and removed, and the app's form shown and focused, in one task
+//! (the form's first effect), so no keystroke falls between the two forms and a click on
+//! "Sign in" is not dropped.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlElement, HtmlInputElement};
@@ -22,10 +22,6 @@ pub struct ShellInput {
     pub focused: Option<(String, u32, u32)>,
 }
 
-thread_local! {
-    static TAKEN: RefCell<Option<ShellInput>> = const { RefCell::new(None) };
-}
-
 const FIELDS: [&str; 5] = [
     "sign-in-user",
     "sign-in-password",
@@ -34,22 +30,63 @@ const FIELDS: [&str; 5] = [
     "sign-in-token",
 ];
 
-/// Reads the page's form, if it was shown, just before the app replaces it.
-pub fn take_from_page() {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let Some(main) = doc
+const ROOT_ID: &str = "app-root";
+
+fn document() -> Option<Document> {
+    web_sys::window()?.document()
+}
+
+/// The page's form, when it is shown.
+fn shown_form(doc: &Document) -> Option<HtmlElement> {
+    let main = doc
         .query_selector("main[data-shell]")
         .ok()
-        .flatten()
-        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-    else {
+        .flatten()?
+        .dyn_into::<HtmlElement>()
+        .ok()?;
+    (!main.hidden()).then_some(main)
+}
+
+/// The element the app mounts in, inside #app beside the page's own content. Hidden while
+/// the page's form is shown: the app's form takes its place in [`hand_over`].
+pub fn app_root() -> Option<web_sys::Element> {
+    let doc = document()?;
+    let app = doc.get_element_by_id("app")?;
+    let root = doc.create_element("div").ok()?;
+    root.set_id(ROOT_ID);
+    app.append_child(&root).ok()?;
+    match shown_form(&doc) {
+        Some(_) => {
+            let _ = root.set_attribute("hidden", "");
+        }
+        None => hand_over(),
+    }
+    Some(root)
+}
+
+/// Removes the page's own content ("Loading…", its form) and shows the app. Idempotent.
+pub fn hand_over() {
+    let Some(doc) = document() else { return };
+    let Some(app) = doc.get_element_by_id("app") else {
         return;
     };
-    if main.hidden() {
-        return;
+    let children = app.children();
+    let others: Vec<_> = (0..children.length())
+        .filter_map(|i| children.item(i))
+        .filter(|c| c.id() != ROOT_ID)
+        .collect();
+    for c in others {
+        c.remove();
     }
+    if let Some(root) = doc.get_element_by_id(ROOT_ID) {
+        let _ = root.remove_attribute("hidden");
+    }
+}
+
+/// What the page's form holds now, if it is shown.
+pub fn read() -> Option<ShellInput> {
+    let doc = document()?;
+    let main = shown_form(&doc)?;
     let value = |id: &str| input(&doc, id).map(|i| i.value()).unwrap_or_default();
     let form = main.query_selector("form").ok().flatten();
     let attr = |name: &str| form.as_ref().and_then(|f| f.get_attribute(name));
@@ -63,7 +100,7 @@ pub fn take_from_page() {
             (id, start, end)
         })
     });
-    let taken = ShellInput {
+    Some(ShellInput {
         user: value("sign-in-user"),
         password: value("sign-in-password"),
         domain: value("sign-in-domain"),
@@ -72,23 +109,30 @@ pub fn take_from_page() {
         token_mode: attr("data-mode").as_deref() == Some("token"),
         submitted: attr("data-submitted").as_deref() == Some("true"),
         focused,
-    };
-    TAKEN.with(|t| *t.borrow_mut() = Some(taken));
+    })
 }
 
-/// What the page's form held, once: the first sign-in form of the app takes it.
-pub fn adopt() -> Option<ShellInput> {
-    TAKEN.with(|t| t.borrow_mut().take())
-}
-
-/// Puts the focus and caret back where they were in the page's form.
-pub fn restore_focus(focused: &(String, u32, u32)) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    if let Some(i) = input(&doc, &focused.0) {
-        let _ = i.focus();
-        let _ = i.set_selection_range(focused.1, focused.2);
+/// Puts what the page's form held into the app's fields (the app's state follows on its next
+/// render) and the focus and caret back where they were, once the page's form is gone.
+pub fn restore(taken: &ShellInput) {
+    let Some(doc) = document() else { return };
+    let values = [
+        &taken.user,
+        &taken.password,
+        &taken.domain,
+        &taken.project,
+        &taken.token,
+    ];
+    for (id, value) in FIELDS.iter().zip(values) {
+        if let Some(i) = input(&doc, id).filter(|_| !value.is_empty()) {
+            i.set_value(value);
+        }
+    }
+    if let Some((id, start, end)) = &taken.focused {
+        if let Some(i) = input(&doc, id) {
+            let _ = i.focus();
+            let _ = i.set_selection_range(*start, *end);
+        }
     }
 }
 

@@ -50,6 +50,43 @@ test('the sign-in form shows and takes input before the app has loaded, and the 
   await page.getByTestId('current-project').filter({ hasText: USERS.owner.project }).waitFor();
 });
 
+test('keys typed while the app takes over from the page\'s form all land, in order', async () => {
+  const page = await newPage(browser);
+  const wasm = await holdWasm(page);
+  await page.goto(`${BASE}/images`);
+  // A slow machine: the app's first render outlasts the scheduler's time slice, so the
+  // browser gets its turn (and the keys theirs) while the app starts.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 8 });
+  const user = page.getByLabel('User name');
+  await user.click();
+  const text = 'owner-typed-across-the-take-over-0123456789-abcdefghijklmnopqrstuvwxyz';
+  // Typing goes on, a key every few milliseconds, from before the wasm is let go until after
+  // the app has taken over: whichever key falls on the take-over, none is lost.
+  const typing = page.keyboard.type(text, { delay: 8 });
+  await page.waitForFunction(() => document.getElementById('sign-in-user').value.length >= 8);
+  wasm.release();
+  await typing;
+  await page.waitForFunction(() => !document.querySelector('main[data-shell]'));
+  assert.equal(await user.inputValue(), text);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'sign-in-user');
+});
+
+test('a sign-in filled and sent while the app takes over signs in, with one request', async () => {
+  const page = await newPage(browser);
+  const wasm = await holdWasm(page);
+  const logins = countRequests(page, 'POST', '/v3/auth/tokens');
+  await page.goto(`${BASE}/images`);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 8 });
+  await page.getByLabel('User name').waitFor();
+  wasm.release();
+  await fillSignIn(page, USERS.owner);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('current-project').filter({ hasText: USERS.owner.project }).waitFor({ timeout: 30000 });
+  assert.equal(logins.n, 1);
+});
+
 test('a click on "Sign in" before the app has loaded is held, then sent once', async () => {
   const page = await newPage(browser);
   const wasm = await holdWasm(page);

@@ -38,9 +38,9 @@ fn text_input(state: &UseStateHandle<String>) -> Callback<InputEvent> {
 pub fn SignInForm(props: &SignInFormProps) -> Html {
     let config = use_context::<Rc<Config>>().expect("config");
     let hint = props.hint.clone().unwrap_or_default();
-    // What the page's own form held before the app loaded (index.html): adopted once, and
-    // let go of (the password with it) as soon as the first render has used it.
-    let adopted = use_mut_ref(|| crate::shell::adopt().unwrap_or_default());
+    // What the page's own form (index.html) holds at the first render; read again when this
+    // form takes over from it, and let go of (the password with it) then.
+    let adopted = use_mut_ref(|| crate::shell::read().unwrap_or_default());
     let shell = adopted.borrow().clone();
     let first = |typed: &str, fallback: &str| {
         if typed.is_empty() {
@@ -81,15 +81,32 @@ pub fn SignInForm(props: &SignInFormProps) -> Html {
         missing: missing.clone(),
     };
     let submit = fields.submit(&submission, &config, &props.on_signed_in);
+    // Set when the page's form changed after the first render and asked for a submit: it is
+    // sent on the next render, with the fields' new values.
+    let submit_later = use_state(|| false);
     {
-        // A submit asked for in the page's form is carried out with what it held.
-        let (shell, submit) = (shell.clone(), submit.clone());
+        let (fields, submit, submit_later) = (fields.clone(), submit.clone(), submit_later.clone());
         use_effect_with((), move |_| {
-            *adopted.borrow_mut() = Default::default();
-            if let Some(focused) = &shell.focused {
-                crate::shell::restore_focus(focused);
+            let first = std::mem::take(&mut *adopted.borrow_mut());
+            let Some(now) = crate::shell::read() else {
+                crate::shell::hand_over();
+                return;
+            };
+            crate::shell::hand_over();
+            crate::shell::restore(&now);
+            let changed = fields.adopt(&first, &now);
+            if now.submitted && changed {
+                submit_later.set(true);
+            } else if now.submitted {
+                submit.emit(());
             }
-            if shell.submitted {
+        });
+    }
+    {
+        let (submit, later) = (submit.clone(), submit_later.clone());
+        use_effect_with(*submit_later, move |asked| {
+            if *asked {
+                later.set(false);
                 submit.emit(());
             }
         });
@@ -168,6 +185,29 @@ struct Fields {
 }
 
 impl Fields {
+    /// Takes what the page's form came to hold after the first render; true if anything did.
+    fn adopt(&self, first: &crate::shell::ShellInput, now: &crate::shell::ShellInput) -> bool {
+        let pairs = [
+            (&self.user, &first.user, &now.user),
+            (&self.password, &first.password, &now.password),
+            (&self.domain, &first.domain, &now.domain),
+            (&self.project, &first.project, &now.project),
+            (&self.token, &first.token, &now.token),
+        ];
+        let mut changed = false;
+        for (state, before, after) in pairs {
+            if before != after && !after.is_empty() {
+                state.set(after.clone());
+                changed = true;
+            }
+        }
+        if now.token_mode != first.token_mode {
+            self.mode.set(if now.token_mode { Mode::Token } else { Mode::Password });
+            changed = true;
+        }
+        changed
+    }
+
     /// The fields of the chosen method left empty, by name.
     fn gaps(&self) -> Vec<&'static str> {
         let wanted: Vec<(&str, &'static str)> = match *self.mode {
