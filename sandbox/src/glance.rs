@@ -1,6 +1,7 @@
 //! The native image API (Glance v2 compatible) and IMS's `/v2/cloudimages` list: images,
 //! filters, paging, and members with the semantics of a real Glance.
 
+use crate::errors::SandboxError;
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
@@ -9,14 +10,14 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use crate::caller::GlanceCaller;
+use crate::caller::{GlanceCaller, ImsCaller};
 use crate::errors::{glance, ims};
 use crate::iam::{check_token, header};
 use crate::ims::{FULL_ECS_MEMBER_LIMIT, MEMBER_LIMIT};
 use crate::model::{now_ms, rfc3339_short, Db, Image, Member, Token};
 use crate::AppState;
 
-fn auth(state: &AppState, headers: &HeaderMap) -> Result<Token, Response> {
+fn auth(state: &AppState, headers: &HeaderMap) -> Result<Token, SandboxError> {
     let db = state.db();
     check_token(&db, header(headers, "x-auth-token"))
         .map_err(|f| glance(headers, StatusCode::UNAUTHORIZED, f.message()))
@@ -33,7 +34,7 @@ fn visible_image<'a>(
     headers: &HeaderMap,
     id: &str,
     project: &str,
-) -> Result<&'a Image, Response> {
+) -> Result<&'a Image, SandboxError> {
     db.image(id)
         .filter(|i| can_see(db, i, project))
         .ok_or_else(|| {
@@ -164,53 +165,38 @@ pub async fn list_images(
     GlanceCaller(token): GlanceCaller,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Result<Response, SandboxError> {
     let glance_mode = state.settings().glance_mode;
     let db = state.db();
-    match select(&db, &token.project_id, &q, 25) {
-        Err(m) => glance(&headers, StatusCode::BAD_REQUEST, &m),
-        Ok((page, more)) => {
-            let images: Vec<Value> = page.iter().map(|i| image_json(i, glance_mode)).collect();
-            let mut base: Vec<String> = q
-                .iter()
-                .filter(|(k, _)| *k != "marker")
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            base.sort();
-            let mut out = json!({"images": images, "first": format!("/v2/images?{}", base.join("&")), "schema": "/v2/schemas/images"});
-            if let (true, Some(last)) = (more, page.last()) {
-                base.push(format!("marker={}", last.id));
-                out["next"] = json!(format!("/v2/images?{}", base.join("&")));
-            }
-            Json(out).into_response()
-        }
+    let (page, more) = select(&db, &token.project_id, &q, 25)
+        .map_err(|m| glance(&headers, StatusCode::BAD_REQUEST, &m))?;
+    let images: Vec<Value> = page.iter().map(|i| image_json(i, glance_mode)).collect();
+    let mut base: Vec<String> = q
+        .iter()
+        .filter(|(k, _)| *k != "marker")
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    base.sort();
+    let mut out = json!({"images": images, "first": format!("/v2/images?{}", base.join("&")), "schema": "/v2/schemas/images"});
+    if let (true, Some(last)) = (more, page.last()) {
+        base.push(format!("marker={}", last.id));
+        out["next"] = json!(format!("/v2/images?{}", base.join("&")));
     }
+    Ok(Json(out).into_response())
 }
 
 pub async fn list_cloudimages(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    ImsCaller(token): ImsCaller,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    if state.settings().glance_mode {
-        return glance(
-            &headers,
-            StatusCode::NOT_FOUND,
-            "The resource could not be found.",
-        );
-    }
+) -> Result<Response, SandboxError> {
     let db = state.db();
-    let token = match check_token(&db, header(&headers, "x-auth-token")) {
-        Ok(t) => t,
-        Err(f) => return ims(StatusCode::UNAUTHORIZED, "IMG.0087", f.message()),
-    };
-    match select(&db, &token.project_id, &q, 500) {
-        Err(m) => ims(StatusCode::BAD_REQUEST, "IMG.0001", &m),
-        Ok((page, _)) => {
-            Json(json!({"images": page.iter().map(|i| image_json(i, false)).collect::<Vec<_>>()}))
-                .into_response()
-        }
-    }
+    let (page, _) = select(&db, &token.project_id, &q, 500)
+        .map_err(|m| ims(StatusCode::BAD_REQUEST, "IMG.0001", &m))?;
+    Ok(
+        Json(json!({"images": page.iter().map(|i| image_json(i, false)).collect::<Vec<_>>()}))
+            .into_response(),
+    )
 }
 
 pub async fn get_image(
@@ -218,13 +204,11 @@ pub async fn get_image(
     GlanceCaller(token): GlanceCaller,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Response {
+) -> Result<Response, SandboxError> {
     let glance_mode = state.settings().glance_mode;
     let db = state.db();
-    match visible_image(&db, &headers, &id, &token.project_id) {
-        Ok(img) => Json(image_json(img, glance_mode)).into_response(),
-        Err(r) => r,
-    }
+    let img = visible_image(&db, &headers, &id, &token.project_id)?;
+    Ok(Json(image_json(img, glance_mode)).into_response())
 }
 
 /// `PATCH /v2/images/{id}`: only `replace /visibility`, which is all the console needs.
@@ -234,7 +218,7 @@ pub async fn patch_image(
     headers: HeaderMap,
     Path(id): Path<String>,
     body: String,
-) -> Result<Response, Response> {
+) -> Result<Response, SandboxError> {
     let glance_mode = state.settings().glance_mode;
     let ops: Vec<Value> = match serde_json::from_str(&body) {
         Ok(v) => v,
@@ -289,7 +273,7 @@ pub async fn list_members(
     GlanceCaller(token): GlanceCaller,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Response, Response> {
+) -> Result<Response, SandboxError> {
     let glance_mode = state.settings().glance_mode;
     let db = state.db();
     let img = visible_image(&db, &headers, &id, &token.project_id)?;
@@ -320,7 +304,7 @@ fn may_add(
     member: &str,
     owner_project: &str,
     glance_mode: bool,
-) -> Result<(), Response> {
+) -> Result<(), SandboxError> {
     let id = &img.id;
     if img.owner != owner_project {
         return Err(glance(
@@ -401,7 +385,7 @@ pub async fn add_member(
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Option<Json<Value>>,
-) -> Result<Response, Response> {
+) -> Result<Response, SandboxError> {
     let glance_mode = state.settings().glance_mode;
     let Some(member) = body
         .as_ref()
@@ -437,7 +421,7 @@ fn find_member(
     headers: &HeaderMap,
     id: &str,
     member_id: &str,
-) -> Result<(Token, Image), Response> {
+) -> Result<(Token, Image), SandboxError> {
     let token = auth(state, headers)?;
     let db = state.db();
     let img = visible_image(&db, headers, id, &token.project_id)?.clone();
@@ -456,15 +440,13 @@ pub async fn get_member(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path((id, member_id)): Path<(String, String)>,
-) -> Response {
-    match find_member(&state, &headers, &id, &member_id) {
-        Err(r) => r,
-        Ok(_) => Json(member_json(
-            &id,
-            state.db().member(&id, &member_id).expect("checked"),
-        ))
-        .into_response(),
-    }
+) -> Result<Response, SandboxError> {
+    find_member(&state, &headers, &id, &member_id)?;
+    Ok(Json(member_json(
+        &id,
+        state.db().member(&id, &member_id).expect("checked"),
+    ))
+    .into_response())
 }
 
 pub async fn set_member(
@@ -472,7 +454,7 @@ pub async fn set_member(
     headers: HeaderMap,
     Path((id, member_id)): Path<(String, String)>,
     body: Option<Json<Value>>,
-) -> Result<Response, Response> {
+) -> Result<Response, SandboxError> {
     let (token, img) = find_member(&state, &headers, &id, &member_id)?;
     let glance_mode = state.settings().glance_mode;
     if member_id != token.project_id {
@@ -523,7 +505,7 @@ pub async fn remove_member(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path((id, member_id)): Path<(String, String)>,
-) -> Result<Response, Response> {
+) -> Result<Response, SandboxError> {
     let (token, img) = find_member(&state, &headers, &id, &member_id)?;
     if img.owner != token.project_id {
         return Err(glance(

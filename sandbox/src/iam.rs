@@ -1,6 +1,8 @@
 //! IAM / Keystone v3: password and token sign-in with project scope, validation, revocation
 //! and the project list.
 
+use crate::caller::KeystoneCaller;
+use crate::errors::SandboxError;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -86,7 +88,7 @@ fn catalog_endpoints() -> Vec<Value> {
         .collect()
 }
 
-fn scope_project(db: &Db, body: &Value) -> Result<String, Response> {
+fn scope_project(db: &Db, body: &Value) -> Result<String, SandboxError> {
     let p = &body["auth"]["scope"]["project"];
     if let Some(id) = p["id"].as_str() {
         return db.project(id).map(|p| p.id.clone()).ok_or_else(|| {
@@ -120,7 +122,7 @@ fn scope_project(db: &Db, body: &Value) -> Result<String, Response> {
 
 /// The user a token request names: by password, or by a valid token (a rescope, unless the
 /// policy refuses it).
-fn identify(db: &Db, body: &Value, refuse_rescope: bool) -> Result<String, Response> {
+fn identify(db: &Db, body: &Value, refuse_rescope: bool) -> Result<String, SandboxError> {
     let methods = body["auth"]["identity"]["methods"]
         .as_array()
         .cloned()
@@ -162,34 +164,31 @@ fn identify(db: &Db, body: &Value, refuse_rescope: bool) -> Result<String, Respo
     }
 }
 
-pub async fn issue(State(state): State<AppState>, body: Option<Json<Value>>) -> Response {
-    let Some(Json(body)) = body else {
-        return keystone(
+pub async fn issue(
+    State(state): State<AppState>,
+    body: Option<Json<Value>>,
+) -> Result<Response, SandboxError> {
+    let Json(body) = body.ok_or_else(|| {
+        keystone(
             StatusCode::BAD_REQUEST,
             "Expecting to find auth in request body.",
-        );
-    };
+        )
+    })?;
     let ttl = state.settings().token_ttl_s;
     let mut db = state.db();
     let refuse_rescope = state.settings().refuse_rescope;
-    let user_id = match identify(&db, &body, refuse_rescope) {
-        Ok(u) => u,
-        Err(refused) => return refused,
-    };
-    let project_id = match scope_project(&db, &body) {
-        Ok(p) => p,
-        Err(refused) => return refused,
-    };
+    let user_id = identify(&db, &body, refuse_rescope)?;
+    let project_id = scope_project(&db, &body)?;
     let user = db
         .users
         .iter()
         .find(|u| u.id == user_id)
         .expect("user exists");
     if !user.project_ids.contains(&project_id) {
-        return keystone(
+        return Err(keystone(
             StatusCode::UNAUTHORIZED,
             "The project in the scope does not exist or you have no role on it.",
-        );
+        ));
     }
     let now = now_ms();
     let t = Token {
@@ -202,49 +201,47 @@ pub async fn issue(State(state): State<AppState>, body: Option<Json<Value>>) -> 
     let id = format!("MII{}", random_hex(60));
     let out = token_body(&db, &t);
     db.tokens.insert(id.clone(), t);
-    (StatusCode::CREATED, [("x-subject-token", id)], Json(out)).into_response()
+    Ok((StatusCode::CREATED, [("x-subject-token", id)], Json(out)).into_response())
 }
 
-pub async fn validate(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn validate(
+    State(state): State<AppState>,
+    _: KeystoneCaller,
+    headers: HeaderMap,
+) -> Result<Response, SandboxError> {
     let db = state.db();
-    if let Err(f) = check_token(&db, header(&headers, "x-auth-token")) {
-        return keystone(StatusCode::UNAUTHORIZED, f.message());
-    }
     let subject = header(&headers, "x-subject-token").unwrap_or("");
-    match check_token(&db, Some(subject)) {
-        Ok(t) => (
-            StatusCode::OK,
-            [("x-subject-token", subject.to_string())],
-            Json(token_body(&db, &t)),
-        )
-            .into_response(),
-        Err(_) => keystone(StatusCode::NOT_FOUND, "Could not find token."),
-    }
+    let t = check_token(&db, Some(subject))
+        .map_err(|_| keystone(StatusCode::NOT_FOUND, "Could not find token."))?;
+    Ok((
+        StatusCode::OK,
+        [("x-subject-token", subject.to_string())],
+        Json(token_body(&db, &t)),
+    )
+        .into_response())
 }
 
-pub async fn revoke(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn revoke(
+    State(state): State<AppState>,
+    _: KeystoneCaller,
+    headers: HeaderMap,
+) -> Result<Response, SandboxError> {
     let mut db = state.db();
-    if let Err(f) = check_token(&db, header(&headers, "x-auth-token")) {
-        return keystone(StatusCode::UNAUTHORIZED, f.message());
-    }
-    let subject = header(&headers, "x-subject-token")
-        .unwrap_or("")
-        .to_string();
-    match db.tokens.get_mut(&subject) {
+    let subject = header(&headers, "x-subject-token").unwrap_or("");
+    match db.tokens.get_mut(subject) {
         Some(t) if !t.revoked => {
             t.revoked = true;
-            StatusCode::NO_CONTENT.into_response()
+            Ok(StatusCode::NO_CONTENT.into_response())
         }
-        _ => keystone(StatusCode::NOT_FOUND, "Could not find token."),
+        _ => Err(keystone(StatusCode::NOT_FOUND, "Could not find token.")),
     }
 }
 
-pub async fn projects(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn projects(
+    State(state): State<AppState>,
+    KeystoneCaller(t): KeystoneCaller,
+) -> Response {
     let db = state.db();
-    let t = match check_token(&db, header(&headers, "x-auth-token")) {
-        Ok(t) => t,
-        Err(f) => return keystone(StatusCode::UNAUTHORIZED, f.message()),
-    };
     let user = db
         .users
         .iter()

@@ -1,6 +1,7 @@
 //! The IMS extension: batch share / answer / stop sharing as asynchronous jobs, the job
 //! query, and the quota.
 
+use crate::errors::SandboxError;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -32,7 +33,12 @@ fn is_uuid(s: &str) -> bool {
         })
 }
 
-fn string_list(v: &Value, field: &str, code: &str, what: &str) -> Result<Vec<String>, Response> {
+fn string_list(
+    v: &Value,
+    field: &str,
+    code: &str,
+    what: &str,
+) -> Result<Vec<String>, SandboxError> {
     let arr = v[field]
         .as_array()
         .filter(|a| !a.is_empty())
@@ -56,7 +62,7 @@ fn string_list(v: &Value, field: &str, code: &str, what: &str) -> Result<Vec<Str
         .collect()
 }
 
-fn check_ids(images: &[String], projects: &[String]) -> Result<(), Response> {
+fn check_ids(images: &[String], projects: &[String]) -> Result<(), SandboxError> {
     if let Some(bad) = images.iter().find(|i| !is_uuid(i)) {
         return Err(ims(
             StatusCode::BAD_REQUEST,
@@ -128,7 +134,7 @@ fn batch_body(
     state: &AppState,
     body: Option<Json<Value>>,
     own: Option<(&str, &str)>,
-) -> Result<(Vec<String>, Vec<Target>), Response> {
+) -> Result<(Vec<String>, Vec<Target>), SandboxError> {
     let body = body.map(|b| b.0).unwrap_or(Value::Null);
     let images = string_list(&body, "images", "IMG.0066", "image IDs")?;
     if let Some(bad) = images.iter().find(|i| !is_uuid(i)) {
@@ -268,7 +274,7 @@ pub async fn share(
     State(state): State<AppState>,
     ImsCaller(token): ImsCaller,
     body: Option<Json<Value>>,
-) -> Result<Response, Response> {
+) -> Result<Response, SandboxError> {
     let account = crate::member_kinds::account_of(&state.db(), &token);
     let (images, targets) = batch_body(&state, body, Some((&token.project_id, &account)))?;
     let mut db = state.db();
@@ -297,7 +303,7 @@ pub async fn stop(
     State(state): State<AppState>,
     ImsCaller(token): ImsCaller,
     body: Option<Json<Value>>,
-) -> Result<Response, Response> {
+) -> Result<Response, SandboxError> {
     let (images, targets) = batch_body(&state, body, None)?;
     let mut db = state.db();
     let mut results = Vec::new();
@@ -338,12 +344,42 @@ pub async fn stop(
     ))
 }
 
+/// Whether `project_id` may answer `image_id` as `status`: the job's failed line if not.
+fn answerable(
+    db: &Db,
+    image_id: &str,
+    project_id: &str,
+    status: &str,
+    has_vault: bool,
+) -> Result<(), JobResult> {
+    let Some(img) = db
+        .image(image_id)
+        .filter(|_| db.member(image_id, project_id).is_some())
+    else {
+        return Err(fail(
+            image_id,
+            Some(project_id),
+            "IMG.0027",
+            format!("Image {image_id} is not shared with project {project_id}."),
+        ));
+    };
+    if img.whole_image && status == "accepted" && !has_vault {
+        return Err(fail(
+            image_id,
+            Some(project_id),
+            "IMG.0182",
+            format!("Accepting full-ECS image {image_id} needs vault_id."),
+        ));
+    }
+    Ok(())
+}
+
 /// `PUT /v1/cloudimages/members`: the recipient accepts or rejects.
 pub async fn answer(
     State(state): State<AppState>,
     ImsCaller(token): ImsCaller,
     body: Option<Json<Value>>,
-) -> Result<Response, Response> {
+) -> Result<Response, SandboxError> {
     let body = body.map(|b| b.0).unwrap_or(Value::Null);
     let images = string_list(&body, "images", "IMG.0066", "image IDs")?;
     let project_id = body["project_id"].as_str().unwrap_or("").to_string();
@@ -364,35 +400,20 @@ pub async fn answer(
         .filter(|v| !v.is_empty())
         .map(str::to_string);
     let mut db = state.db();
-    let mut results = Vec::new();
-    let mut effects = Vec::new();
+    let (mut results, mut effects) = (Vec::new(), Vec::new());
     for image_id in &images {
-        let img = db.image(image_id);
-        if img.is_none() || db.member(image_id, &project_id).is_none() {
-            results.push(fail(
-                image_id,
-                Some(&project_id),
-                "IMG.0027",
-                format!("Image {image_id} is not shared with project {project_id}."),
-            ));
-            continue;
+        match answerable(&db, image_id, &project_id, status, vault_id.is_some()) {
+            Err(failed) => results.push(failed),
+            Ok(()) => {
+                results.push(ok(image_id, Some(&project_id)));
+                effects.push(Effect::SetStatus {
+                    image_id: image_id.clone(),
+                    project_id: project_id.clone(),
+                    status: status.to_string(),
+                    vault_id: vault_id.clone(),
+                });
+            }
         }
-        if img.is_some_and(|i| i.whole_image) && status == "accepted" && vault_id.is_none() {
-            results.push(fail(
-                image_id,
-                Some(&project_id),
-                "IMG.0182",
-                format!("Accepting full-ECS image {image_id} needs vault_id."),
-            ));
-            continue;
-        }
-        results.push(ok(image_id, Some(&project_id)));
-        effects.push(Effect::SetStatus {
-            image_id: image_id.clone(),
-            project_id: project_id.clone(),
-            status: status.to_string(),
-            vault_id: vault_id.clone(),
-        });
     }
     Ok(start_job(
         &state,
@@ -409,23 +430,25 @@ pub async fn job(
     State(state): State<AppState>,
     ImsCaller(token): ImsCaller,
     Path((project_id, job_id)): Path<(String, String)>,
-) -> Response {
-    if project_id != token.project_id {
-        return ims(
-            StatusCode::FORBIDDEN,
-            "IMG.0030",
-            "The project in the URL is not the token's project.",
-        );
-    }
+) -> Result<Response, SandboxError> {
+    crate::member_kinds::check_project(&token, &project_id)?;
     let db = state.db();
-    let Some(j) = db.jobs.get(&job_id).filter(|j| j.project_id == project_id) else {
-        return ims(
-            StatusCode::NOT_FOUND,
-            "IMG.0027",
-            &format!("Job {job_id} does not exist."),
-        );
-    };
-    let now = now_ms();
+    let j = db
+        .jobs
+        .get(&job_id)
+        .filter(|j| j.project_id == project_id)
+        .ok_or_else(|| {
+            ims(
+                StatusCode::NOT_FOUND,
+                "IMG.0027",
+                &format!("Job {job_id} does not exist."),
+            )
+        })?;
+    Ok(Json(job_json(j, now_ms())).into_response())
+}
+
+/// A job as IMS shows it at `now`: INIT for its first third, then RUNNING until it settles.
+fn job_json(j: &Job, now: i64) -> Value {
     let elapsed = now - j.begin_ms;
     let status = if j.settled {
         if j.failure.is_some() {
@@ -466,7 +489,7 @@ pub async fn job(
             out["fail_reason"] = json!(reason);
         }
     }
-    Json(out).into_response()
+    out
 }
 
 /// `GET /v1/cloudimages/quota`.

@@ -3,6 +3,7 @@
 //! delete bodies, with their refusals; the paged v1 member list with each member's kind; and
 //! the `otc` cloud mode, which answers such a body as a cloud without the feature would.
 
+use crate::errors::SandboxError;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -54,7 +55,7 @@ fn organization_id(urn: &str) -> Option<String> {
     }
 }
 
-fn list(body: &Value, field: &str) -> Result<Vec<String>, Response> {
+fn list(body: &Value, field: &str) -> Result<Vec<String>, SandboxError> {
     match &body[field] {
         Value::Null => Ok(Vec::new()),
         Value::Array(a) => a
@@ -83,7 +84,7 @@ pub fn targets(
     body: &Value,
     cloud_otc: bool,
     own: Option<(&str, &str)>,
-) -> Result<Vec<Target>, Response> {
+) -> Result<Vec<Target>, SandboxError> {
     if cloud_otc {
         if let Some(field) = ["domains", "organizations"]
             .into_iter()
@@ -205,7 +206,7 @@ fn visible<'a>(db: &'a Db, project_id: &str, image_id: &str) -> Option<Vec<&'a M
     (!own.is_empty()).then_some(own)
 }
 
-fn check_project(token: &Token, project_id: &str) -> Result<(), Response> {
+pub fn check_project(token: &Token, project_id: &str) -> Result<(), SandboxError> {
     if project_id == token.project_id {
         Ok(())
     } else {
@@ -224,19 +225,17 @@ pub async fn list_members(
     ImsCaller(token): ImsCaller,
     Path((project_id, image_id)): Path<(String, String)>,
     Query(paging): Query<Paging>,
-) -> Response {
-    if let Err(r) = check_project(&token, &project_id) {
-        return r;
-    }
+) -> Result<Response, SandboxError> {
+    check_project(&token, &project_id)?;
     let limit = match paging.limit.as_deref().map(str::parse::<usize>) {
         None => 500,
         Some(Ok(n)) if (1..=1000).contains(&n) => n,
         Some(_) => {
-            return ims(
+            return Err(ims(
                 StatusCode::BAD_REQUEST,
                 "IMG.0001",
                 "limit must be a number from 1 to 1000.",
-            )
+            ))
         }
     };
     let limit = state
@@ -244,24 +243,24 @@ pub async fn list_members(
         .member_page_max
         .map_or(limit, |max| limit.min(max));
     let db = state.db();
-    let Some(mut members) = visible(&db, &project_id, &image_id) else {
-        return ims(
+    let mut members = visible(&db, &project_id, &image_id).ok_or_else(|| {
+        ims(
             StatusCode::NOT_FOUND,
             "IMG.0027",
             &format!("Image {image_id} does not exist."),
-        );
-    };
+        )
+    })?;
     members.sort_by(|a, b| a.member_id.cmp(&b.member_id));
     let start = match paging.marker.as_deref().filter(|m| !m.is_empty()) {
         None => 0,
         Some(marker) => match members.iter().position(|m| m.member_id == marker) {
             Some(i) => i + 1,
             None => {
-                return ims(
+                return Err(ims(
                     StatusCode::BAD_REQUEST,
                     "IMG.0001",
                     &format!("The marker {marker} is not a member of image {image_id}."),
-                )
+                ))
             }
         },
     };
@@ -273,12 +272,12 @@ pub async fn list_members(
             page_info["next_marker"] = json!(last.member_id);
         }
     }
-    Json(json!({
+    Ok(Json(json!({
         "members": page.iter().map(|m| member_json(&image_id, m)).collect::<Vec<_>>(),
         "schema": "/v2/schemas/members",
         "page_info": page_info,
     }))
-    .into_response()
+    .into_response())
 }
 
 /// `GET /v1/{project_id}/cloudimages/{image_id}/members/{member_id}`.
@@ -286,21 +285,19 @@ pub async fn get_member(
     State(state): State<AppState>,
     ImsCaller(token): ImsCaller,
     Path((project_id, image_id, member_id)): Path<(String, String, String)>,
-) -> Response {
-    if let Err(r) = check_project(&token, &project_id) {
-        return r;
-    }
+) -> Result<Response, SandboxError> {
+    check_project(&token, &project_id)?;
     let db = state.db();
-    match visible(&db, &project_id, &image_id)
+    let m = visible(&db, &project_id, &image_id)
         .and_then(|l| l.into_iter().find(|m| m.member_id == member_id))
-    {
-        Some(m) => Json(member_json(&image_id, m)).into_response(),
-        None => ims(
-            StatusCode::NOT_FOUND,
-            "IMG.0027",
-            &format!("{member_id} is not a member of image {image_id}."),
-        ),
-    }
+        .ok_or_else(|| {
+            ims(
+                StatusCode::NOT_FOUND,
+                "IMG.0027",
+                &format!("{member_id} is not a member of image {image_id}."),
+            )
+        })?;
+    Ok(Json(member_json(&image_id, m)).into_response())
 }
 
 #[cfg(test)]

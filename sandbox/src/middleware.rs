@@ -191,6 +191,7 @@ fn loopback_only(req: &Request) -> Option<Response> {
             StatusCode::FORBIDDEN,
             "The admin endpoint answers on loopback only.",
         )
+        .into_response()
     })
 }
 
@@ -238,7 +239,8 @@ fn canned_answer(f: &Fault) -> Option<Response> {
     let code = f.status?;
     let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     if code == 429 {
-        let mut resp = crate::errors::ims(status, "IMG.0060", "Too many requests: flow control.");
+        let mut resp = crate::errors::ims(status, "IMG.0060", "Too many requests: flow control.")
+            .into_response();
         if let Some(v) = f
             .retry_after
             .and_then(|s| axum::http::HeaderValue::from_str(&s.to_string()).ok())

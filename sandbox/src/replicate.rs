@@ -2,6 +2,7 @@
 //! of an image in the caller's project, as a job. An image shared with the caller can be
 //! replicated once accepted; the copy outlives the owner's share.
 
+use crate::errors::SandboxError;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -27,7 +28,12 @@ pub fn valid_name(name: &str) -> bool {
 
 /// The image `project` may replicate: its own, or one shared with it and accepted; a
 /// full-ECS image only with a vault for its backups.
-fn replicable(db: &Db, image_id: &str, project: &str, has_vault: bool) -> Result<Image, Response> {
+fn replicable(
+    db: &Db,
+    image_id: &str,
+    project: &str,
+    has_vault: bool,
+) -> Result<Image, SandboxError> {
     let missing = || {
         ims(
             StatusCode::NOT_FOUND,
@@ -64,15 +70,15 @@ pub async fn copy(
     ImsCaller(token): ImsCaller,
     Path(image_id): Path<String>,
     body: Option<Json<Value>>,
-) -> Response {
+) -> Result<Response, SandboxError> {
     let body = body.map(|b| b.0).unwrap_or(Value::Null);
     let name = body["name"].as_str().unwrap_or_default().to_string();
     if !valid_name(&name) {
-        return ims(
+        return Err(ims(
             StatusCode::BAD_REQUEST,
             "IMG.0005",
             "The image name is invalid: 1 to 128 letters, digits, spaces, _, - and ., not starting or ending with a space.",
-        );
+        ));
     }
     let cmk_id = body["cmk_id"]
         .as_str()
@@ -81,10 +87,7 @@ pub async fn copy(
     let vault_id = body["vault_id"].as_str().filter(|v| !v.is_empty());
     let project = token.project_id.clone();
     let mut db = state.db();
-    let source = match replicable(&db, &image_id, &project, vault_id.is_some()) {
-        Ok(source) => source,
-        Err(refused) => return refused,
-    };
+    let source = replicable(&db, &image_id, &project, vault_id.is_some())?;
     let now = now_ms();
     let copy = Image {
         id: random_uuid(),
@@ -103,14 +106,14 @@ pub async fn copy(
         project_id: None,
         error: None,
     }];
-    crate::ims::start_job(
+    Ok(crate::ims::start_job(
         &state,
         &mut db,
         "copyImageInRegion",
         &project,
         results,
         vec![Effect::AddImage(Box::new(copy))],
-    )
+    ))
 }
 
 #[cfg(test)]

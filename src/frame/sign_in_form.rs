@@ -202,7 +202,11 @@ impl Fields {
             }
         }
         if now.token_mode != first.token_mode {
-            self.mode.set(if now.token_mode { Mode::Token } else { Mode::Password });
+            self.mode.set(if now.token_mode {
+                Mode::Token
+            } else {
+                Mode::Password
+            });
             changed = true;
         }
         changed
