@@ -1,14 +1,15 @@
 //! The header: who is signed in, to which project, how long the token has left, the project
 //! switcher and sign-out. An expired token ends the session here, before any call fails.
 
-use ims_api::auth::{self, Named, ProjectList};
+use ims_api::auth::{self, Named, ProjectList, SessionInfo};
 use ims_api::names::group_by_region;
 use ims_api::time::describe_remaining;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::hooks::{use_api, use_now, use_submission};
-use crate::session::context::{use_session, SignInHint};
+use crate::api::Api;
+use crate::hooks::{use_api, use_now, use_submission, Submission};
+use crate::session::context::{use_session, SessionHandle, SignInHint};
 use crate::session::{sign_in, SessionAction};
 
 #[component]
@@ -47,64 +48,20 @@ pub fn Header() -> Html {
             session.dispatch(SessionAction::SignedOut);
         })
     };
+    let switcher = Switcher {
+        session: session.clone(),
+        api: api.clone(),
+        projects: projects.clone(),
+        switching: switching.clone(),
+        info: info.clone(),
+    };
     let open_switcher = {
-        let (api, projects, switching) = (api.clone(), projects.clone(), switching.clone());
-        Callback::from(move |_| {
-            let (api, projects) = (api.clone(), projects.clone());
-            let api = switching.api(&api);
-            switching.run(async move {
-                let list = api
-                    .read::<ProjectList>(&auth::list_projects())
-                    .await
-                    .map_err(|e| e.user_message())?;
-                projects.set(Some(list.projects));
-                Ok(())
-            });
-        })
+        let switcher = switcher.clone();
+        Callback::from(move |_| switcher.open())
     };
-    let on_pick = {
-        let (session, api, projects, switching, info) = (
-            session.clone(),
-            api.clone(),
-            projects.clone(),
-            switching.clone(),
-            info.clone(),
-        );
-        Callback::from(move |e: Event| {
-            let id = e.target_unchecked_into::<HtmlSelectElement>().value();
-            if id.is_empty() || id == info.project.id {
-                return;
-            }
-            let name = projects
-                .as_ref()
-                .and_then(|l| l.iter().find(|p| p.id == id))
-                .map(|p| p.name.clone())
-                .unwrap_or_else(|| id.clone());
-            let (session, api, info) = (session.clone(), api.clone(), info.clone());
-            let api = switching.api(&api);
-            switching.run(async move {
-                let token = api.token.clone().unwrap_or_default();
-                match sign_in::rescope(&api.config, &token, &id).await {
-                    Ok(s) => {
-                        session.dispatch(SessionAction::SignedIn(s));
-                        Ok(())
-                    }
-                    Err(e) => {
-                        // IAM may refuse token re-scoping: ask for the password for that project.
-                        session.dispatch(SessionAction::SignInAgain(SignInHint {
-                            user: info.user.name.clone(),
-                            domain: info.domain.clone(),
-                            project: name,
-                        }));
-                        Err(format!(
-                            "Switching needs your password again ({})",
-                            e.user_message()
-                        ))
-                    }
-                }
-            });
-        })
-    };
+    let on_pick = Callback::from(move |e: Event| {
+        switcher.pick(e.target_unchecked_into::<HtmlSelectElement>().value())
+    });
     let low = remaining < 5 * 60 * 1000;
     html! {
         <header class="top">
@@ -133,5 +90,66 @@ pub fn Header() -> Html {
             // Embedded, the portal owns the session: it signs in and out.
             if !embedding.active { <button type="button" onclick={sign_out}>{"Sign out"}</button> }
         </header>
+    }
+}
+
+/// The project switcher's handles, cloned once into its two callbacks.
+#[derive(Clone)]
+struct Switcher {
+    session: SessionHandle,
+    api: Api,
+    projects: UseStateHandle<Option<Vec<Named>>>,
+    switching: Submission<String>,
+    info: SessionInfo,
+}
+
+impl Switcher {
+    /// Reads the user's projects for the list.
+    fn open(&self) {
+        let (api, projects) = (self.switching.api(&self.api), self.projects.clone());
+        self.switching.run(async move {
+            let list = api
+                .read::<ProjectList>(&auth::list_projects())
+                .await
+                .map_err(|e| e.user_message())?;
+            projects.set(Some(list.projects));
+            Ok(())
+        });
+    }
+
+    /// Rescopes the token to the project picked; where IAM refuses, asks for the password.
+    fn pick(&self, id: String) {
+        if id.is_empty() || id == self.info.project.id {
+            return;
+        }
+        let name = self
+            .projects
+            .as_ref()
+            .and_then(|l| l.iter().find(|p| p.id == id))
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| id.clone());
+        let (session, info) = (self.session.clone(), self.info.clone());
+        let api = self.switching.api(&self.api);
+        self.switching.run(async move {
+            let token = api.token.clone().unwrap_or_default();
+            match sign_in::rescope(&api.config, &token, &id).await {
+                Ok(s) => {
+                    session.dispatch(SessionAction::SignedIn(s));
+                    Ok(())
+                }
+                Err(e) => {
+                    // IAM may refuse token re-scoping: ask for the password for that project.
+                    session.dispatch(SessionAction::SignInAgain(SignInHint {
+                        user: info.user.name.clone(),
+                        domain: info.domain.clone(),
+                        project: name,
+                    }));
+                    Err(format!(
+                        "Switching needs your password again ({})",
+                        e.user_message()
+                    ))
+                }
+            }
+        });
     }
 }

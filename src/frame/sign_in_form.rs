@@ -8,7 +8,7 @@ use ims_api::config::Config;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::hooks::{use_submission, Submission};
+use crate::hooks::{use_submission, Submission, Wait};
 use crate::session::context::{SignInHint, StoredSession};
 use crate::session::sign_in;
 
@@ -80,7 +80,13 @@ pub fn SignInForm(props: &SignInFormProps) -> Html {
         token: token.clone(),
         missing: missing.clone(),
     };
-    let submit = fields.submit(&submission, &config, &props.on_signed_in);
+    let submit = Signer {
+        fields: fields.clone(),
+        submission: submission.clone(),
+        config: config.clone(),
+        done: props.on_signed_in.clone(),
+    }
+    .callback();
     // Set when the page's form changed after the first render and asked for a submit: it is
     // sent on the next render, with the fields' new values.
     let submit_later = use_state(|| false);
@@ -229,55 +235,54 @@ impl Fields {
             .map(|(_, name)| name)
             .collect()
     }
+}
 
-    /// Signs in with what the fields hold, once they are all there; the password field is
-    /// cleared once it has served.
-    fn submit(
-        &self,
-        submission: &Submission<String>,
-        config: &Rc<Config>,
-        done: &Callback<StoredSession>,
-    ) -> Callback<()> {
-        let (fields, submission, config, done) = (
-            self.clone(),
-            submission.clone(),
-            config.clone(),
-            done.clone(),
-        );
-        Callback::from(move |()| {
-            let gaps = fields.gaps();
-            fields.missing.set(gaps.clone());
-            if !gaps.is_empty() {
-                return;
+/// What a submit needs, cloned once into the form's submit callback.
+#[derive(Clone)]
+struct Signer {
+    fields: Fields,
+    submission: Submission<String>,
+    config: Rc<Config>,
+    done: Callback<StoredSession>,
+}
+
+impl Signer {
+    fn callback(self) -> Callback<()> {
+        Callback::from(move |()| self.submit())
+    }
+
+    /// Signs in with what the fields hold, once they are all there.
+    fn submit(&self) {
+        let gaps = self.fields.gaps();
+        self.fields.missing.set(gaps.clone());
+        if !gaps.is_empty() {
+            return;
+        }
+        let (me, wait) = (self.clone(), self.submission.wait());
+        self.submission.run(async move { me.sign_in(wait).await });
+    }
+
+    /// The password field is cleared once it has served.
+    async fn sign_in(self, wait: Wait) -> Result<(), String> {
+        let (f, w) = (&self.fields, Some(&wait));
+        let signed_in = match *f.mode {
+            Mode::Password => {
+                sign_in::with_password(
+                    &self.config,
+                    f.user.trim(),
+                    &f.password,
+                    f.domain.trim(),
+                    f.project.trim(),
+                    w,
+                )
+                .await
             }
-            let (config, done, f, wait) = (
-                config.clone(),
-                done.clone(),
-                fields.clone(),
-                submission.wait(),
-            );
-            submission.run(async move {
-                let w = Some(&wait);
-                let signed_in = match *f.mode {
-                    Mode::Password => {
-                        sign_in::with_password(
-                            &config,
-                            f.user.trim(),
-                            &f.password,
-                            f.domain.trim(),
-                            f.project.trim(),
-                            w,
-                        )
-                        .await
-                    }
-                    Mode::Token => sign_in::with_token(&config, &f.token, w).await,
-                };
-                wait.finished();
-                let signed_in = signed_in.map_err(|e| login_error_message(&e))?;
-                f.password.set(String::new());
-                done.emit(signed_in);
-                Ok(())
-            });
-        })
+            Mode::Token => sign_in::with_token(&self.config, &f.token, w).await,
+        };
+        wait.finished();
+        let signed_in = signed_in.map_err(|e| login_error_message(&e))?;
+        f.password.set(String::new());
+        self.done.emit(signed_in);
+        Ok(())
     }
 }

@@ -105,80 +105,108 @@ pub fn start_client_job(
         job_id: id.clone(),
         offline_said: Rc::default(),
     };
-    // The token that met a 401, shared by the workers: once one call meets it, none sends
-    // again until the job's own user and project have a new session.
-    let dead: Rc<RefCell<Option<String>>> = Rc::default();
+    let worker = Worker {
+        kind,
+        id: id.clone(),
+        owner,
+        dispatch: dispatch.clone(),
+        queue,
+        pace,
+        dead: Rc::default(),
+        answers,
+        network,
+    };
     for _ in 0..width {
-        let (owner, dead, dispatch, queue, id, pace, answers, network) = (
-            owner.clone(),
-            dead.clone(),
-            dispatch.clone(),
-            queue.clone(),
-            id.clone(),
-            pace.clone(),
-            answers.clone(),
-            network.clone(),
-        );
-        wasm_bindgen_futures::spawn_local(async move {
-            loop {
-                loop {
-                    network.wait().await;
-                    if pace.borrow().may_start() {
-                        break;
-                    }
-                    TimeoutFuture::new(50).await;
-                }
-                let next = queue.borrow_mut().next(js_sys::Date::now());
-                let (call, mut attempts) = match next {
-                    Next::Send(queued) => queued,
-                    Next::Wait(ms) => {
-                        TimeoutFuture::new(ms.ceil() as u32).await;
-                        continue;
-                    }
-                    Next::Empty => break,
-                };
-                let dead_token = dead.borrow().clone();
-                let Some(api) = super::api_for(&id, &owner, dead_token.as_deref()).await else {
-                    break;
-                };
-                pace.borrow_mut().in_flight += 1;
-                let sent = send_pair(&api, &network, kind, &call, &mut attempts, &pace).await;
-                pace.borrow_mut().in_flight -= 1;
-                let result = match sent {
-                    Sent::Unauthorized => {
-                        if dead.replace(api.token.clone()) != api.token {
-                            network.note(SIGNED_OUT_CALLS.into());
-                        }
-                        queue
-                            .borrow_mut()
-                            .put_back((call, attempts), js_sys::Date::now());
-                        continue;
-                    }
-                    Sent::Again { wait_ms } => {
-                        let due = js_sys::Date::now() + f64::from(wait_ms);
-                        queue.borrow_mut().put_back((call, attempts), due);
-                        continue;
-                    }
-                    Sent::Done(result) => result,
-                };
-                let (ok, message) = match result {
-                    Ok(()) => (true, None),
-                    Err(e) => match already_done(kind, &e) {
-                        Some(note) => (true, Some(note.to_string())),
-                        None => (false, Some(e.user_message())),
-                    },
-                };
-                let result = PairResult {
-                    image_id: call.image_id,
-                    project_id: Some(call.project_id),
-                    ok,
-                    message,
-                };
-                answers.add(result, &dispatch, &id);
-            }
-        });
+        wasm_bindgen_futures::spawn_local(worker.clone().run());
     }
     id
+}
+
+/// One of a job's workers: they share the queue, the pace, the answers and what they know of
+/// the token and the network.
+#[derive(Clone)]
+struct Worker {
+    kind: JobKind,
+    id: String,
+    owner: ims_api::jobs::JobOwner,
+    dispatch: UseReducerDispatcher<Jobs>,
+    queue: Rc<RefCell<CallQueue<(ClientCall, Attempts)>>>,
+    pace: Rc<RefCell<Pace>>,
+    /// The token that met a 401: once one call meets it, none sends again until the job's
+    /// own user and project have a new session.
+    dead: Rc<RefCell<Option<String>>>,
+    answers: Answers,
+    network: Network,
+}
+
+impl Worker {
+    async fn run(self) {
+        loop {
+            loop {
+                self.network.wait().await;
+                if self.pace.borrow().may_start() {
+                    break;
+                }
+                TimeoutFuture::new(50).await;
+            }
+            let next = self.queue.borrow_mut().next(js_sys::Date::now());
+            let (call, mut attempts) = match next {
+                Next::Send(queued) => queued,
+                Next::Wait(ms) => {
+                    TimeoutFuture::new(ms.ceil() as u32).await;
+                    continue;
+                }
+                Next::Empty => break,
+            };
+            let dead_token = self.dead.borrow().clone();
+            let Some(api) = super::api_for(&self.id, &self.owner, dead_token.as_deref()).await
+            else {
+                break;
+            };
+            self.pace.borrow_mut().in_flight += 1;
+            let sent = send_pair(
+                &api,
+                &self.network,
+                self.kind,
+                &call,
+                &mut attempts,
+                &self.pace,
+            )
+            .await;
+            self.pace.borrow_mut().in_flight -= 1;
+            let result = match sent {
+                Sent::Unauthorized => {
+                    if self.dead.replace(api.token.clone()) != api.token {
+                        self.network.note(SIGNED_OUT_CALLS.into());
+                    }
+                    self.queue
+                        .borrow_mut()
+                        .put_back((call, attempts), js_sys::Date::now());
+                    continue;
+                }
+                Sent::Again { wait_ms } => {
+                    let due = js_sys::Date::now() + f64::from(wait_ms);
+                    self.queue.borrow_mut().put_back((call, attempts), due);
+                    continue;
+                }
+                Sent::Done(result) => result,
+            };
+            let (ok, message) = match result {
+                Ok(()) => (true, None),
+                Err(e) => match already_done(self.kind, &e) {
+                    Some(note) => (true, Some(note.to_string())),
+                    None => (false, Some(e.user_message())),
+                },
+            };
+            let result = PairResult {
+                image_id: call.image_id,
+                project_id: Some(call.project_id),
+                ok,
+                message,
+            };
+            self.answers.add(result, &self.dispatch, &self.id);
+        }
+    }
 }
 
 /// The answers of one job's workers, handed to the jobs state together at most every

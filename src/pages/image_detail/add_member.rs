@@ -33,6 +33,11 @@ struct Form {
     text: UseStateHandle<String>,
     added: UseStateHandle<Option<String>>,
     job: UseStateHandle<Option<(String, Target)>>,
+    kind: UseStateHandle<MemberKind>,
+    own_account: String,
+    image: String,
+    members: Rc<Vec<Member>>,
+    on_changed: Callback<()>,
 }
 
 #[component]
@@ -44,7 +49,6 @@ pub fn AddMember(props: &AddMemberProps) -> Html {
         .map(|i| i.domain_id.clone())
         .unwrap_or_default();
     let kinds = api.member_kinds();
-    let kind = use_state(|| MemberKind::Project);
     let adding = use_submission::<String>();
     let form = Form {
         api: adding.api(&api),
@@ -53,61 +57,27 @@ pub fn AddMember(props: &AddMemberProps) -> Html {
         text: use_state(String::new),
         added: use_state(|| None::<String>),
         job: use_state(|| None::<(String, Target)>),
+        kind: use_state(|| MemberKind::Project),
+        own_account,
+        image: props.image_id.clone(),
+        members: props.members.clone(),
+        on_changed: props.on_changed.clone(),
     };
+    let kind = form.kind.clone();
     let ended = use_job_end(form.job.as_ref().map(|(id, _)| id.clone()));
     {
-        let (form, image, on_changed) = (
-            form.clone(),
-            props.image_id.clone(),
-            props.on_changed.clone(),
-        );
+        let form = form.clone();
         use_effect_with(ended.map(|j| (j.state, j.failure_words())), move |end| {
-            let (Some((state, words)), Some((_, target))) = (end.clone(), (*form.job).clone())
-            else {
-                return;
-            };
-            form.job.set(None);
-            if state != JobState::Succeeded {
-                form.adding
-                    .fail(words.unwrap_or_else(|| "The share job failed.".into()));
-                return;
+            if let Some((state, words)) = end.clone() {
+                form.job_ended(state, words);
             }
-            form.text.set(String::new());
-            on_changed.emit(());
-            wasm_bindgen_futures::spawn_local(async move {
-                let listed = form.api.members(&image, None).await.unwrap_or_default();
-                form.added.set(Some(
-                    match listed.iter().find(|m| m.target_id() == target.id) {
-                        Some(m) => record(m),
-                        None => format!(
-                            "The share job succeeded, but {} is not listed as a member yet.",
-                            target.id
-                        ),
-                    },
-                ));
-            });
         });
     }
     let submit = {
-        let (form, kind, image, members) = (
-            form.clone(),
-            kind.clone(),
-            props.image_id.clone(),
-            props.members.clone(),
-        );
+        let form = form.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if form.job.is_some() {
-                return;
-            }
-            let own = match *kind {
-                MemberKind::Project => form.api.project_id.clone(),
-                _ => own_account.clone(),
-            };
-            match checked(&form.api, *kind, &form.text, &own, &members) {
-                Ok(target) => form.clone().send(image.clone(), target),
-                Err(message) => form.adding.fail(message),
-            }
+            form.submit();
         })
     };
     let on_kind = {
@@ -151,6 +121,53 @@ pub fn AddMember(props: &AddMemberProps) -> Html {
 }
 
 impl Form {
+    /// Checks the member typed and sends it, unless a job for the last one is still running.
+    fn submit(&self) {
+        if self.job.is_some() {
+            return;
+        }
+        let own = match *self.kind {
+            MemberKind::Project => self.api.project_id.clone(),
+            _ => self.own_account.clone(),
+        };
+        match checked(&self.api, *self.kind, &self.text, &own, &self.members) {
+            Ok(target) => self.clone().send(self.image.clone(), target),
+            Err(message) => self.adding.fail(message),
+        }
+    }
+
+    /// The share job ended: its failure in words, or the member's record as the list gives it.
+    fn job_ended(&self, state: JobState, words: Option<String>) {
+        let Some((_, target)) = (*self.job).clone() else {
+            return;
+        };
+        self.job.set(None);
+        if state != JobState::Succeeded {
+            self.adding
+                .fail(words.unwrap_or_else(|| "The share job failed.".into()));
+            return;
+        }
+        self.text.set(String::new());
+        self.on_changed.emit(());
+        let form = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let listed = form
+                .api
+                .members(&form.image, None)
+                .await
+                .unwrap_or_default();
+            form.added.set(Some(
+                match listed.iter().find(|m| m.target_id() == target.id) {
+                    Some(m) => record(m),
+                    None => format!(
+                        "The share job succeeded, but {} is not listed as a member yet.",
+                        target.id
+                    ),
+                },
+            ));
+        });
+    }
+
     /// IMS: the batch call, then the job is followed; Glance: the native call's record.
     fn send(self, image: String, target: Target) {
         let form = self.clone();

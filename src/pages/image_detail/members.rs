@@ -35,6 +35,9 @@ struct Removal {
     selected: UseStateHandle<HashSet<String>>,
     confirming: UseStateHandle<bool>,
     job: UseStateHandle<Option<String>>,
+    image: String,
+    list: Rc<Vec<Member>>,
+    on_changed: Callback<()>,
 }
 
 #[component]
@@ -49,16 +52,19 @@ pub fn Members(props: &MembersProps) -> Html {
         selected: props.selected.clone(),
         confirming: use_state(|| false),
         job: use_state(|| None::<String>),
+        image: props.image_id.clone(),
+        list: props.list.clone(),
+        on_changed: props.on_changed.clone(),
     };
     let ended = use_job_end((*form.job).clone());
     {
-        let (form, on_changed) = (form.clone(), props.on_changed.clone());
+        let form = form.clone();
         use_effect_with(ended.map(|j| (j.state, j.failure_words())), move |end| {
             let Some((state, words)) = end.clone() else {
                 return;
             };
             form.job.set(None);
-            on_changed.emit(());
+            form.on_changed.emit(());
             if state == JobState::Succeeded {
                 form.selected.set(HashSet::new());
             } else {
@@ -68,29 +74,8 @@ pub fn Members(props: &MembersProps) -> Html {
         });
     }
     let remove = {
-        let (form, image, list, on_changed) = (
-            form.clone(),
-            props.image_id.clone(),
-            props.list.clone(),
-            props.on_changed.clone(),
-        );
-        Callback::from(move |_| {
-            let targets: Vec<Target> = list
-                .iter()
-                .filter(|m| form.selected.contains(m.target_id()))
-                .map(|m| Target {
-                    kind: m.kind().unwrap_or_default(),
-                    id: m.target_id().to_string(),
-                })
-                .collect();
-            let (form, image, on_changed) = (form.clone(), image.clone(), on_changed.clone());
-            form.removing.clone().run(async move {
-                let result = form.remove(&image, targets).await;
-                form.confirming.set(false);
-                on_changed.emit(());
-                result
-            });
-        })
+        let form = form.clone();
+        Callback::from(move |_| form.remove_selected())
     };
     let busy = removing.busy() || form.job.is_some();
     // A cloud of projects only (Glance, OTC) keeps the table it always had.
@@ -157,6 +142,26 @@ pub fn Members(props: &MembersProps) -> Html {
 }
 
 impl Removal {
+    /// Removes the members ticked in the list.
+    fn remove_selected(&self) {
+        let targets: Vec<Target> = self
+            .list
+            .iter()
+            .filter(|m| self.selected.contains(m.target_id()))
+            .map(|m| Target {
+                kind: m.kind().unwrap_or_default(),
+                id: m.target_id().to_string(),
+            })
+            .collect();
+        let form = self.clone();
+        self.removing.run(async move {
+            let result = form.remove(&form.image, targets).await;
+            form.confirming.set(false);
+            form.on_changed.emit(());
+            result
+        });
+    }
+
     async fn remove(&self, image: &str, targets: Vec<Target>) -> Result<(), String> {
         if self.api.member_writes_are_jobs() {
             let change = Change::every(JobKind::StopSharing, &[image.to_string()], &targets);

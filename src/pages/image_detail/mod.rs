@@ -13,8 +13,9 @@ use ims_api::ApiError;
 use yew::prelude::*;
 use yew_router::prelude::Link;
 
+use crate::api::Api;
 use crate::components::error_view;
-use crate::hooks::{use_api, use_wait, wait_view};
+use crate::hooks::{use_api, use_wait, wait_view, Wait};
 use crate::jobs::use_jobs;
 use crate::pages::shared_with_me::replicate::ReplicateForm;
 use crate::routes::Route;
@@ -42,26 +43,15 @@ pub fn ImageDetail(props: &ImageDetailProps) -> Html {
         0
     };
     {
-        let (api, image, members, id) = (
-            api.watched(&wait),
-            image.clone(),
-            members.clone(),
-            props.id.clone(),
-        );
-        let wait = wait.clone();
+        let load = Load {
+            api: api.watched(&wait),
+            image: image.clone(),
+            members: members.clone(),
+            wait: wait.clone(),
+        };
         use_effect_with(
-            (id, *reload, job_tick, api.token.clone()),
-            move |(id, _, _, _)| {
-                let id = id.clone();
-                wait.start_operation();
-                wasm_bindgen_futures::spawn_local(async move {
-                    let found = api.read::<Image>(&get_image(&id)).await;
-                    let visibility = found.as_ref().ok().and_then(|i| i.visibility.clone());
-                    image.set(Some(found));
-                    let listed = api.members(&id, visibility.as_ref()).await;
-                    members.set(Some(listed.map(Rc::new)));
-                });
-            },
+            (props.id.clone(), *reload, job_tick, api.token.clone()),
+            move |(id, _, _, _)| load.run(id.clone()),
         );
     }
     let refresh = {
@@ -124,5 +114,27 @@ fn facts(i: &Image) -> Html {
             <dt>{"Visibility"}</dt><dd>{ i.visibility.as_ref().map(|v| v.to_string()).unwrap_or_default() }</dd>
             if let Some(w) = i.share_warning() { <dt>{"Note"}</dt><dd>{ w }</dd> }
         </dl>
+    }
+}
+
+/// Reads the image, then its members (how depends on its visibility), into the page's state.
+struct Load {
+    api: Api,
+    image: UseStateHandle<Option<Result<Image, ApiError>>>,
+    members: UseStateHandle<Option<Result<Rc<Vec<Member>>, ApiError>>>,
+    wait: Wait,
+}
+
+impl Load {
+    fn run(&self, id: String) {
+        self.wait.start_operation();
+        let (api, image, members) = (self.api.clone(), self.image.clone(), self.members.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let found = api.read::<Image>(&get_image(&id)).await;
+            let visibility = found.as_ref().ok().and_then(|i| i.visibility.clone());
+            image.set(Some(found));
+            let listed = api.members(&id, visibility.as_ref()).await;
+            members.set(Some(listed.map(Rc::new)));
+        });
     }
 }

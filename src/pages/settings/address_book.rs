@@ -116,13 +116,14 @@ pub fn AddressBook() -> Html {
         tried: use_state(|| false),
         outcome: use_state(|| None::<String>),
     };
-    let (names, id, name, editing, outcome) = (
-        &book.names,
-        &book.id,
-        &book.name,
-        &book.editing,
-        &book.outcome,
-    );
+    let Book {
+        names,
+        id,
+        name,
+        editing,
+        outcome,
+        ..
+    } = &book;
     let filter = use_state(String::new);
     let (id_problem, name_problem) = check_contact(id, name);
     let show = *book.tried;

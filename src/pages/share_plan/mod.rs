@@ -165,28 +165,12 @@ pub fn SharePlan() -> Html {
             engine,
             job_ids: job_ids.clone(),
             confirming: confirming.clone(),
+            submission: apply.clone(),
+            applied: applied.clone(),
+            stage: stage.clone(),
+            with_removals: with_removals.clone(),
         };
-        let (apply, applied, stage, with_removals) = (
-            apply.clone(),
-            applied.clone(),
-            stage.clone(),
-            with_removals.clone(),
-        );
-        Callback::from(move |_| {
-            let Stage::Ready(prepared) = &*stage else {
-                return;
-            };
-            let removals = *with_removals && !prepared.diff.remove.is_empty();
-            let (form, prepared_now) = (form.clone(), prepared.clone());
-            let started = apply.run(async move {
-                let result = form.run(&prepared_now, removals).await;
-                form.confirming.set(false);
-                result
-            });
-            if started {
-                applied.set(Some((prepared.clone(), removals)));
-            }
-        })
+        Callback::from(move |_| form.confirm())
     };
 
     let checking = checking_view(

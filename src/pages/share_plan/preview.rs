@@ -10,9 +10,10 @@ use ims_api::plan::{Change, PlanDiff};
 use ims_api::ApiError;
 use yew::prelude::*;
 
-use super::{Prepared, SHOWN};
+use super::{Prepared, Stage, SHOWN};
 use crate::api::Api;
 use crate::components::ConfirmDialog;
+use crate::hooks::Submission;
 use crate::jobs::Engine;
 use crate::names::project_label;
 
@@ -99,9 +100,31 @@ pub struct Applying {
     pub engine: Engine,
     pub job_ids: UseStateHandle<Vec<String>>,
     pub confirming: UseStateHandle<bool>,
+    pub submission: Submission<ApiError>,
+    /// The plan carried out, with whether it removed members too.
+    pub applied: UseStateHandle<Option<(Rc<Prepared>, bool)>>,
+    pub stage: UseStateHandle<Stage>,
+    pub with_removals: UseStateHandle<bool>,
 }
 
 impl Applying {
+    /// "Apply" confirmed: the plan that is ready is carried out, once.
+    pub fn confirm(&self) {
+        let Stage::Ready(prepared) = &*self.stage else {
+            return;
+        };
+        let removals = *self.with_removals && !prepared.diff.remove.is_empty();
+        let (form, prepared_now) = (self.clone(), prepared.clone());
+        let started = self.submission.run(async move {
+            let result = form.run(&prepared_now, removals).await;
+            form.confirming.set(false);
+            result
+        });
+        if started {
+            self.applied.set(Some((prepared.clone(), removals)));
+        }
+    }
+
     /// Carries the plan out; the rows follow the jobs it started, also when it stopped
     /// half-way.
     pub async fn run(&self, p: &Prepared, removals: bool) -> Result<(), ApiError> {

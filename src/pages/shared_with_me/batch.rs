@@ -77,65 +77,14 @@ pub fn use_batch_answer(inbox: &Inbox, images: &[Image]) -> BatchAnswer {
     // One entry point for every batch answer: the vault check, one at a time, errors. Answers
     // by typed ID first check that the images are shared with this project.
     let run = {
-        let Inbox {
-            api,
-            engine,
-            answering,
-            done,
-            vault,
-            vault_error,
-            selected,
-            by_id_error,
-            project_name,
-        } = inbox.clone();
-        let last_failed = last_failed.clone();
-        let all: Vec<Image> = images.to_vec();
+        let batch = Batch {
+            inbox: inbox.clone(),
+            last_failed: last_failed.clone(),
+            all: images.to_vec(),
+        };
         Callback::from(
             move |(ids, status, typed): (Vec<String>, MemberStatus, bool)| {
-                let full_ecs = api.full_ecs_needs_vault()
-                    && all.iter().any(|i| ids.contains(&i.id) && i.is_full_ecs());
-                if status == MemberStatus::Accepted && full_ecs && vault.trim().is_empty() {
-                    vault_error.set(Some(VAULT_NEEDED.into()));
-                    return;
-                }
-                vault_error.set(None);
-                if ids.is_empty() {
-                    return;
-                }
-                let v = (status == MemberStatus::Accepted && full_ecs)
-                    .then(|| vault.trim().to_string());
-                let (api, engine, answered, selected) =
-                    (api.clone(), engine.clone(), done.clone(), selected.clone());
-                let (project_name, failed, by_id_error) = (
-                    project_name.clone(),
-                    last_failed.clone(),
-                    by_id_error.clone(),
-                );
-                let api = answering.api(&api);
-                let started = answering.run(async move {
-                    if typed {
-                        let checked = shared_with_this_project(&api, &ids, &project_name).await;
-                        by_id_error.set(checked.clone().err());
-                        if checked.is_err() {
-                            return Ok(());
-                        }
-                    }
-                    match answer(&api, &engine, ids.clone(), status.clone(), v).await {
-                        Ok(m) => {
-                            answered.set(Some(m));
-                            selected.set(HashSet::new());
-                            Ok(())
-                        }
-                        Err(e) => {
-                            failed.set(Some((ids, status)));
-                            Err(explain(&e, &project_name))
-                        }
-                    }
-                });
-                if started {
-                    done.set(None);
-                    last_failed.set(None);
-                }
+                batch.run(ids, status, typed)
             },
         )
     };
@@ -152,6 +101,73 @@ pub fn use_batch_answer(inbox: &Inbox, images: &[Image]) -> BatchAnswer {
         retry_last,
         can_retry: last_failed.is_some(),
         last_failed,
+    }
+}
+
+/// What a batch answer needs, cloned once into its callback.
+#[derive(Clone)]
+struct Batch {
+    inbox: Inbox,
+    last_failed: UseStateHandle<Option<(Vec<String>, MemberStatus)>>,
+    all: Vec<Image>,
+}
+
+impl Batch {
+    fn run(&self, ids: Vec<String>, status: MemberStatus, typed: bool) {
+        let inbox = &self.inbox;
+        let full_ecs = inbox.api.full_ecs_needs_vault()
+            && self
+                .all
+                .iter()
+                .any(|i| ids.contains(&i.id) && i.is_full_ecs());
+        if status == MemberStatus::Accepted && full_ecs && inbox.vault.trim().is_empty() {
+            inbox.vault_error.set(Some(VAULT_NEEDED.into()));
+            return;
+        }
+        inbox.vault_error.set(None);
+        if ids.is_empty() {
+            return;
+        }
+        let vault =
+            (status == MemberStatus::Accepted && full_ecs).then(|| inbox.vault.trim().to_string());
+        let me = self.clone();
+        let started = inbox
+            .answering
+            .run(async move { me.send(ids, status, typed, vault).await });
+        if started {
+            inbox.done.set(None);
+            self.last_failed.set(None);
+        }
+    }
+
+    /// Typed IDs are first checked to be shared with this project.
+    async fn send(
+        self,
+        ids: Vec<String>,
+        status: MemberStatus,
+        typed: bool,
+        vault: Option<String>,
+    ) -> Result<(), String> {
+        let inbox = &self.inbox;
+        let api = inbox.answering.api(&inbox.api);
+        if typed {
+            let checked = shared_with_this_project(&api, &ids, &inbox.project_name).await;
+            inbox.by_id_error.set(checked.clone().err());
+            if checked.is_err() {
+                return Ok(());
+            }
+        }
+        match answer(&api, &inbox.engine, ids.clone(), status.clone(), vault).await {
+            Ok(m) => {
+                inbox.done.set(Some(m));
+                inbox.selected.set(HashSet::new());
+                Ok(())
+            }
+            Err(e) => {
+                self.last_failed.set(Some((ids, status)));
+                Err(explain(&e, &inbox.project_name))
+            }
+        }
     }
 }
 

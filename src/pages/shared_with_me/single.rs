@@ -94,28 +94,13 @@ impl SingleAnswer {
         vault_error: &UseStateHandle<Option<String>>,
         last_failed: &UseStateHandle<Option<(Vec<String>, MemberStatus)>>,
     ) -> Callback<(Image, MemberStatus)> {
-        let (me, vault, vault_error, last_failed) = (
-            self.clone(),
-            vault.clone(),
-            vault_error.clone(),
-            last_failed.clone(),
-        );
-        Callback::from(move |(img, status): (Image, MemberStatus)| {
-            let full_ecs_accept = status == MemberStatus::Accepted && img.is_full_ecs();
-            if me.waiting() {
-                return;
-            }
-            if full_ecs_accept && me.api.full_ecs_needs_vault() && vault.trim().is_empty() {
-                vault_error.set(Some(super::VAULT_NEEDED.into()));
-                return;
-            }
-            last_failed.set(None);
-            me.send(
-                img,
-                status,
-                full_ecs_accept.then(|| vault.trim().to_string()),
-            );
-        })
+        let rows = RowAnswer {
+            me: self.clone(),
+            vault: vault.clone(),
+            vault_error: vault_error.clone(),
+            last_failed: last_failed.clone(),
+        };
+        Callback::from(move |(img, status): (Image, MemberStatus)| rows.answer(img, status))
     }
 
     fn answered(&self, name: &str, status: MemberStatus) {
@@ -123,6 +108,31 @@ impl SingleAnswer {
             .set(Some(format!("{name} is now {}.", status.as_str())));
         self.reload.emit(());
         self.jobs.dispatch(JobsAction::InboxChanged);
+    }
+}
+
+/// A row's answer with the page's vault field and its batch retry, cloned once.
+struct RowAnswer {
+    me: SingleAnswer,
+    vault: UseStateHandle<String>,
+    vault_error: UseStateHandle<Option<String>>,
+    last_failed: UseStateHandle<Option<(Vec<String>, MemberStatus)>>,
+}
+
+impl RowAnswer {
+    fn answer(&self, img: Image, status: MemberStatus) {
+        let full_ecs_accept = status == MemberStatus::Accepted && img.is_full_ecs();
+        if self.me.waiting() {
+            return;
+        }
+        let vault = self.vault.trim();
+        if full_ecs_accept && self.me.api.full_ecs_needs_vault() && vault.is_empty() {
+            self.vault_error.set(Some(super::VAULT_NEEDED.into()));
+            return;
+        }
+        self.last_failed.set(None);
+        self.me
+            .send(img, status, full_ecs_accept.then(|| vault.to_string()));
     }
 }
 
