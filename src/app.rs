@@ -7,12 +7,12 @@ use ims_api::images::ListScope;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::components::offline_banner::OfflineBanner;
+use crate::components::offline_banner::offline_banner;
 use crate::embed::{use_embedding, EmbedBridge, Embedding};
 use crate::frame::header::Header;
 use crate::frame::jobs_panel::JobsPanel;
 use crate::frame::sign_in_form::SignInForm;
-use crate::hooks::{use_api, use_image_list};
+use crate::hooks::{use_api, use_image_list, use_online};
 use crate::jobs::{use_jobs, JobsProvider};
 use crate::names::NamesProvider;
 use crate::notices::NoticesProvider;
@@ -82,6 +82,7 @@ fn waiting_for_portal(text: &'static str) -> Html {
 #[component]
 fn Layout() -> Html {
     let session = use_session();
+    let online = use_online();
     let embedding = use_embedding();
     let on_signed_in = {
         let session = session.clone();
@@ -97,7 +98,7 @@ fn Layout() -> Html {
         <>
             <a class="skip" href="#main">{"Skip to content"}</a>
             if session.current.is_some() { <Header /> }
-            <OfflineBanner />
+            { offline_banner(online) }
             <Nav />
             <main id="main" tabindex="-1">
                 <Switch<Route> render={switch} />

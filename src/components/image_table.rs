@@ -124,7 +124,23 @@ pub fn ImageTable(props: &ImageTableProps) -> Html {
     // Pixels as integers: float formatting would add its own code to the wasm.
     let top = first as u64 * u64::from(ROW_HEIGHT);
     let bottom = (total - last) as u64 * u64::from(ROW_HEIGHT);
-    const COLUMNS: u32 = 8;
+    let (top_row, bottom_row) = (use_node_ref(), use_node_ref());
+    {
+        // The spacers' heights go through the CSSOM: a `style` attribute would be blocked by
+        // the CSP's `style-src 'self'`.
+        let rows = [(top_row.clone(), top), (bottom_row.clone(), bottom)];
+        use_effect_with((top, bottom), move |_| {
+            for (row, height) in rows {
+                if let Some(el) = row.cast::<web_sys::HtmlElement>() {
+                    let _ = el.style().set_property("height", &format!("{height}px"));
+                }
+            }
+        });
+    }
+    // Stands in for the rows out of view.
+    let spacer = |row: &NodeRef, height: u64| {
+        (height > 0).then(|| html! { <tr ref={row.clone()} aria-hidden="true" class="spacer"><td colspan="8"></td></tr> })
+    };
     html! {
         <div class="table-scroll" {onscroll}>
             <table aria-rowcount={(total + 1).to_string()}>
@@ -142,36 +158,11 @@ pub fn ImageTable(props: &ImageTableProps) -> Html {
                     </tr>
                 </thead>
                 <tbody>
-                    <Spacer height={top} columns={COLUMNS} />
+                    <>{ spacer(&top_row, top) }</>
                     <>{ for rows }</>
-                    <Spacer height={bottom} columns={COLUMNS} />
+                    <>{ spacer(&bottom_row, bottom) }</>
                 </tbody>
             </table>
         </div>
     }
-}
-
-#[derive(Properties, PartialEq)]
-struct SpacerProps {
-    height: u64,
-    columns: u32,
-}
-
-/// Stands in for the rows out of view. Its height is set through the CSSOM: a `style`
-/// attribute would be blocked by the CSP's `style-src 'self'`.
-#[component]
-fn Spacer(props: &SpacerProps) -> Html {
-    let row = use_node_ref();
-    {
-        let row = row.clone();
-        use_effect_with(props.height, move |h| {
-            if let Some(el) = row.cast::<web_sys::HtmlElement>() {
-                let _ = el.style().set_property("height", &format!("{h}px"));
-            }
-        });
-    }
-    if props.height == 0 {
-        return html! {};
-    }
-    html! { <tr ref={row} aria-hidden="true" class="spacer"><td colspan={props.columns.to_string()}></td></tr> }
 }

@@ -6,6 +6,9 @@
 //! - The page is checked for anything else a strict policy blocks (inline scripts, `style`
 //!   attributes, `<style>`, `on…=` handlers); the build fails if one is left.
 //! - `csp.txt` records the policy for the `config.json` the build ships.
+//! - In release builds the scripts (the wasm-bindgen glue, shell.js, the loader) are minified
+//!   with esbuild and their `integrity` attributes follow; the page's comments go. Trunk
+//!   minifies none of them.
 //! - In release builds every html, js, css and wasm file gets `.br` and `.gz` siblings for
 //!   nginx's `brotli_static` and `gzip_static`. `config.json` does not: it is edited per
 //!   deployment, and a stale precompressed copy would win over the edit.
@@ -13,9 +16,10 @@
 use anyhow::Context;
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
+use base64::Engine as _;
+use sha2::{Digest, Sha256, Sha384};
 
-use crate::proc::{cmd, run};
+use crate::proc::{cmd, esbuild_bin, run};
 
 pub fn finish_from_trunk_env() -> anyhow::Result<()> {
     let staging = std::env::var("TRUNK_STAGING_DIR").map_err(|_| {
@@ -43,6 +47,11 @@ pub fn finish(dir: &Path, public_url: &str, release: bool) -> anyhow::Result<()>
             blocked.join("; ")
         ));
     }
+    let html = if release {
+        without_comments(&minify_scripts(dir, &html)?)
+    } else {
+        html
+    };
     std::fs::write(&index, &html).with_context(|| format!("{}", index.display()))?;
     let config = std::fs::read_to_string(dir.join("config.json")).ok();
     let policy = ims_api::csp::policy_for_config_json(config.as_deref());
@@ -51,6 +60,77 @@ pub fn finish(dir: &Path, public_url: &str, release: bool) -> anyhow::Result<()>
         precompress(dir)?;
     }
     Ok(())
+}
+
+/// Minifies every script of the build in place (names and hashes stay Trunk's) and sets the
+/// page's `integrity` attribute of each to its new digest.
+fn minify_scripts(dir: &Path, html: &str) -> anyhow::Result<String> {
+    let esbuild = esbuild_bin();
+    if !esbuild.exists() {
+        return Err(anyhow::anyhow!(
+            "{} is missing: run `cargo xtask setup` first",
+            esbuild.display()
+        ));
+    }
+    let mut html = html.to_string();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("{}", dir.display()))? {
+        let path = entry
+            .with_context(|| format!("cannot list {}", dir.display()))?
+            .path();
+        if path.extension().and_then(|e| e.to_str()) != Some("js") {
+            continue;
+        }
+        run(cmd(esbuild.to_str().unwrap_or("esbuild"))
+            .arg(&path)
+            .args(["--minify", "--log-level=warning", "--allow-overwrite"])
+            .arg(format!("--outfile={}", path.display())))?;
+        let body = std::fs::read(&path).with_context(|| format!("{}", path.display()))?;
+        let digest = base64::engine::general_purpose::STANDARD.encode(Sha384::digest(&body));
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        html = with_integrity(&html, name, &format!("sha384-{digest}"));
+    }
+    Ok(html)
+}
+
+/// `html` with the `integrity` of the tag that references `file` set to `value`.
+fn with_integrity(html: &str, file: &str, value: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        let end = rest[i..].find('>').map_or(rest.len(), |e| i + e + 1);
+        let tag = &rest[i..end];
+        out.push_str(&rest[..i]);
+        let names_file = tag.contains(&format!("/{file}\"")) || tag.contains(&format!("\"{file}\""));
+        match tag.find("integrity=\"") {
+            Some(at) if names_file => {
+                let start = at + "integrity=\"".len();
+                let close = tag[start..].find('"').map_or(tag.len(), |c| start + c);
+                out.push_str(&tag[..start]);
+                out.push_str(value);
+                out.push_str(&tag[close..]);
+            }
+            _ => out.push_str(tag),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `html` without its `<!-- … -->` comments: notes for whoever edits index.html, not bytes
+/// for every visitor.
+fn without_comments(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("<!--") {
+        out.push_str(rest[..i].trim_end_matches([' ', '\t']));
+        rest = match rest[i..].find("-->") {
+            Some(e) => rest[i + e + 3..].trim_start_matches(['\n']),
+            None => "",
+        };
+    }
+    out.push_str(rest);
+    out
 }
 
 const PREFETCH_CONFIG: &str = "window.imsConfigText = fetch('config.json', { cache: 'no-store', headers: { Accept: 'application/json' } })\n  .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`config.json answered HTTP ${r.status}`))));";
@@ -189,6 +269,23 @@ fn precompress(dir: &Path) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_integrity_of_the_tag_naming_the_file_is_replaced_and_no_other() {
+        let page = r#"<link rel="modulepreload" href="/app-1.js" integrity="sha384-old"><script src="/shell-2.js" integrity="sha384-keep"></script>"#;
+        let out = with_integrity(page, "app-1.js", "sha384-new");
+        assert_eq!(
+            out,
+            r#"<link rel="modulepreload" href="/app-1.js" integrity="sha384-new"><script src="/shell-2.js" integrity="sha384-keep"></script>"#
+        );
+        assert_eq!(with_integrity(page, "other.js", "x"), page);
+    }
+
+    #[test]
+    fn comments_leave_the_page_and_its_markup_stays() {
+        let page = "<body>\n    <!-- a note\n spanning lines -->\n    <div id=\"app\"></div>\n</body>";
+        assert_eq!(without_comments(page), "<body>\n    <div id=\"app\"></div>\n</body>");
+    }
 
     #[test]
     fn the_wasm_and_glue_preloads_go_after_the_stylesheet() {

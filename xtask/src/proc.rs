@@ -19,6 +19,11 @@ pub fn binaryen_bin() -> PathBuf {
     cache_dir().join("binaryen/node_modules/.bin")
 }
 
+/// esbuild from npm, which minifies the release build's scripts (`dist.rs`).
+pub fn esbuild_bin() -> PathBuf {
+    cache_dir().join("esbuild/node_modules/.bin/esbuild")
+}
+
 fn path_var() -> String {
     let cargo_home = std::env::var("CARGO_HOME")
         .map(PathBuf::from)

@@ -3,11 +3,12 @@
 use anyhow::Context;
 use std::path::Path;
 
-use crate::proc::{binaryen_bin, cache_dir, cmd, output, run};
+use crate::proc::{binaryen_bin, cache_dir, cmd, esbuild_bin, output, run};
 use crate::root;
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132.0.0";
+pub const ESBUILD_VERSION: &str = "0.24.2";
 pub const PLAYWRIGHT_VERSION: &str = "1.65.1";
 
 /// Debian packages: the browser for every browser test, brotli for the precompressed build,
@@ -99,6 +100,18 @@ pub fn all() -> anyhow::Result<()> {
                 .args(["install", "--no-audit", "--no-fund", "--prefix"])
                 .arg(prefix)
                 .arg(format!("binaryen@{BINARYEN_VERSION}")))
+        },
+    )?;
+    let esbuild = esbuild_bin();
+    step(
+        &format!("esbuild (npm {ESBUILD_VERSION})"),
+        have(esbuild.to_str().unwrap_or(""), &["--version"], ESBUILD_VERSION),
+        || {
+            let prefix = cache_dir().join("esbuild");
+            run(cmd("npm")
+                .args(["install", "--no-audit", "--no-fund", "--prefix"])
+                .arg(prefix)
+                .arg(format!("esbuild@{ESBUILD_VERSION}")))
         },
     )?;
     let apt_ok = APT_FILES.iter().all(|f| Path::new(f).exists());
