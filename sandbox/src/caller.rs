@@ -1,12 +1,12 @@
 //! Who calls: the token of `X-Auth-Token`, checked before a handler runs (the shape of axum's
-//! `examples/jwt`). IMS answers a bad token in its error shape and Glance in its own, so each
-//! family (and IAM) has its extractor; a handler that takes one never sees an unauthenticated call.
+//! `examples/jwt`). IMS answers a bad token in its error shape, Glance and IAM in theirs, so
+//! each family has its extractor; a handler that takes one never sees an unauthenticated call.
 
-use crate::errors::SandboxError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 
+use crate::errors::{glance, ims, keystone, SandboxError};
 use crate::iam::{check_token, header};
 use crate::model::Token;
 use crate::AppState;
@@ -20,21 +20,31 @@ pub struct KeystoneCaller(pub Token);
 /// The caller of a Glance call (`/v2/...`).
 pub struct GlanceCaller(pub Token);
 
+/// The token the request carries, or the refusal `refuse` words from the reason.
+fn token(
+    parts: &Parts,
+    state: &AppState,
+    refuse: impl FnOnce(&str) -> SandboxError,
+) -> Result<Token, SandboxError> {
+    check_token(&state.db(), header(&parts.headers, "x-auth-token"))
+        .map_err(|f| refuse(f.message()))
+}
+
 impl FromRequestParts<AppState> for ImsCaller {
     type Rejection = SandboxError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, SandboxError> {
         if state.settings().glance_mode {
-            return Err(crate::errors::glance(
+            return Err(glance(
                 &parts.headers,
                 StatusCode::NOT_FOUND,
                 "The resource could not be found.",
             ));
         }
-        let db = state.db();
-        check_token(&db, header(&parts.headers, "x-auth-token"))
-            .map(ImsCaller)
-            .map_err(|f| crate::errors::ims(StatusCode::UNAUTHORIZED, "IMG.0087", f.message()))
+        token(parts, state, |m| {
+            ims(StatusCode::UNAUTHORIZED, "IMG.0087", m)
+        })
+        .map(ImsCaller)
     }
 }
 
@@ -42,12 +52,11 @@ impl FromRequestParts<AppState> for GlanceCaller {
     type Rejection = SandboxError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, SandboxError> {
-        let db = state.db();
-        check_token(&db, header(&parts.headers, "x-auth-token"))
-            .map(GlanceCaller)
-            .map_err(|f| {
-                crate::errors::glance(&parts.headers, StatusCode::UNAUTHORIZED, f.message())
-            })
+        let headers = parts.headers.clone();
+        token(parts, state, |m| {
+            glance(&headers, StatusCode::UNAUTHORIZED, m)
+        })
+        .map(GlanceCaller)
     }
 }
 
@@ -55,9 +64,6 @@ impl FromRequestParts<AppState> for KeystoneCaller {
     type Rejection = SandboxError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, SandboxError> {
-        let db = state.db();
-        check_token(&db, header(&parts.headers, "x-auth-token"))
-            .map(KeystoneCaller)
-            .map_err(|f| crate::errors::keystone(StatusCode::UNAUTHORIZED, f.message()))
+        token(parts, state, |m| keystone(StatusCode::UNAUTHORIZED, m)).map(KeystoneCaller)
     }
 }

@@ -86,7 +86,10 @@ fn minify_scripts(dir: &Path, html: &str) -> anyhow::Result<String> {
             .arg(format!("--outfile={}", path.display())))?;
         let body = std::fs::read(&path).with_context(|| format!("{}", path.display()))?;
         let digest = base64::engine::general_purpose::STANDARD.encode(Sha384::digest(&body));
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         html = with_integrity(&html, name, &format!("sha384-{digest}"));
     }
     Ok(html)
@@ -100,7 +103,8 @@ fn with_integrity(html: &str, file: &str, value: &str) -> String {
         let end = rest[i..].find('>').map_or(rest.len(), |e| i + e + 1);
         let tag = &rest[i..end];
         out.push_str(&rest[..i]);
-        let names_file = tag.contains(&format!("/{file}\"")) || tag.contains(&format!("\"{file}\""));
+        let names_file =
+            tag.contains(&format!("/{file}\"")) || tag.contains(&format!("\"{file}\""));
         match tag.find("integrity=\"") {
             Some(at) if names_file => {
                 let start = at + "integrity=\"".len();
@@ -283,8 +287,12 @@ mod tests {
 
     #[test]
     fn comments_leave_the_page_and_its_markup_stays() {
-        let page = "<body>\n    <!-- a note\n spanning lines -->\n    <div id=\"app\"></div>\n</body>";
-        assert_eq!(without_comments(page), "<body>\n    <div id=\"app\"></div>\n</body>");
+        let page =
+            "<body>\n    <!-- a note\n spanning lines -->\n    <div id=\"app\"></div>\n</body>";
+        assert_eq!(
+            without_comments(page),
+            "<body>\n    <div id=\"app\"></div>\n</body>"
+        );
     }
 
     #[test]

@@ -49,6 +49,20 @@ fn have(program: &str, args: &[&str], wanted: &str) -> bool {
     output(cmd(program).args(args)).is_some_and(|v| v.contains(wanted))
 }
 
+/// An npm package in its own folder under the cache, checked by running `bin --version`.
+fn npm_tool(package: &str, version: &str, bin: &Path, shows: &str) -> anyhow::Result<()> {
+    step(
+        &format!("{package} (npm {version})"),
+        have(bin.to_str().unwrap_or(""), &["--version"], shows),
+        || {
+            run(cmd("npm")
+                .args(["install", "--no-audit", "--no-fund", "--prefix"])
+                .arg(cache_dir().join(package))
+                .arg(format!("{package}@{version}")))
+        },
+    )
+}
+
 fn step(name: &str, ok: bool, install: impl FnOnce() -> anyhow::Result<()>) -> anyhow::Result<()> {
     if ok {
         println!("setup: {name}: already installed");
@@ -87,33 +101,8 @@ pub fn all() -> anyhow::Result<()> {
         run(cmd("cargo").args(["install", "--force", "wasm-bindgen-cli", "--version", &wb]))
     })?;
     let wasm_opt = binaryen_bin().join("wasm-opt");
-    step(
-        &format!("wasm-opt (npm binaryen {BINARYEN_VERSION})"),
-        have(
-            wasm_opt.to_str().unwrap_or(""),
-            &["--version"],
-            "version 132",
-        ),
-        || {
-            let prefix = cache_dir().join("binaryen");
-            run(cmd("npm")
-                .args(["install", "--no-audit", "--no-fund", "--prefix"])
-                .arg(prefix)
-                .arg(format!("binaryen@{BINARYEN_VERSION}")))
-        },
-    )?;
-    let esbuild = esbuild_bin();
-    step(
-        &format!("esbuild (npm {ESBUILD_VERSION})"),
-        have(esbuild.to_str().unwrap_or(""), &["--version"], ESBUILD_VERSION),
-        || {
-            let prefix = cache_dir().join("esbuild");
-            run(cmd("npm")
-                .args(["install", "--no-audit", "--no-fund", "--prefix"])
-                .arg(prefix)
-                .arg(format!("esbuild@{ESBUILD_VERSION}")))
-        },
-    )?;
+    npm_tool("binaryen", BINARYEN_VERSION, &wasm_opt, "version 132")?;
+    npm_tool("esbuild", ESBUILD_VERSION, &esbuild_bin(), ESBUILD_VERSION)?;
     let apt_ok = APT_FILES.iter().all(|f| Path::new(f).exists());
     step(
         &format!("{} (apt)", APT_PACKAGES.join(", ")),
