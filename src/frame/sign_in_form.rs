@@ -94,11 +94,9 @@ pub fn SignInForm(props: &SignInFormProps) -> Html {
         let (fields, submit, submit_later) = (fields.clone(), submit.clone(), submit_later.clone());
         use_effect_with((), move |_| {
             let first = std::mem::take(&mut *adopted.borrow_mut());
-            let Some(now) = crate::shell::read() else {
-                crate::shell::hand_over();
-                return;
-            };
+            let now = crate::shell::read();
             crate::shell::hand_over();
+            let Some(now) = now else { return };
             crate::shell::restore(&now);
             let changed = fields.adopt(&first, &now);
             if now.submitted && changed {
